@@ -1,0 +1,64 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { EXIT, PicvaultError } from '../errors.js';
+
+export type Db = Database.Database;
+
+const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
+
+function migrationFiles(): string[] {
+  return readdirSync(MIGRATIONS_DIR)
+    .filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f))
+    .sort();
+}
+
+/**
+ * Opens (creating if asked) a catalogue and brings its schema up to date. The schema is built
+ * only by migrations/NNNN_name.sql, each applied in its own transaction and recorded. A catalogue
+ * whose applied migrations are not a prefix of ours was written by a newer picvault: refused,
+ * never "repaired".
+ */
+export function openCatalog(file: string, options: { readonly?: boolean } = {}): Db {
+  const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  try {
+    db.pragma('busy_timeout = 5000');
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      // The catalogue records what is safe to delete: every commit reaches the disk.
+      db.pragma('synchronous = FULL');
+    }
+    db.pragma('foreign_keys = ON');
+    migrate(db, options.readonly ?? false);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+function migrate(db: Db, readonly: boolean): void {
+  const files = migrationFiles();
+  const hasTable = db
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+    .get();
+  const applied = hasTable
+    ? (db.prepare('SELECT id FROM schema_migrations ORDER BY id').pluck().all() as string[])
+    : [];
+  const isPrefix = applied.length <= files.length && applied.every((id, i) => id === files[i]);
+  if (!isPrefix) {
+    throw new PicvaultError('catalog.newer', { applied: applied.at(-1) ?? '?' }, EXIT.notVault);
+  }
+  const pending = files.slice(applied.length);
+  if (pending.length === 0) return;
+  if (readonly) throw new PicvaultError('catalog.outdated', {}, EXIT.notVault);
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
+  const record = db.prepare('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)');
+  for (const id of pending) {
+    const sql = readFileSync(MIGRATIONS_DIR + id, 'utf8');
+    db.transaction(() => {
+      db.exec(sql);
+      record.run(id, new Date().toISOString());
+    })();
+  }
+}

@@ -1,0 +1,34 @@
+import { usageError } from '../errors.js';
+import type { Db } from './db.js';
+
+export interface CatalogImage {
+  hash: string;
+  size: number;
+  ext: string;
+  archive_id: number;
+  entry: string;
+}
+
+/** Every stored image's hash and size, for deciding what a run must store. */
+export function storedImages(db: Db): Map<string, number> {
+  const rows = db.prepare('SELECT hash, size FROM images').raw().all() as [string, number][];
+  return new Map(rows);
+}
+
+export const imageByHash = (db: Db, hash: string) =>
+  db.prepare('SELECT * FROM images WHERE hash = ?').get(hash) as CatalogImage | undefined;
+
+/**
+ * Full hashes for what the user typed: a full 16-hex hash, or a prefix of at least 6 that names
+ * exactly one image. An ambiguous or unknown prefix is bad input, said plainly.
+ */
+export function resolveHashes(db: Db, given: string[]): string[] {
+  const find = db.prepare('SELECT hash FROM images WHERE hash >= ? AND hash < ? LIMIT 2').pluck();
+  return given.map((prefix) => {
+    const upper = prefix + 'g'; // 'g' sorts after every hex digit
+    const found = find.all(prefix, upper) as string[];
+    if (found.length === 0) throw usageError('hash.unknown', { hash: prefix });
+    if (found.length > 1) throw usageError('hash.ambiguous', { hash: prefix });
+    return found[0];
+  });
+}

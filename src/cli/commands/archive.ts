@@ -1,0 +1,72 @@
+import type { Command } from 'commander';
+import { archive, type ArchiveResult } from '../../core/archive.js';
+import { usageError } from '../../errors.js';
+import { parseSize, toSelection, type SelectionFlags } from '../options.js';
+import { addCommon, addSelection, json, progressFor, reportSkipped, vaultOf, type CliContext, type CommonFlags } from '../context.js';
+import { formatBytes, table } from '../render/format.js';
+
+interface ArchiveFlags extends CommonFlags, SelectionFlags {
+  to?: string;
+  dryRun?: boolean;
+  maxArchiveSize?: string;
+  deviceName?: string;
+}
+
+export function renderArchive(ctx: CliContext, r: ArchiveResult): void {
+  const { t } = ctx;
+  if (r.recovery && (r.recovery.adopted.length > 0 || r.recovery.partialsRemoved > 0)) {
+    ctx.out(t('archive.recovered', { adopted: r.recovery.adopted.length, partials: r.recovery.partialsRemoved }));
+  }
+  if (r.dryRun) ctx.out(t('archive.dryRun'));
+  ctx.out(
+    t('archive.summary', {
+      selected: r.selected, unchanged: r.unchanged, newImages: r.plan.newImages, newBytes: formatBytes(r.plan.newBytes), duplicates: r.plan.duplicates,
+    }),
+  );
+  if (r.plan.months.length === 0) {
+    ctx.out(t('archive.nothing'));
+    return;
+  }
+  ctx.out(
+    '\n' +
+      table(
+        [t('col.month'), t('col.files'), t('col.new'), t('col.newBytes')],
+        r.plan.months.map((m) => [m.month, m.files, m.newImages, formatBytes(m.newBytes)]),
+        [false, true, true, true],
+      ),
+  );
+  if (!r.dryRun) {
+    ctx.out('\n' + t('archive.written', { count: r.archives.length, vault: r.vault }));
+    for (const a of r.archives) ctx.out(`  ${a.name}  ${formatBytes(a.bytes)}`);
+    ctx.out(t('archive.originalsKept'));
+  }
+}
+
+export function registerArchive(program: Command, ctx: CliContext): void {
+  const cmd = program
+    .command('archive')
+    .argument('[source...]', 'folders to archive')
+    .description('copy images into the vault as dated, content-hashed zips and verify them; originals are kept')
+    .option('--to <vault>', 'the vault folder (created if missing)')
+    .option('--vault <vault>', 'same as --to')
+    .option('--dry-run', 'say what would be archived, write nothing')
+    .option('--max-archive-size <size>', 'split a month into parts past this size', '2GiB')
+    .option('--device-name <name>', 'the name this device is recorded under (default: host name)');
+  addSelection(addCommon(cmd)).action(async (sources: string[], flags: ArchiveFlags) => {
+    if (sources.length === 0) throw usageError('source.none');
+    const vault = vaultOf(ctx, flags.to, flags.vault);
+    const selection = toSelection({ ...flags, device: undefined });
+    const result = await archive({
+      vault,
+      sources,
+      selection,
+      device: flags.deviceName ?? flags.device?.[0] ?? ctx.env.PICVAULT_DEVICE,
+      dryRun: flags.dryRun,
+      maxArchiveSize: parseSize('--max-archive-size', flags.maxArchiveSize ?? '2GiB'),
+      progress: progressFor(ctx, flags),
+    });
+    if (flags.json) json(ctx, result);
+    else renderArchive(ctx, result);
+    reportSkipped(ctx, result.skipped);
+  });
+}

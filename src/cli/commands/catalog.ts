@@ -1,0 +1,74 @@
+import type { Command } from 'commander';
+import { catalogDevices, catalogList, catalogMonths, catalogShow } from '../../core/catalog.js';
+import { parseHash, toSelection, type SelectionFlags } from '../options.js';
+import { addCommon, addSelection, json, vaultOf, type CliContext, type CommonFlags } from '../context.js';
+import { formatBytes, table } from '../render/format.js';
+
+export async function printMonths(ctx: CliContext, vault: string, asJson = false): Promise<void> {
+  const { t } = ctx;
+  const { months, totals } = await catalogMonths(vault);
+  if (asJson) return json(ctx, { months, totals });
+  if (months.length === 0) return void ctx.out(t('catalog.empty'));
+  ctx.out(
+    table(
+      [t('col.month'), t('col.files'), t('col.images'), t('col.original'), t('col.stored'), t('col.devices')],
+      months.map((m) => [m.month, m.files, m.images, formatBytes(m.originalBytes), formatBytes(m.storedBytes), m.devices.join(', ')]),
+      [false, true, true, true, true, false],
+    ),
+  );
+  ctx.out('\n' + t('catalog.totals', { archives: totals.archives, images: totals.images, locations: totals.locations, stored: formatBytes(totals.storedBytes) }));
+}
+
+export function registerCatalog(program: Command, ctx: CliContext): void {
+  const { t } = ctx;
+  const catalog = program.command('catalog').description('browse the catalogue: months, list, show, devices');
+  const withVault = (cmd: Command) => addCommon(cmd.option('--vault <vault>', 'the vault folder'));
+
+  withVault(catalog.command('months').description('per month: files, distinct images, bytes, devices')).action(async (flags: CommonFlags) => {
+    await printMonths(ctx, vaultOf(ctx, flags.vault), flags.json);
+  });
+
+  addSelection(withVault(catalog.command('list').description('every catalogued place, with the selection flags'))).action(
+    async (flags: CommonFlags & SelectionFlags) => {
+      const rows = await catalogList(vaultOf(ctx, flags.vault), toSelection(flags));
+      if (flags.json) {
+        for (const r of rows) ctx.out(JSON.stringify(r));
+        return;
+      }
+      ctx.out(
+        table(
+          [t('col.taken'), t('col.hash'), t('col.type'), t('col.bytes'), t('col.device'), t('col.path')],
+          rows.map((r) => [r.taken, r.hash, r.ext, formatBytes(r.size), r.device, r.path]),
+          [false, false, false, true, false, false],
+        ),
+      );
+    },
+  );
+
+  withVault(catalog.command('show').argument('<hash>', 'full hash or unique prefix').description('one image: where it is stored and every place it was seen')).action(
+    async (hash: string, flags: CommonFlags) => {
+      const d = await catalogShow(vaultOf(ctx, flags.vault), parseHash(hash));
+      if (flags.json) return json(ctx, d);
+      const state = d.image.damage ? t('show.damaged', { damage: d.image.damage }) : d.image.verifiedAt ? t('show.verified', { at: d.image.verifiedAt }) : '';
+      ctx.out(t('show.image', { hash: d.image.hash, type: d.image.ext, size: formatBytes(d.image.size) }));
+      ctx.out(t('show.archive', { archive: d.image.archive, entry: d.image.entry, state }));
+      ctx.out(t('show.seen', { count: d.locations.length }));
+      for (const l of d.locations) {
+        ctx.out('  ' + t('show.place', { taken: l.taken, rule: t(`rule.${l.dateRule}`), device: l.device, path: l.path }));
+        if (l.exifDate && l.dateRule !== 'exif') ctx.out(t('show.exif', { exif: l.exifDate }));
+      }
+    },
+  );
+
+  withVault(catalog.command('devices').description('per device: files, images, bytes, months')).action(async (flags: CommonFlags) => {
+    const rows = await catalogDevices(vaultOf(ctx, flags.vault));
+    if (flags.json) return json(ctx, rows);
+    ctx.out(
+      table(
+        [t('col.device'), t('col.files'), t('col.images'), t('col.original'), t('col.first'), t('col.last')],
+        rows.map((r) => [r.device, r.files, r.images, formatBytes(r.originalBytes), r.firstMonth, r.lastMonth]),
+        [false, true, true, true, false, false],
+      ),
+    );
+  });
+}

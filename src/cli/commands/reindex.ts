@@ -1,0 +1,17 @@
+import type { Command } from 'commander';
+import { reindex } from '../../core/reindex.js';
+import { EXIT } from '../../errors.js';
+import { addCommon, json, progressFor, vaultOf, type CliContext, type CommonFlags } from '../context.js';
+
+export function registerReindex(program: Command, ctx: CliContext): void {
+  addCommon(program.command('reindex').description('rebuild the catalogue from the archives alone').option('--vault <vault>', 'the vault folder')).action(
+    async (flags: CommonFlags) => {
+      const r = await reindex({ vault: vaultOf(ctx, flags.vault), progress: progressFor(ctx, flags) });
+      if (flags.json) json(ctx, r);
+      else ctx.out(ctx.t('reindex.done', { archives: r.totals.archives, images: r.totals.images, locations: r.totals.locations }));
+      if (r.unreadable.length > 0) ctx.err(ctx.t('reindex.unreadable', { count: r.unreadable.length, names: r.unreadable.map((u) => u.name).join(', ') }));
+      for (const d of r.damaged) ctx.err(`  ${d.name}: ${d.damage.join('; ')}`);
+      if (r.unreadable.length > 0 || r.damaged.length > 0) ctx.exit(EXIT.damaged);
+    },
+  );
+}

@@ -1,0 +1,48 @@
+import type { Command } from 'commander';
+import { restore, type Overwrite, type RestoreResult } from '../../core/restore.js';
+import { parseChoice, toSelection, type SelectionFlags } from '../options.js';
+import { addCommon, addSelection, json, progressFor, reportSkipped, vaultOf, type CliContext, type CommonFlags } from '../context.js';
+import { formatBytes } from '../render/format.js';
+
+interface RestoreFlags extends CommonFlags, SelectionFlags {
+  from?: string;
+  to?: string;
+  overwrite?: string;
+  dryRun?: boolean;
+}
+
+export function renderRestore(ctx: CliContext, r: RestoreResult): void {
+  const { t } = ctx;
+  if (r.items.length === 0) return void ctx.out(t('restore.none'));
+  if (r.dryRun) {
+    ctx.out(t('restore.dryRun'));
+    for (const i of r.items) if (i.action) ctx.out(`  ${t(`restore.action.${i.action}`)}: ${i.target}`);
+  }
+  ctx.out(t('restore.summary', { restored: r.restored, bytes: formatBytes(r.bytes), already: r.already, skipped: r.skipped.length }));
+  if (r.destination && !r.dryRun && r.restored > 0) ctx.out(t('restore.to', { dir: r.destination }));
+}
+
+export function registerRestore(program: Command, ctx: CliContext): void {
+  const cmd = program
+    .command('restore')
+    .description('bring files back from the vault, byte for byte, with their dates')
+    .option('--from <vault>', 'the vault folder')
+    .option('--vault <vault>', 'same as --from')
+    .option('--to <dir>', 'restore under DIR/<device>/<original path> instead of the original places')
+    .option('--overwrite <when>', 'never|if-different|always', 'never')
+    .option('--dry-run', 'say what would be restored, write nothing');
+  addSelection(addCommon(cmd)).action(async (flags: RestoreFlags) => {
+    const result = await restore({
+      vault: vaultOf(ctx, flags.from, flags.vault),
+      selection: toSelection(flags),
+      to: flags.to,
+      overwrite: parseChoice<Overwrite>('--overwrite', flags.overwrite ?? 'never', ['never', 'if-different', 'always']),
+      dryRun: flags.dryRun,
+      device: ctx.env.PICVAULT_DEVICE,
+      progress: progressFor(ctx, flags),
+    });
+    if (flags.json) json(ctx, result);
+    else renderRestore(ctx, result);
+    reportSkipped(ctx, result.skipped.map((s) => ({ path: s.from, reason: s.skip!, device: s.device })));
+  });
+}

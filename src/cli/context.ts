@@ -1,0 +1,73 @@
+import { Command, Option } from 'commander';
+import { EXIT, PicvaultError, type ExitCode } from '../errors.js';
+import type { Progress } from '../core/progress.js';
+import type { Skipped } from '../core/scan.js';
+import { hasMessage, type Lang, type Translate } from './render/messages.js';
+import { terminalProgress } from './render/progress.js';
+
+/** What every command gets from the entry point: the language, the streams, the exit status. */
+export interface CliContext {
+  lang: Lang;
+  t: Translate;
+  env: NodeJS.ProcessEnv;
+  out(text: string): void;
+  err(text: string): void;
+  /** The worst status so far; main exits with it. */
+  exit(code: ExitCode): void;
+}
+
+export interface CommonFlags {
+  json?: boolean;
+  quiet?: boolean;
+  progress?: boolean;
+  vault?: string;
+}
+
+export function addCommon(cmd: Command): Command {
+  return cmd
+    .option('--json', 'print one JSON document (JSON lines for listings) on stdout')
+    .option('--quiet', 'no progress bars and no chatter')
+    .option('--no-progress', 'no progress bars')
+    .addOption(new Option('--lang <lang>', 'language of messages').choices(['zh', 'en']));
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function addSelection(cmd: Command): Command {
+  return cmd
+    .option('--before <date>', 'dated strictly before YYYY-MM[-DD] (2024-06 = up to the end of May 2024)')
+    .option('--since <date>', 'dated on or after YYYY-MM[-DD]')
+    .option('--month <month>', 'dated in YYYY-MM')
+    .option('--hash <hash...>', 'full hash or unique prefix of at least 6 hex digits')
+    .option('--path <glob>', 'path glob (a glob without "/" matches file names at any depth)')
+    .option('--min-size <size>', 'at least this size, e.g. 2MB')
+    .option('--source <kind>', 'qq|qqnt|wechat|wechat4|android|folder (repeatable)', collect)
+    .option('--kind <kind>', 'thumb|original|sticker (repeatable)', collect)
+    .option('--device <name>', 'archived from this device (repeatable)', collect);
+}
+
+export function vaultOf(ctx: CliContext, ...given: (string | undefined)[]): string {
+  const v = given.find((g) => g !== undefined && g !== '') ?? ctx.env.PICVAULT_VAULT;
+  if (!v) throw new PicvaultError('vault.required', {}, EXIT.usage);
+  return v;
+}
+
+export function progressFor(ctx: CliContext, flags: CommonFlags): Progress | undefined {
+  return terminalProgress(ctx.t, !flags.quiet && flags.progress !== false && !flags.json);
+}
+
+/** Prints the files a run skipped (at most 20; --json has them all) and marks the run partial. */
+export function reportSkipped(ctx: CliContext, skipped: { path: string; reason: string; device?: string }[]): void {
+  if (skipped.length === 0) return;
+  ctx.exit(EXIT.partial);
+  ctx.err(ctx.t('skipped.head', { count: skipped.length }));
+  for (const s of skipped.slice(0, 20)) {
+    const why = hasMessage(`skip.${s.reason}`) ? ctx.t(`skip.${s.reason}`, { device: s.device ?? '' }) : s.reason;
+    ctx.err(`  ${s.path}: ${why}`);
+  }
+  if (skipped.length > 20) ctx.err(ctx.t('skipped.more', { count: skipped.length - 20 }));
+}
+
+export const json = (ctx: CliContext, value: unknown) => ctx.out(JSON.stringify(value, null, 2));
+
+export type { Skipped };

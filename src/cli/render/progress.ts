@@ -1,0 +1,32 @@
+import cliProgress from 'cli-progress';
+import type { Progress } from '../../core/progress.js';
+import type { Translate } from './messages.js';
+import { formatBytes } from './format.js';
+
+/**
+ * Progress bars on stderr, only when stderr is a terminal and the user did not ask for quiet:
+ * scripts and CI logs get clean output.
+ */
+export function terminalProgress(t: Translate, enabled: boolean): Progress | undefined {
+  if (!enabled || !process.stderr.isTTY) return undefined;
+  let bar: cliProgress.SingleBar | null = null;
+  let bytes = 0;
+  return {
+    begin(phase, total) {
+      bytes = 0;
+      bar = new cliProgress.SingleBar(
+        { format: `${t(phase).padEnd(10)} [{bar}] {value}/{total}  {bytes}`, stream: process.stderr, hideCursor: true, clearOnComplete: true, etaBuffer: 50 },
+        cliProgress.Presets.shades_classic,
+      );
+      bar.start(total, 0, { bytes: '' });
+    },
+    advance(count = 1, b = 0) {
+      bytes += b;
+      bar?.increment(count, { bytes: formatBytes(bytes) });
+    },
+    end() {
+      bar?.stop();
+      bar = null;
+    },
+  };
+}

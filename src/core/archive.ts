@@ -1,0 +1,127 @@
+import os from 'node:os';
+import { storedImages } from '../catalog/images.js';
+import { knownFiles } from '../catalog/locations.js';
+import { hashFile } from '../media/hash.js';
+import { openVault } from '../vault/vault.js';
+import { planArchive, type ArchivePlan, type HashedFile } from './archive-plan.js';
+import { writeMonth, type WrittenArchive } from './month-writer.js';
+import { mapLimit } from './pool.js';
+import { silentProgress, type Progress } from './progress.js';
+import { recoverVault, type Recovery } from './recover.js';
+import { describe, scan, type ScannedFile, type Skipped } from './scan.js';
+import { compileSelection, needsHash, type Selection } from './selection.js';
+
+export interface ArchiveOptions {
+  vault: string;
+  sources: string[];
+  selection?: Selection;
+  device?: string;
+  dryRun?: boolean;
+  /** Bytes; a month's zip is split into parts past this (SPEC default 2 GiB, FAT32-safe). */
+  maxArchiveSize?: number;
+  forceZip64?: boolean;
+  progress?: Progress;
+}
+
+export interface ArchiveResult {
+  vault: string;
+  device: string;
+  dryRun: boolean;
+  /** Image files selected under the sources. */
+  selected: number;
+  /** Already catalogued from this device with the same size and time: not read again. */
+  unchanged: number;
+  plan: Omit<ArchivePlan, 'months'> & { months: { month: string; files: number; newImages: number; newBytes: number }[] };
+  archives: WrittenArchive[];
+  skipped: Skipped[];
+  recovery: Recovery | null;
+}
+
+export const DEFAULT_MAX_ARCHIVE_SIZE = 2 * 1024 ** 3;
+const HASH_CONCURRENCY = 4;
+
+/**
+ * archive: scan the sources, hash what is new or changed, store each image not yet in the vault
+ * once, record every place it was seen, month by month. The originals are never touched.
+ */
+export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
+  const progress = options.progress ?? silentProgress;
+  const device = options.device ?? os.hostname();
+  const dryRun = options.dryRun ?? false;
+  const selection = options.selection ?? {};
+
+  const vault = dryRun ? await openVault(options.vault, { write: false }).catch(() => null) : await openVault(options.vault, { write: true, create: true });
+  try {
+    const recovery = vault && !dryRun ? await recoverVault(vault) : null;
+    const scanned = await scan({ sources: options.sources, exclude: [options.vault], selection, progress });
+    const skipped: Skipped[] = [...scanned.unreadable];
+
+    const known = vault ? knownFiles(vault.db, device) : new Map();
+    const unchangedFiles: ScannedFile[] = [];
+    const toHash: ScannedFile[] = [];
+    for (const f of scanned.files) {
+      const k = known.get(f.path);
+      (k && k.size === f.size && k.mtimeMs === f.mtimeMs ? unchangedFiles : toHash).push(f);
+    }
+
+    const hashed = await hashAll(toHash, progress, skipped);
+    const keep = needsHash(selection) ? compileSelection({ hashes: selection.hashes }) : () => true;
+    const chosen = hashed.filter((f) => keep({ ...f, device }));
+    const plan = planArchive(chosen, vault ? storedImages(vault.db) : new Map(), device);
+
+    const archives: WrittenArchive[] = [];
+    if (!dryRun && vault) {
+      progress.begin('phase.store', chosen.length, plan.newBytes);
+      for (const month of plan.months) {
+        archives.push(
+          ...(await writeMonth(vault, month, {
+            maxArchiveSize: options.maxArchiveSize ?? DEFAULT_MAX_ARCHIVE_SIZE,
+            forceZip64: options.forceZip64,
+            progress,
+            skipped,
+          })),
+        );
+      }
+      progress.end();
+    }
+    return {
+      vault: vault?.dir ?? options.vault,
+      device,
+      dryRun,
+      selected: scanned.files.length,
+      unchanged: unchangedFiles.length,
+      plan: {
+        newBytes: plan.newBytes,
+        newImages: plan.newImages,
+        duplicates: plan.duplicates,
+        months: plan.months.map((m) => ({
+          month: m.month,
+          files: m.locations.length,
+          newImages: m.newImages.length,
+          newBytes: m.newImages.reduce((n, i) => n + i.size, 0),
+        })),
+      },
+      archives,
+      skipped,
+      recovery,
+    };
+  } finally {
+    await vault?.close();
+  }
+}
+
+/** Reads and hashes each file; a file whose size moved while reading is changing under us: skipped. */
+async function hashAll(files: ScannedFile[], progress: Progress, skipped: Skipped[]): Promise<HashedFile[]> {
+  progress.begin('phase.hash', files.length, files.reduce((n, f) => n + f.size, 0));
+  const results = await mapLimit(files, HASH_CONCURRENCY, async (f) => {
+    const got = await hashFile(f.path).catch((err: unknown) => err as Error);
+    progress.advance(1, f.size);
+    if (got instanceof Error) return void skipped.push({ path: f.path, reason: describe(got) });
+    if (got.size !== f.size) return void skipped.push({ path: f.path, reason: 'changed' });
+    return { ...f, hash: got.hash };
+  });
+  progress.end();
+  return results.filter((f): f is HashedFile => f !== undefined);
+}
+
+

@@ -1,0 +1,45 @@
+import { resolveHashes, imageByHash, type CatalogImage } from '../catalog/images.js';
+import { locationsOfHash, selectLocations, type LocationRow } from '../catalog/locations.js';
+import { deviceReports, monthReports, vaultTotals, type DeviceReport, type MonthReport, type VaultTotals } from '../catalog/reports.js';
+import { openVault, type Vault } from '../vault/vault.js';
+import { compileSelection, type Selection } from './selection.js';
+
+/** The read-only questions the catalogue answers (catalog months|list|show|devices). */
+async function withVault<T>(dir: string, fn: (vault: Vault) => T): Promise<T> {
+  const vault = await openVault(dir, { write: false });
+  try {
+    return fn(vault);
+  } finally {
+    await vault.close();
+  }
+}
+
+export const catalogMonths = (dir: string): Promise<{ months: MonthReport[]; totals: VaultTotals }> =>
+  withVault(dir, (v) => ({ months: monthReports(v.db), totals: vaultTotals(v.db) }));
+
+export const catalogDevices = (dir: string): Promise<DeviceReport[]> => withVault(dir, (v) => deviceReports(v.db));
+
+export const catalogList = (dir: string, selection: Selection): Promise<LocationRow[]> =>
+  withVault(dir, (v) => {
+    const sel = { ...selection };
+    if (sel.hashes) sel.hashes = resolveHashes(v.db, sel.hashes);
+    return selectLocations(v.db, compileSelection(sel));
+  });
+
+export interface ImageDetail {
+  image: CatalogImage & { archive: string; verifiedAt: string | null; damage: string | null };
+  locations: LocationRow[];
+}
+
+export const catalogShow = (dir: string, hash: string): Promise<ImageDetail> =>
+  withVault(dir, (v) => {
+    const [full] = resolveHashes(v.db, [hash]);
+    const image = imageByHash(v.db, full)!;
+    const archive = v.db.prepare('SELECT name, verified_at, damage FROM archives WHERE id = ?').get(image.archive_id) as {
+      name: string; verified_at: string | null; damage: string | null;
+    };
+    return {
+      image: { ...image, archive: archive.name, verifiedAt: archive.verified_at, damage: archive.damage },
+      locations: locationsOfHash(v.db, full),
+    };
+  });

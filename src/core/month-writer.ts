@@ -1,0 +1,147 @@
+import { open, readFile, rename, rm, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { recordArchive } from '../catalog/record.js';
+import { hashBytes } from '../media/hash.js';
+import { checkZip } from '../vault/check-zip.js';
+import { absArchivePath, archiveRelPath, monthDir, PARTIAL_SUFFIX } from '../vault/layout.js';
+import {
+  entryName, MANIFEST_ENTRY, MANIFEST_FORMAT, MANIFEST_VERSION,
+  type Manifest, type ManifestImage, type ManifestLocation,
+} from '../vault/manifest.js';
+import type { Vault } from '../vault/vault.js';
+import { ZipWriter } from '../vault/zip-writer.js';
+import { PicvaultError, EXIT } from '../errors.js';
+import type { MonthPlan } from './archive-plan.js';
+import type { Progress } from './progress.js';
+import type { Skipped } from './scan.js';
+
+export interface WrittenArchive {
+  name: string;
+  month: string;
+  bytes: number;
+  images: number;
+  locations: number;
+}
+
+export interface MonthWriteOptions {
+  maxArchiveSize: number;
+  forceZip64?: boolean;
+  progress: Progress;
+  /** Hashes skipped because their file changed or vanished since it was hashed. */
+  skipped: Skipped[];
+}
+
+/** Room kept per entry and per place for the headers and manifest that come with it. */
+const ENTRY_OVERHEAD = 256;
+const LOCATION_OVERHEAD = 768;
+
+/**
+ * Writes one month's zips and catalogues each only after it is flushed, renamed and read back
+ * whole. A zip is split into parts at maxArchiveSize; each part's manifest records the places of
+ * the images it stores, and the last also the places of images stored before.
+ */
+export async function writeMonth(vault: Vault, plan: MonthPlan, options: MonthWriteOptions): Promise<WrittenArchive[]> {
+  const dir = monthDir(vault.dir, plan.month);
+  await mkdir(dir, { recursive: true });
+  const written: WrittenArchive[] = [];
+  const placed = new Set<string>();
+  const dropped = new Set<string>();
+  let part: { writer: ZipWriter; tmp: string; images: ManifestImage[] } | null = null;
+
+  const startPart = async () => {
+    const tmp = path.join(dir, `.${plan.month}_${randomBytes(6).toString('hex')}.zip${PARTIAL_SUFFIX}`);
+    part = { writer: await ZipWriter.create(tmp, { forceZip64: options.forceZip64 }), tmp, images: [] };
+    return part;
+  };
+  const closePart = async (last: boolean) => {
+    const p = part!;
+    part = null;
+    const hashes = new Set(p.images.map((i) => i.hash));
+    const locations = plan.locations.filter((l) => (last ? !placed.has(l.hash) : hashes.has(l.hash)) && !dropped.has(l.hash));
+    for (const h of hashes) placed.add(h);
+    written.push(await sealPart(vault, plan.month, p.writer, p.tmp, p.images, locations));
+  };
+
+  for (const img of plan.newImages) {
+    const bytes = await readVerified(img.from, img.hash);
+    if (!bytes) {
+      dropped.add(img.hash);
+      for (const f of img.from) options.skipped.push({ path: f.path, reason: 'changed' });
+      continue;
+    }
+    let current: { writer: ZipWriter; tmp: string; images: ManifestImage[] } = part ?? (await startPart());
+    const projected = current.writer.size + bytes.length + ENTRY_OVERHEAD + estimateManifest(current.images.length + 1, plan.locations.length);
+    if (current.images.length > 0 && projected > options.maxArchiveSize) {
+      await closePart(false);
+      current = await startPart();
+    }
+    const name = entryName(img.hash, img.ext);
+    await current.writer.add(name, bytes, new Date(img.date.replace(' ', 'T')));
+    current.images.push({ hash: img.hash, size: img.size, ext: img.ext, entry: name });
+    options.progress.advance(img.from.length, bytes.length);
+  }
+  const remaining = plan.locations.filter((l) => !placed.has(l.hash) && !dropped.has(l.hash));
+  if (part || remaining.length > 0) {
+    part ??= await startPart();
+    await closePart(true);
+  }
+  options.progress.advance(plan.locations.length - plan.newImages.reduce((n, i) => n + i.from.length, 0));
+  return written;
+}
+
+const estimateManifest = (images: number, locations: number) => images * ENTRY_OVERHEAD + locations * LOCATION_OVERHEAD;
+
+/**
+ * The bytes to store for an image, read again now and checked against the hash the plan was made
+ * with: a file that changed since then is not stored under a hash it no longer has. Any place
+ * holding the same bytes will do.
+ */
+async function readVerified(from: readonly { path: string }[], hash: string): Promise<Buffer | null> {
+  for (const f of from) {
+    const bytes = await readFile(f.path).catch(() => null);
+    if (bytes && (await hashBytes(bytes)) === hash) return bytes;
+  }
+  return null;
+}
+
+async function sealPart(
+  vault: Vault, month: string, writer: ZipWriter, tmp: string,
+  images: ManifestImage[], locations: ManifestLocation[],
+): Promise<WrittenArchive> {
+  const manifest: Manifest = {
+    format: MANIFEST_FORMAT, version: MANIFEST_VERSION, month, createdAt: new Date().toISOString(), images, locations,
+  };
+  let sealed;
+  try {
+    await writer.add(MANIFEST_ENTRY, Buffer.from(JSON.stringify(manifest)), new Date());
+    sealed = await writer.finish(); // flush: true, so the bytes are on disk before the rename
+  } catch (err) {
+    await writer.abort();
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  const name = archiveRelPath(month, sealed.xxh64);
+  const final = absArchivePath(vault.dir, name);
+  await rename(tmp, final);
+  await fsyncDir(path.dirname(final));
+  const check = await checkZip(final, { readData: true });
+  if (check.damage.length > 0) {
+    await rm(final, { force: true });
+    throw new PicvaultError('archive.readback', { archive: name, damage: check.damage.join('; ') }, EXIT.damaged);
+  }
+  recordArchive(
+    vault.db,
+    { name, month, xxh64: sealed.xxh64, bytes: sealed.bytes, createdAt: manifest.createdAt, verifiedAt: new Date().toISOString() },
+    manifest,
+  );
+  return { name, month, bytes: sealed.bytes, images: images.length, locations: locations.length };
+}
+
+/** Makes a rename durable. Windows cannot open a folder for fsync; there the rename is journaled by NTFS. */
+async function fsyncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r').catch(() => null);
+  if (!handle) return;
+  await handle.sync().catch(() => undefined);
+  await handle.close();
+}

@@ -1,0 +1,114 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { usageError } from '../errors.js';
+import { dateOf, type Dating } from '../media/dating.js';
+import { inspectFile } from '../media/inspect.js';
+import type { ImageExt } from '../media/sniff.js';
+import { layoutFor } from '../sources/detect.js';
+import type { FoundFile } from '../sources/types.js';
+import { mapLimit } from './pool.js';
+import { silentProgress, type Progress } from './progress.js';
+import { compileSelection, type Selection } from './selection.js';
+
+export interface ScannedFile extends FoundFile, Dating {
+  ext: ImageExt;
+}
+
+export interface Skipped {
+  path: string;
+  reason: string;
+}
+
+export interface ScanOptions {
+  sources: string[];
+  /** Folders never entered: the vault, when it lies inside a source. */
+  exclude?: string[];
+  selection?: Selection;
+  progress?: Progress;
+  nowMs?: number;
+}
+
+export interface ScanResult {
+  sources: string[];
+  files: ScannedFile[];
+  /** Files that are not images (by their bytes), left alone. */
+  notImages: { path: string; size: number }[];
+  unreadable: Skipped[];
+}
+
+const INSPECT_CONCURRENCY = 16;
+
+/** Sources must exist and be folders: a typo must not look like an empty cache. */
+export async function checkSources(sources: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const s of sources) {
+    const abs = path.resolve(s);
+    const st = await stat(abs).catch(() => null);
+    if (!st) throw usageError('source.missing', { source: s });
+    if (!st.isDirectory()) throw usageError('source.notFolder', { source: s });
+    out.push(abs);
+  }
+  return out;
+}
+
+/**
+ * What is there: every image under the sources with its type (from its bytes) and date (SPEC's
+ * rule), filtered by the selection's file-level criteria. Reads each file's head only, never the
+ * whole file: hashing is archive's job.
+ */
+export async function scan(options: ScanOptions): Promise<ScanResult> {
+  const progress = options.progress ?? silentProgress;
+  const nowMs = options.nowMs ?? Date.now();
+  const sources = await checkSources(options.sources);
+  const exclude = (options.exclude ?? []).map((p) => path.resolve(p));
+  const unreadable: Skipped[] = [];
+  const onUnreadable = (p: string, err: unknown) => unreadable.push({ path: p, reason: describe(err) });
+
+  const found: FoundFile[] = [];
+  for (const root of sources) {
+    for await (const f of layoutFor(root).list(root, { exclude, onUnreadable })) found.push(f);
+  }
+
+  progress.begin('phase.scan', found.length);
+  const inspected = await mapLimit(found, INSPECT_CONCURRENCY, async (f) => {
+    const result = await inspectFile(f.path, f.source === 'folder').catch((err: unknown) => err as Error);
+    progress.advance(1, f.size);
+    return result;
+  });
+  progress.end();
+
+  const keep = compileSelection({ ...options.selection, hashes: undefined });
+  const files: ScannedFile[] = [];
+  const notImages: ScanResult['notImages'] = [];
+  found.forEach((f, i) => {
+    const ins = inspected[i];
+    if (ins instanceof Error) return void onUnreadable(f.path, ins);
+    if (!ins.ext) return void notImages.push({ path: f.path, size: f.size });
+    const file: ScannedFile = { ...f, ext: ins.ext, ...dateOf(f, ins.exifDate, nowMs) };
+    if (keep(file)) files.push(file);
+  });
+  return { sources, files, notImages, unreadable };
+}
+
+export function describe(err: unknown): string {
+  if (err && typeof err === 'object' && 'code' in err && typeof err.code === 'string') return err.code;
+  return err instanceof Error ? err.message : String(err);
+}
+
+export interface MonthRow {
+  month: string;
+  files: number;
+  bytes: number;
+}
+
+/** The year/month table: files and bytes per month, oldest first. */
+export function monthTable(files: readonly { month: string; size: number }[]): MonthRow[] {
+  const by = new Map<string, MonthRow>();
+  for (const f of files) {
+    const row = by.get(f.month) ?? { month: f.month, files: 0, bytes: 0 };
+    row.files++;
+    row.bytes += f.size;
+    by.set(f.month, row);
+  }
+  return [...by.values()].sort((a, b) => a.month.localeCompare(b.month));
+}

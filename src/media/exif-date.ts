@@ -1,0 +1,41 @@
+import exifr from 'exifr';
+
+/** EXIF's "YYYY:MM:DD HH:MM:SS" as "YYYY-MM-DD HH:MM:SS", or null when it is not a real date. */
+export function normaliseExifStamp(raw: unknown): string | null {
+  if (typeof raw !== 'string') return null;
+  const m = /^(\d{4})[:-](\d{2})[:-](\d{2})[ T](\d{2}):(\d{2}):(\d{2})/.exec(raw.trim());
+  if (!m) return null;
+  const [, y, mo, d, h, mi, s] = m.map(Number);
+  const probe = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  if (probe.getUTCMonth() !== mo - 1 || probe.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return null;
+  return `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}:${m[6]}`;
+}
+
+/**
+ * SPEC: an EXIF date is trusted only when plausible: not before 1995 and not in the future (a
+ * camera whose clock was never set says 2099 or 1970).
+ */
+export function isPlausibleStamp(stamp: string, nowMs: number): boolean {
+  const year = Number(stamp.slice(0, 4));
+  if (year < 1995) return false;
+  // The stamp is wall-clock time without a zone; a day of slack covers every zone on Earth.
+  const asUtc = Date.parse(stamp.replace(' ', 'T') + 'Z');
+  return asUtc <= nowMs + 24 * 3600 * 1000;
+}
+
+/**
+ * DateTimeOriginal from an image's leading bytes, normalised but not yet judged plausible.
+ * Broken EXIF is common in the wild (see the corpus) and is never an error: it yields null.
+ */
+export async function readExifDate(input: Uint8Array | string): Promise<string | null> {
+  try {
+    const tags = await exifr.parse(input as Buffer, {
+      pick: ['DateTimeOriginal'],
+      reviveValues: false,
+      translateValues: false,
+    });
+    return normaliseExifStamp(tags?.DateTimeOriginal);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,30 @@
+import path from 'node:path';
+
+/**
+ * SPEC invariant 5: app databases and settings are never selected, whatever the selection says.
+ * Checked on every path component so a `Msg` or `nt_db` folder anywhere below a source is skipped
+ * whole, and on the file name for database files and their journals.
+ */
+const PROTECTED_FOLDERS = new Set(['nt_db', 'mmkv', 'msg', 'databases', 'dbs']);
+const PROTECTED_FILE = /\.(db|db-wal|db-shm|db-journal|sqlite|sqlite3)$/i;
+
+export function isProtectedFolderName(name: string): boolean {
+  return PROTECTED_FOLDERS.has(name.toLowerCase());
+}
+
+export function isProtectedFileName(name: string): boolean {
+  return PROTECTED_FILE.test(name);
+}
+
+/** True when any component of path (either flavour) names a protected folder or file. */
+export function isProtectedPath(p: string): boolean {
+  const parts = p.split(/[\\/]+/).filter(Boolean);
+  const file = parts.pop() ?? '';
+  return isProtectedFileName(file) || parts.some(isProtectedFolderName);
+}
+
+/** True when child is inside (or equal to) parent; both absolute in this platform's flavour. */
+export function isInside(parent: string, child: string, p: path.PlatformPath = path): boolean {
+  const rel = p.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !p.isAbsolute(rel));
+}

@@ -1,0 +1,85 @@
+import { createWriteStream } from 'node:fs';
+import { Transform } from 'node:stream';
+import { ZipArchive } from 'archiver';
+import { createHash64 } from '../media/hash.js';
+
+export interface WrittenZip {
+  bytes: number;
+  /** xxh64 of the zip's own bytes: its name in the vault. */
+  xxh64: string;
+}
+
+/**
+ * Writes one zip: entries stored (images are already compressed; recompressing wastes time and
+ * gains nothing), hashed on the way to disk, flushed with fsync before the stream closes. The
+ * caller awaits each add() so only one entry's bytes are in memory at a time.
+ */
+export class ZipWriter {
+  private readonly archive: ZipArchive;
+  private readonly closed: Promise<void>;
+  private readonly waiting = new Map<string, () => void>();
+  private failure: Error | null = null;
+
+  private constructor(
+    private readonly hasher: Awaited<ReturnType<typeof createHash64>>,
+    tmpPath: string,
+    forceZip64: boolean,
+  ) {
+    this.archive = new ZipArchive({ store: true, forceZip64 });
+    const out = createWriteStream(tmpPath, { flags: 'wx', flush: true });
+    const tap = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        hasher.update(chunk);
+        done(null, chunk);
+      },
+    });
+    const fail = (err: Error) => {
+      this.failure ??= err;
+      for (const resolve of this.waiting.values()) resolve();
+    };
+    this.archive.on('error', fail);
+    this.archive.on('warning', fail);
+    out.on('error', fail);
+    this.archive.on('entry', (entry: { name: string }) => {
+      this.waiting.get(entry.name)?.();
+      this.waiting.delete(entry.name);
+    });
+    this.closed = new Promise((resolve, reject) => {
+      out.on('close', () => (this.failure ? reject(this.failure) : resolve()));
+      out.on('error', reject);
+    });
+    this.closed.catch(() => undefined);
+    this.archive.pipe(tap).pipe(out);
+  }
+
+  static async create(tmpPath: string, options: { forceZip64?: boolean } = {}): Promise<ZipWriter> {
+    return new ZipWriter(await createHash64(), tmpPath, options.forceZip64 ?? false);
+  }
+
+  /** Bytes the zip has so far (entries taken, not counting the central directory). */
+  get size(): number {
+    return this.archive.pointer();
+  }
+
+  async add(name: string, bytes: Buffer, date: Date): Promise<void> {
+    if (this.failure) throw this.failure;
+    await new Promise<void>((resolve) => {
+      this.waiting.set(name, resolve);
+      this.archive.append(bytes, { name, date, store: true });
+    });
+    if (this.failure) throw this.failure;
+  }
+
+  async finish(): Promise<WrittenZip> {
+    if (this.failure) throw this.failure;
+    await this.archive.finalize();
+    await this.closed;
+    return { bytes: this.archive.pointer(), xxh64: this.hasher.digest() };
+  }
+
+  /** Stops writing; the caller removes the partial file. */
+  async abort(): Promise<void> {
+    this.archive.abort();
+    await this.closed.catch(() => undefined);
+  }
+}
