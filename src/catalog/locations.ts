@@ -35,13 +35,13 @@ const SELECT_LOCATIONS = `
 /** Locations in date order, filtered by a predicate (see core/selection). */
 export function selectLocations(db: Db, keep: (row: LocationRow) => boolean): LocationRow[] {
   const out: LocationRow[] = [];
-  const stmt = db.prepare(`${SELECT_LOCATIONS} ORDER BY l.taken, l.path, l.id`);
+  const stmt = db.prepare(`${SELECT_LOCATIONS} ORDER BY l.taken, l.path, l.device, l.hash`);
   for (const row of stmt.iterate() as Iterable<LocationRow>) if (keep(row)) out.push(row);
   return out;
 }
 
 export const locationsOfHash = (db: Db, hash: string) =>
-  db.prepare(`${SELECT_LOCATIONS} WHERE l.hash = ? ORDER BY l.taken, l.path`).all(hash) as LocationRow[];
+  db.prepare(`${SELECT_LOCATIONS} WHERE l.hash = ? ORDER BY l.taken, l.path, l.device`).all(hash) as LocationRow[];
 
 /**
  * What this device has already catalogued, by path: a file with the same path, size and

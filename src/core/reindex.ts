@@ -20,6 +20,8 @@ export interface ReindexResult {
   unreadable: { name: string; damage: string[] }[];
   /** Zips catalogued but found damaged (bytes or entries): recorded with their damage. */
   damaged: { name: string; damage: string[] }[];
+  /** Places whose image was only in an unreadable zip. */
+  lostPlaces: number;
 }
 
 /**
@@ -36,8 +38,12 @@ export async function reindex(options: ReindexOptions): Promise<ReindexResult> {
     await removePartials(partials);
     for (const suffix of ['', '-wal', '-shm']) await rm(fresh + suffix, { force: true });
     const db = openCatalog(fresh);
-    const result: ReindexResult = { totals: vaultTotals(db), unreadable: [], damaged: [] };
+    const result: ReindexResult = { totals: vaultTotals(db), unreadable: [], damaged: [], lostPlaces: 0 };
     try {
+      // One transaction with foreign keys checked at commit: a zip that only records places may
+      // sort before the zip that stores their images.
+      db.exec('BEGIN');
+      db.pragma('defer_foreign_keys = ON');
       progress.begin('phase.reindex', archives.length);
       for (const a of archives) {
         const check = await checkZip(a.abs, { expectedXxh64: a.xxh64, readData: true });
@@ -55,9 +61,13 @@ export async function reindex(options: ReindexOptions): Promise<ReindexResult> {
         );
       }
       progress.end();
+      // Places whose image is in no readable zip cannot be restored; they are reported, not kept.
+      result.lostPlaces = db.prepare('DELETE FROM locations WHERE hash NOT IN (SELECT hash FROM images)').run().changes;
+      db.exec('COMMIT');
       result.totals = vaultTotals(db);
       db.pragma('wal_checkpoint(TRUNCATE)');
     } finally {
+      if (db.inTransaction) db.exec('ROLLBACK');
       db.close();
     }
     const live = path.join(vault.dir, DB_FILE);

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { copyFile, cp, mkdir, utimes } from 'node:fs/promises';
+import path from 'node:path';
+import { test } from 'node:test';
+import { archive } from '../src/core/archive.js';
+import { catalogDevices, catalogList, catalogMonths, catalogShow } from '../src/core/catalog.js';
+import { buildTree, writeImage } from './helpers/images.js';
+import { tempDir } from './helpers/tmp.js';
+import { vaultZips } from './helpers/vault.js';
+import { ZipReader } from '../src/vault/zip-reader.js';
+
+test('the same image in two folders and from two devices is stored once; every place is catalogued', async () => {
+  const root = await tempDir();
+  const src = path.join(root, 'cache');
+  const a = path.join(src, 'chat-a', 'sticker.gif');
+  await writeImage(a, 7, '2023-11-04', 'gif');
+  // The same sticker, received ten months later in another chat.
+  const b = path.join(src, 'chat-b', 'forwarded.gif');
+  await mkdir(path.dirname(b), { recursive: true });
+  await copyFile(a, b);
+  await utimes(b, new Date(2024, 8, 9, 12), new Date(2024, 8, 9, 12));
+  await buildTree(path.join(src, 'other'), 5, ['2024-01']);
+  const vault = path.join(root, 'vault');
+
+  const first = await archive({ vault, sources: [src], device: 'laptop' });
+  assert.equal(first.plan.newImages, 6);
+  assert.equal(first.plan.duplicates, 1);
+
+  // The same tree on a second device: nothing new is stored, every place is recorded.
+  const phoneCopy = path.join(root, 'phone-cache');
+  await cp(src, phoneCopy, { recursive: true, preserveTimestamps: true });
+  const second = await archive({ vault, sources: [phoneCopy], device: 'phone' });
+  assert.equal(second.plan.newImages, 0);
+  assert.equal(second.plan.duplicates, 7);
+
+  let stored = 0;
+  for (const zip of await vaultZips(vault)) stored += [...(await ZipReader.open(zip)).entries.keys()].filter((n) => !n.startsWith('picvault-')).length;
+  assert.equal(stored, 6, 'each distinct image is one entry in the whole vault');
+
+  const { months, totals } = await catalogMonths(vault);
+  assert.equal(totals.images, 6);
+  assert.equal(totals.locations, 14);
+  // The sticker's date belongs to each place: it is in both months.
+  assert.ok(months.find((m) => m.month === '2023-11'));
+  assert.ok(months.find((m) => m.month === '2024-09'));
+
+  const [sticker] = await catalogList(vault, { month: '2023-11' });
+  const list = await catalogShow(vault, sticker.hash.slice(0, 8));
+  assert.equal(list.locations.length, 4);
+  assert.deepEqual(new Set(list.locations.map((l) => l.device)), new Set(['laptop', 'phone']));
+  assert.deepEqual(new Set(list.locations.map((l) => l.month)), new Set(['2023-11', '2024-09']));
+  assert.deepEqual((await catalogDevices(vault)).map((d) => [d.device, d.files]), [['laptop', 7], ['phone', 7]]);
+});
+
+test('a re-run over unchanged files reads none of them; a changed file is archived again', async () => {
+  const root = await tempDir();
+  const src = path.join(root, 'cache');
+  const files = await buildTree(src, 8, ['2024-01', '2024-02']);
+  const vault = path.join(root, 'vault');
+  await archive({ vault, sources: [src], device: 'pc' });
+  const zipsBefore = await vaultZips(vault);
+
+  const again = await archive({ vault, sources: [src], device: 'pc' });
+  assert.equal(again.unchanged, 8);
+  assert.equal(again.plan.months.length, 0, 'nothing to hash, nothing to write');
+  assert.deepEqual(await vaultZips(vault), zipsBefore);
+
+  await writeImage(files[0], 999, '2024-01-20');
+  const changed = await archive({ vault, sources: [src], device: 'pc' });
+  assert.equal(changed.unchanged, 7);
+  assert.equal(changed.plan.newImages, 1);
+});

@@ -1,0 +1,46 @@
+import { mkdir, readFile, readdir, stat, utimes, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { sampleImage } from '../../src/core/demo-cache.js';
+
+export { sampleImage };
+
+/** Writes a real image (made with sharp) dated at noon on the given day, local time. */
+export async function writeImage(file: string, seed: number, day: string, format: 'jpeg' | 'png' | 'gif' | 'webp' = 'jpeg'): Promise<Buffer> {
+  const bytes = await sampleImage(seed, format);
+  await putFile(file, bytes, day);
+  return bytes;
+}
+
+export async function putFile(file: string, bytes: Buffer, day: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, bytes);
+  const [y, m, d] = day.split('-').map(Number);
+  const when = new Date(y, m - 1, d ?? 1, 12, 0, 0);
+  await utimes(file, when, when);
+}
+
+/** Every file under dir with its bytes and modification time: a tree to compare before and after. */
+export async function snapshot(dir: string): Promise<Map<string, { bytes: Buffer; mtimeMs: number }>> {
+  const out = new Map<string, { bytes: Buffer; mtimeMs: number }>();
+  const walk = async (d: string) => {
+    for (const e of await readdir(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (e.isFile()) out.set(path.relative(dir, p), { bytes: await readFile(p), mtimeMs: (await stat(p)).mtimeMs });
+    }
+  };
+  await walk(dir);
+  return out;
+}
+
+/** A small chat-like tree: n distinct images over the given months, file i in month i % months. */
+export async function buildTree(dir: string, n: number, months: string[], seedBase = 0): Promise<string[]> {
+  const files: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const month = months[i % months.length];
+    const file = path.join(dir, `chat${i % 3}`, `img${i}.${['jpg', 'png', 'gif', 'webp'][i % 4]}`);
+    await writeImage(file, seedBase + i, `${month}-${String(1 + (i % 27)).padStart(2, '0')}`, (['jpeg', 'png', 'gif', 'webp'] as const)[i % 4]);
+    files.push(file);
+  }
+  return files;
+}

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { test } from 'node:test';
+import { archive } from '../src/core/archive.js';
+import { buildTree } from './helpers/images.js';
+import { picvault } from './helpers/cli.js';
+import { tempDir } from './helpers/tmp.js';
+import { snapshot } from './helpers/images.js';
+
+/** What a user sees of the catalogue, as JSON: months, every place, devices, one image. */
+async function answers(vault: string, hash: string) {
+  const months = await picvault(['catalog', 'months', '--vault', vault, '--json']);
+  const list = await picvault(['catalog', 'list', '--vault', vault, '--json']);
+  const devices = await picvault(['catalog', 'devices', '--vault', vault, '--json']);
+  const show = await picvault(['catalog', 'show', hash, '--vault', vault, '--json']);
+  for (const r of [months, list, devices, show]) assert.equal(r.code, 0, r.stderr);
+  const stripIds = (s: string) => s.replace(/"(id|archiveId|archive_id)": ?\d+/g, '"$1":0').replace(/"verifiedAt": ?"[^"]*"/g, '"verifiedAt":"-"');
+  return { months: months.stdout, list: stripIds(list.stdout), devices: devices.stdout, show: stripIds(show.stdout) };
+}
+
+test('reindex after deleting picvault.db: the catalogue answers the same and restore works', async () => {
+  const root = await tempDir();
+  const src = path.join(root, 'cache');
+  await buildTree(src, 10, ['2023-12', '2024-01']);
+  const vault = path.join(root, 'vault');
+  await archive({ vault, sources: [src], device: 'laptop' });
+  await archive({ vault, sources: [src], device: 'desktop' });
+  const hash = JSON.parse((await picvault(['catalog', 'list', '--vault', vault, '--json'])).stdout.split('\n')[0]).hash as string;
+  const before = await answers(vault, hash);
+
+  for (const f of ['picvault.db', 'picvault.db-wal', 'picvault.db-shm']) await rm(path.join(vault, f), { force: true });
+  const missing = await picvault(['catalog', 'months', '--vault', vault]);
+  assert.equal(missing.code, 10);
+  assert.match(missing.stderr, /reindex/);
+
+  const r = await picvault(['reindex', '--vault', vault]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /10 images, 20 places/);
+  assert.deepEqual(await answers(vault, hash), before);
+
+  const back = path.join(root, 'back');
+  const restored = await picvault(['restore', '--from', vault, '--month', '2024-01', '--to', back]);
+  assert.equal(restored.code, 0, restored.stderr);
+  assert.equal((await snapshot(back)).size, 10);
+});
+
+test('reindex replaces a catalogue that is not SQLite at all', async () => {
+  const root = await tempDir();
+  const src = path.join(root, 'cache');
+  await buildTree(src, 4, ['2024-01']);
+  const vault = path.join(root, 'vault');
+  await archive({ vault, sources: [src], device: 'pc' });
+  await writeFile(path.join(vault, 'picvault.db'), 'this is not a database');
+  for (const f of ['picvault.db-wal', 'picvault.db-shm']) await rm(path.join(vault, f), { force: true });
+  const broken = await picvault(['catalog', 'months', '--vault', vault]);
+  assert.equal(broken.code, 10, broken.stderr);
+  assert.doesNotMatch(broken.stderr, /at .*\.js:\d+/, 'no stack trace');
+  const r = await picvault(['reindex', '--vault', vault]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal((await picvault(['verify', '--vault', vault, '--read-data'])).code, 0);
+});

@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { copyFile, readFile, stat, readdir, utimes } from 'node:fs/promises';
+import path from 'node:path';
+import { test } from 'node:test';
+import { archive } from '../src/core/archive.js';
+import { catalogList } from '../src/core/catalog.js';
+import { restore } from '../src/core/restore.js';
+import { targetUnder } from '../src/core/restore-target.js';
+import { buildTree, snapshot } from './helpers/images.js';
+import { tempDir } from './helpers/tmp.js';
+import { CORPUS, vaultZips } from './helpers/vault.js';
+import { allZipToolsAccept } from './helpers/zip-tools.js';
+
+const DEVICE = 'laptop';
+
+/** The corpus's real images (and its broken and misnamed files), copied into a source with one date. */
+async function corpusSource(dir: string): Promise<string[]> {
+  const copied: string[] = [];
+  const walk = async (from: string, to: string) => {
+    for (const e of await readdir(from, { withFileTypes: true })) {
+      if (e.name.startsWith('_') || e.name === 'SHA256SUMS' || e.name.endsWith('.md')) continue;
+      const src = path.join(from, e.name);
+      const dst = path.join(to, e.name);
+      if (e.isDirectory()) await walk(src, dst);
+      else {
+        await import('node:fs/promises').then((fs) => fs.mkdir(to, { recursive: true }));
+        await copyFile(src, dst);
+        const when = new Date(2023, 10, 5, 12);
+        await utimes(dst, when, when);
+        copied.push(dst);
+      }
+    }
+  };
+  await walk(CORPUS, dir);
+  return copied;
+}
+
+test('archive then restore by month and by hash prefix gives back the same bytes and times', async () => {
+  const root = await tempDir();
+  const src = path.join(root, 'photos');
+  await buildTree(src, 24, ['2024-03', '2024-04', '2024-05', '2024-07']);
+  await corpusSource(path.join(src, 'corpus'));
+  const before = await snapshot(src);
+  const vault = path.join(root, 'vault');
+
+  const result = await archive({ vault, sources: [src], selection: { before: '2024-06' + '-01' }, device: DEVICE });
+  assert.equal(result.skipped.length, 0, JSON.stringify(result.skipped));
+  assert.ok(result.archives.length >= 4);
+  // The originals are never touched by archive.
+  assert.deepEqual(await snapshot(src), before);
+  // Nothing dated on or after the cutoff was archived.
+  const listed = await catalogList(vault, {});
+  assert.ok(listed.every((r) => r.taken < '2024-06-01'));
+  assert.ok(!listed.some((r) => r.month === '2024-07'));
+  // Every zip is whole for the tools a user has.
+  for (const zip of await vaultZips(vault)) await allZipToolsAccept(zip);
+
+  const back = path.join(root, 'back');
+  const byMonth = await restore({ vault, selection: { month: '2024-04' }, to: back });
+  assert.ok(byMonth.restored > 0);
+  assert.equal(byMonth.skipped.length, 0);
+  for (const item of byMonth.items) {
+    const target = targetUnder(back, DEVICE, item.from)!;
+    const orig = before.get(path.relative(src, item.from))!;
+    assert.deepEqual(await readFile(target), orig.bytes, item.from);
+    assert.ok(Math.abs((await stat(target)).mtimeMs - orig.mtimeMs) < 1, `mtime of ${target}`);
+  }
+
+  // A corpus photo (dated by its EXIF) by a 6-digit prefix of its hash.
+  const flower = listed.find((r) => r.path.endsWith('Canon_40D.jpg'))!;
+  assert.equal(flower.month, '2008-05');
+  assert.equal(flower.dateRule, 'exif');
+  const back2 = path.join(root, 'back2');
+  const byHash = await restore({ vault, selection: { hashes: [flower.hash.slice(0, 6)] }, to: back2 });
+  assert.equal(byHash.restored, 1);
+  const target = targetUnder(back2, DEVICE, flower.path)!;
+  assert.deepEqual(await readFile(target), await readFile(flower.path));
+  assert.ok(Math.abs((await stat(target)).mtimeMs - flower.mtimeMs) < 1);
+});
+
+test('restore to the original place brings back a deleted file and leaves an identical one alone', async () => {
+  const root = await tempDir();
+  const src = path.join(root, 'cache');
+  const files = await buildTree(src, 6, ['2024-01']);
+  const vault = path.join(root, 'vault');
+  await archive({ vault, sources: [src], device: DEVICE });
+  const original = await readFile(files[2]);
+  const { rm } = await import('node:fs/promises');
+  await rm(files[2]);
+  const r = await restore({ vault, selection: { month: '2024-01' }, device: DEVICE });
+  assert.equal(r.restored, 1);
+  assert.equal(r.already, 5);
+  assert.deepEqual(await readFile(files[2]), original);
+
+  // Files archived from another device are not written to this one's paths without --to.
+  const other = await restore({ vault, selection: { month: '2024-01' }, device: 'phone' });
+  assert.equal(other.restored, 0);
+  assert.ok(other.skipped.every((s) => s.skip === 'other-device'));
+});
+
+test('the corpus goes through scan and archive without a crash; non-images are left out', async () => {
+  const root = await tempDir();
+  const src = path.join(root, 'corpus');
+  const copied = await corpusSource(src);
+  const vault = path.join(root, 'vault');
+  const r = await archive({ vault, sources: [src], device: DEVICE });
+  assert.equal(r.skipped.length, 0);
+  const listed = await catalogList(vault, {});
+  const paths = new Set(listed.map((l) => path.relative(src, l.path)));
+  assert.ok(!paths.has(path.join('file-type', 'fixture', 'fixture-json.webp')), 'a JSON file named .webp is not an image');
+  assert.ok(paths.has(path.join('wechat-dat2picture', 'sample', 'color.jpg')));
+  assert.ok(listed.length >= copied.length - 5, `${listed.length} of ${copied.length}`);
+  // The EXIF date in 2099 is not trusted; the 2026-11-24 camera date is in the future for a file dated by time.
+  const future = listed.find((l) => l.path.endsWith('exif_gps.jpg'))!;
+  assert.equal(future.exifDate, '2099-09-29 10:10:10');
+  assert.equal(future.dateRule, 'file-time');
+  assert.equal(future.month, '2023-11');
+  // Byte-identical duplicates in the corpus are stored once.
+  const flower = listed.filter((l) => l.path.endsWith('flower.jpg') || l.path.endsWith('Canon_PowerShot_S40.jpg'));
+  assert.equal(flower.length, 2);
+  assert.equal(flower[0].hash, flower[1].hash);
+});

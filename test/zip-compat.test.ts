@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { test } from 'node:test';
+import { archive } from '../src/core/archive.js';
+import { checkZip } from '../src/vault/check-zip.js';
+import { ZipWriter } from '../src/vault/zip-writer.js';
+import { ZipReader } from '../src/vault/zip-reader.js';
+import { verify } from '../src/core/verify.js';
+import { buildTree } from './helpers/images.js';
+import { tempDir } from './helpers/tmp.js';
+import { vaultZips } from './helpers/vault.js';
+import { allZipToolsAccept, pythonZipTest } from './helpers/zip-tools.js';
+
+test('a zip with more than 65 535 entries is ZIP64 and every tool reads it', { timeout: 300_000 }, async () => {
+  const dir = await tempDir();
+  const zip = path.join(dir, 'big.zip');
+  const w = await ZipWriter.create(zip);
+  const n = 65_600;
+  for (let i = 0; i < n; i++) await w.add(`${String(i).padStart(16, '0')}.bin`, Buffer.from(`entry ${i}`), new Date(2024, 0, 1));
+  await w.finish();
+  await allZipToolsAccept(zip);
+  assert.equal((await pythonZipTest(zip)).count, n);
+  const reader = await ZipReader.open(zip);
+  assert.equal(reader.entries.size, n);
+  assert.equal((await reader.readEntry(`${String(n - 1).padStart(16, '0')}.bin`)).toString(), `entry ${n - 1}`);
+});
+
+test('archives forced to ZIP64 and split into parts pass unzip -t, 7z t and zipfile, and verify', async () => {
+  const root = await tempDir();
+  const src = path.join(root, 'src');
+  await buildTree(src, 30, ['2024-02']);
+  const vault = path.join(root, 'vault');
+  const r = await archive({ vault, sources: [src], device: 'pc', maxArchiveSize: 40 * 1024, forceZip64: true });
+  assert.ok(r.archives.length >= 2, `a month past --max-archive-size is split (${r.archives.length} parts)`);
+  for (const a of r.archives) assert.ok(a.bytes <= 48 * 1024, `${a.name} is ${a.bytes} bytes`);
+  for (const zip of await vaultZips(vault)) {
+    await allZipToolsAccept(zip);
+    const check = await checkZip(zip, { readData: true, expectedXxh64: path.basename(zip, '.zip').split('_')[1] });
+    assert.deepEqual(check.damage, []);
+  }
+  assert.equal((await verify({ vault, readData: true })).damaged.length, 0);
+});
