@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { spawn } from 'node:child_process';
+import { buildTree, snapshot } from '../helpers/images.js';
+import { NOBODY, isRoot, picvault, type Run } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+
+/** One line on stderr, no stack trace, the expected code. */
+function assertClean(r: Run, code: number, pattern: RegExp): void {
+  assert.equal(r.code, code, `exit ${r.code}: ${r.stderr}`);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0], pattern);
+  assert.doesNotMatch(r.stderr, /\n\s+at |Error:/);
+}
+
+async function fixture() {
+  const root = await tempDir();
+  const src = path.join(root, 'photos');
+  await buildTree(src, 4, ['2024-01', '2024-02']);
+  const vault = path.join(root, 'vault');
+  const ok = await picvault(['archive', src, '--to', vault, '--device', 'pc']);
+  assert.equal(ok.code, 0, ok.stderr);
+  return { root, src, vault };
+}
+
+test('bad usage: exit 2 and one line, in English or Chinese, nothing changed', async () => {
+  const { root, src, vault } = await fixture();
+  const before = await snapshot(root);
+  assertClean(await picvault(['scan', src, '--before', '2024-13']), 2, /--before wants YYYY-MM or YYYY-MM-DD, a real date: 2024-13/);
+  assertClean(await picvault(['archive', src, '--to', vault, '--since', '2024-02-30']), 2, /--since/);
+  assertClean(await picvault(['scan', path.join(root, 'nope')]), 2, /source folder not found/);
+  assertClean(await picvault(['archive', path.join(root, 'nope'), '--to', vault]), 2, /source folder not found/);
+  assertClean(await picvault(['scan', src, '--bogus']), 2, /unknown option '--bogus'/);
+  assertClean(await picvault(['frobnicate']), 2, /unknown command/);
+  assertClean(await picvault(['restore', '--from', vault, '--hash', 'zz']), 2, /not a hash/);
+  assertClean(await picvault(['restore', '--from', vault, '--hash', '0123456789']), 2, /no image in the vault has a hash/);
+  assertClean(await picvault(['archive', src, '--to', vault, '--min-size', 'lots']), 2, /--min-size wants a size/);
+  assertClean(await picvault(['restore', '--from', vault, '--overwrite', 'maybe']), 2, /--overwrite must be one of never\|if-different\|always/);
+  assertClean(await picvault(['archive', src]), 2, /name the vault with --vault/);
+  assertClean(await picvault(['scan', src, '--before', '2024-13', '--lang', 'zh']), 2, /--before 需要真实日期/);
+  assertClean(await picvault(['scan', path.join(root, 'nope')], { env: { LANG: 'zh_CN.UTF-8' } }), 2, /找不到来源文件夹/);
+  assert.deepEqual(await snapshot(root), before);
+});
+
+test('not a vault, a missing vault, a read-only vault folder: exit 10 and nothing changed', async () => {
+  const { root, src } = await fixture();
+  const plain = path.join(root, 'plain');
+  await mkdir(plain);
+  await writeFile(path.join(plain, 'notes.txt'), 'hello');
+  const before = await snapshot(root);
+  assertClean(await picvault(['catalog', 'months', '--vault', plain]), 10, /not a picvault vault/);
+  assertClean(await picvault(['verify', '--vault', path.join(root, 'missing')]), 10, /no vault at/);
+  assertClean(await picvault(['restore', '--from', plain]), 10, /not a picvault vault/);
+  assert.deepEqual(await snapshot(root), before);
+
+  // The kernel must refuse the write, so as root the binary runs as nobody.
+  const ro = path.join(root, 'readonly');
+  await mkdir(ro);
+  await chmod(ro, 0o555);
+  const asUser = isRoot() ? { uid: NOBODY, gid: NOBODY } : {};
+  const r = await picvault(['archive', src, '--to', ro], asUser);
+  assertClean(r, 10, /cannot write to the vault/);
+  assert.deepEqual(await snapshot(ro), new Map());
+});
+
+test('a vault held by a live run: exit 11; a lock left by a killed run is taken over', async () => {
+  const { src, vault } = await fixture();
+  const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+  try {
+    await writeFile(path.join(vault, '.lock'), JSON.stringify({ pid: sleeper.pid, host: os.hostname(), startedAt: new Date().toISOString() }));
+    assertClean(await picvault(['archive', src, '--to', vault]), 11, /in use by another picvault run/);
+    assertClean(await picvault(['verify', '--vault', vault]), 11, /in use/);
+  } finally {
+    sleeper.kill('SIGKILL');
+  }
+  await new Promise((r) => sleeper.once('exit', r));
+  const after = await picvault(['archive', src, '--to', vault]);
+  assert.equal(after.code, 0, after.stderr);
+});
+
+test('--json prints one JSON document; listings print JSON lines', async () => {
+  const { src, vault } = await fixture();
+  const scan = await picvault(['scan', src, '--json']);
+  assert.equal(scan.code, 0);
+  assert.equal(JSON.parse(scan.stdout).files, 4);
+  const list = await picvault(['catalog', 'list', '--vault', vault, '--json', '--month', '2024-02']);
+  const rows = list.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(rows.length, 2);
+  assert.ok(rows.every((r) => r.month === '2024-02'));
+  const dry = await picvault(['archive', src, '--to', vault, '--dry-run', '--json']);
+  assert.equal(JSON.parse(dry.stdout).dryRun, true);
+});

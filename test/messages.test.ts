@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { detectLang, hasMessage, messageKeys, translator } from '../src/cli/render/messages.js';
+
+test('every message exists in Chinese and English, with the same placeholders', () => {
+  const en = translator('en');
+  const zh = translator('zh');
+  for (const key of messageKeys()) {
+    const e = en(key);
+    const z = zh(key);
+    assert.ok(e && z, key);
+    const names = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    assert.deepEqual(names(z), names(e), key);
+  }
+});
+
+test('every message key the code uses is defined', () => {
+  const used = new Set<string>();
+  const walk = (d: string) => {
+    for (const f of readdirSync(d)) {
+      const p = path.join(d, f);
+      if (statSync(p).isDirectory()) walk(p);
+      else for (const m of readFileSync(p, 'utf8').matchAll(/(?:Error|PicvaultError|t)\(\s*'([a-z][\w.-]+)'/g)) used.add(m[1]);
+    }
+  };
+  walk(path.resolve(import.meta.dirname, '../src'));
+  const missing = [...used].filter((k) => k.includes('.') && !hasMessage(k));
+  assert.deepEqual(missing, []);
+});
+
+test('the language comes from --lang, then LC_ALL, LC_MESSAGES, LANG', () => {
+  assert.equal(detectLang(['scan', '--lang', 'zh'], {}), 'zh');
+  assert.equal(detectLang(['--lang=en'], { LANG: 'zh_CN.UTF-8' }), 'en');
+  assert.equal(detectLang([], { LANG: 'zh_CN.UTF-8' }), 'zh');
+  assert.equal(detectLang([], { LC_ALL: 'en_US.UTF-8', LANG: 'zh_CN.UTF-8' }), 'en');
+  assert.equal(detectLang([], {}), 'en');
+});
