@@ -2,6 +2,14 @@ import { EXIT } from '../errors.js';
 import { main } from './main.js';
 import { detectLang, translator } from './render/messages.js';
 
+// `picvault catalog list | head` closes the pipe early: the reader has what it wanted.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
+    throw err;
+  });
+}
+
 process.on('SIGINT', () => {
   // A killed run is safe by construction (SPEC invariant 2): say so and leave.
   process.stderr.write(`\npicvault: ${translator(detectLang(process.argv, process.env))('interrupted')}\n`);

@@ -94,3 +94,22 @@ test('--json prints one JSON document; listings print JSON lines', async () => {
   const dry = await picvault(['archive', src, '--to', vault, '--dry-run', '--json']);
   assert.equal(JSON.parse(dry.stdout).dryRun, true);
 });
+
+test('output piped into a reader that stops early (| head) ends quietly', async () => {
+  const { vault } = await fixture();
+  // Far more output than a pipe buffers, so the writer meets the closed pipe.
+  const Database = (await import('better-sqlite3')).default;
+  const db = new Database(path.join(vault, 'picvault.db'));
+  const clone = db.prepare(`INSERT INTO locations (hash, size, device, source, kind, root, path, mtime_ms, birthtime_ms, taken, month, date_rule, exif_date, archive_id)
+    SELECT hash, size, device, source, kind, root, path || ?, mtime_ms, birthtime_ms, taken, month, date_rule, exif_date, archive_id FROM locations WHERE id = 1`);
+  db.transaction(() => { for (let i = 0; i < 20000; i++) clone.run(`.${i}`); })();
+  db.close();
+  const { execFile } = await import('node:child_process');
+  const { BIN } = await import('../helpers/cli.js');
+  const out = await new Promise<{ stderr: string; code: number }>((resolve) => {
+    execFile('sh', ['-c', `"${process.execPath}" "${BIN}" catalog list --vault "${vault}" --json | head -c 1 >/dev/null; "${process.execPath}" "${BIN}" catalog months --vault "${vault}" | true`], (err, _o, stderr) =>
+      resolve({ stderr, code: err ? Number(err.code) : 0 }),
+    );
+  });
+  assert.equal(out.stderr, '');
+});
