@@ -1,23 +1,9 @@
-import type { DateRule } from '../media/dating.js';
-import type { ImageKind, SourceKind } from '../sources/types.js';
+import type { ManifestLocation } from '../vault/manifest.js';
 import type { Db } from './db.js';
 
-/** A place an image was seen, with where its bytes are stored. */
-export interface LocationRow {
+/** A place an image was seen (as its manifest records it), with where its bytes are stored. */
+export interface LocationRow extends ManifestLocation {
   id: number;
-  hash: string;
-  size: number;
-  device: string;
-  source: SourceKind;
-  kind: ImageKind;
-  root: string;
-  path: string;
-  mtimeMs: number;
-  birthtimeMs: number;
-  taken: string;
-  month: string;
-  dateRule: DateRule;
-  exifDate: string | null;
   ext: string;
   entry: string;
   archiveId: number;
