@@ -9,13 +9,20 @@ export interface LocationRow extends ManifestLocation {
   archiveId: number;
   archive: string;
   archiveDamage: string | null;
+  archiveVerifiedAt: string | null;
+  archiveBytes: number;
+  /** archived, cleaned (the original was deleted) or restored (written back since). */
+  state: 'archived' | 'cleaned' | 'restored';
 }
 
 const SELECT_LOCATIONS = `
   SELECT l.id, l.hash, l.size, l.device, l.source, l.kind, l.root, l.path,
          l.mtime_ms AS mtimeMs, l.birthtime_ms AS birthtimeMs, l.taken, l.month,
          l.date_rule AS dateRule, l.exif_date AS exifDate,
-         i.ext, i.entry, i.archive_id AS archiveId, a.name AS archive, a.damage AS archiveDamage
+         i.ext, i.entry, i.archive_id AS archiveId, a.name AS archive, a.damage AS archiveDamage,
+         a.verified_at AS archiveVerifiedAt, a.bytes AS archiveBytes,
+         CASE WHEN l.restored_at IS NOT NULL AND (l.cleaned_at IS NULL OR l.restored_at > l.cleaned_at) THEN 'restored'
+              WHEN l.cleaned_at IS NOT NULL THEN 'cleaned' ELSE 'archived' END AS state
   FROM locations l JOIN images i ON i.hash = l.hash JOIN archives a ON a.id = i.archive_id`;
 
 /** Locations in date order, filtered by a predicate (see core/selection). */
@@ -39,3 +46,13 @@ export function knownFiles(db: Db, device: string): Map<string, { hash: string; 
     .all(device) as { path: string; hash: string; size: number; mtimeMs: number }[];
   return new Map(rows.map((r) => [r.path, r]));
 }
+
+/** Every catalogued place at a path, on any device: what clean checks a file on disk against. */
+export function locationsAtPath(db: Db): (path: string) => LocationRow[] {
+  const stmt = db.prepare(`${SELECT_LOCATIONS} WHERE l.path = ? ORDER BY l.mtime_ms DESC`);
+  return (p) => stmt.all(p) as LocationRow[];
+}
+
+/** The source folders a device archived from: clean's default when no source is named. */
+export const rootsOfDevice = (db: Db, device: string) =>
+  db.prepare('SELECT DISTINCT root FROM locations WHERE device = ? ORDER BY root').pluck().all(device) as string[];

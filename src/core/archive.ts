@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { storedImages } from '../catalog/images.js';
+import { recordRun } from '../catalog/runs.js';
 import { knownFiles } from '../catalog/locations.js';
 import { hashFile } from '../media/hash.js';
 import { openVault } from '../vault/vault.js';
@@ -49,6 +50,7 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
   const device = options.device ?? os.hostname();
   const dryRun = options.dryRun ?? false;
   const selection = options.selection ?? {};
+  const startedAt = new Date().toISOString();
 
   const vault = dryRun ? await openVault(options.vault, { write: false }).catch(() => null) : await openVault(options.vault, { write: true, create: true });
   try {
@@ -83,6 +85,10 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
         );
       }
       progress.end();
+      recordRun(vault.db, {
+        command: 'archive', device, startedAt, sources: scanned.sources, selection,
+        files: chosen.length, bytes: plan.newBytes, skipped: skipped.length, outcome: skipped.length > 0 ? 'partial' : 'done',
+      });
     }
     return {
       vault: vault?.dir ?? options.vault,

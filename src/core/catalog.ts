@@ -2,6 +2,7 @@ import { resolveHashes, imageByHash, type CatalogImage } from '../catalog/images
 import { locationsOfHash, selectLocations, type LocationRow } from '../catalog/locations.js';
 import { deviceReports, monthReports, vaultTotals, type DeviceReport, type MonthReport, type VaultTotals } from '../catalog/reports.js';
 import { openVault, type Vault } from '../vault/vault.js';
+import { listRuns, type RunRow } from '../catalog/runs.js';
 import { compileSelection, type Selection } from './selection.js';
 
 /** The read-only questions the catalogue answers (catalog months|list|show|devices). */
@@ -43,3 +44,5 @@ export const catalogShow = (dir: string, hash: string): Promise<ImageDetail> =>
       locations: locationsOfHash(v.db, full),
     };
   });
+
+export const catalogLog = (dir: string): Promise<RunRow[]> => withVault(dir, (v) => listRuns(v.db));

@@ -7,10 +7,12 @@ import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { selectLocations, type LocationRow } from '../catalog/locations.js';
 import { resolveHashes } from '../catalog/images.js';
+import { markPlaces, recordRun } from '../catalog/runs.js';
 import { createHash64, hashFile } from '../media/hash.js';
 import { isInside } from '../sources/protected.js';
 import { absArchivePath } from '../vault/layout.js';
 import { openVault } from '../vault/vault.js';
+import type { Db } from '../catalog/db.js';
 import { ZipReader } from '../vault/zip-reader.js';
 import { silentProgress, type Progress } from './progress.js';
 import { originalTarget, targetUnder, withHashSuffix } from './restore-target.js';
@@ -63,6 +65,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
   const overwrite = options.overwrite ?? 'never';
   const device = options.device ?? os.hostname();
   const dest = options.to !== undefined ? path.resolve(options.to) : null;
+  const startedAt = new Date().toISOString();
   const vault = await openVault(options.vault, { write: false });
   try {
     const sel = { ...options.selection };
@@ -106,9 +109,26 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
       }
     }
     result.items = items.map(({ item }) => strip(item));
+    if (!result.dryRun) recordRestore(vault.db, items, result, options, device, startedAt);
     return result;
   } finally {
     await vault.close();
+  }
+}
+
+/**
+ * The audit trail. Restore needs no lock and may read a vault on read-only media; there the
+ * record is skipped rather than failing a restore that succeeded.
+ */
+function recordRestore(db: Db, items: Planned[], result: RestoreResult, options: RestoreOptions, device: string, startedAt: string): void {
+  try {
+    markPlaces(db, 'restored_at', items.filter(({ item }) => item.action && !item.skip && item.target === item.from).map(({ item }) => item.id));
+    recordRun(db, {
+      command: 'restore', device, startedAt, sources: result.destination ? [result.destination] : [], selection: options.selection ?? {},
+      files: result.restored, bytes: result.bytes, skipped: result.skipped.length, outcome: result.skipped.length > 0 ? 'partial' : 'done',
+    });
+  } catch {
+    // read-only catalogue
   }
 }
 

@@ -4,8 +4,10 @@ import { usageError } from '../../errors.js';
 import { parseSize, toSelection, type SelectionFlags } from '../options.js';
 import { addCommon, addSelection, json, progressFor, reportSkipped, vaultOf, type CliContext, type CommonFlags } from '../context.js';
 import { formatBytes, table } from '../render/format.js';
+import { addCleanFlags, runClean, type CleanFlags } from './clean.js';
 
-interface ArchiveFlags extends CommonFlags, SelectionFlags {
+interface ArchiveFlags extends CommonFlags, SelectionFlags, CleanFlags {
+  clean?: boolean;
   to?: string;
   dryRun?: boolean;
   maxArchiveSize?: string;
@@ -51,22 +53,26 @@ export function registerArchive(program: Command, ctx: CliContext): void {
     .option('--vault <vault>', 'same as --to')
     .option('--dry-run', 'say what would be archived, write nothing')
     .option('--max-archive-size <size>', 'split a month into parts past this size', '2GiB')
-    .option('--device-name <name>', 'the name this device is recorded under (default: host name)');
-  addSelection(addCommon(cmd)).action(async (sources: string[], flags: ArchiveFlags) => {
+    .option('--device-name <name>', 'the name this device is recorded under (default: host name)')
+    .option('--clean', 'then delete the archived originals (asks first, like clean)');
+  addCleanFlags(addSelection(addCommon(cmd))).action(async (sources: string[], flags: ArchiveFlags) => {
     if (sources.length === 0) throw usageError('source.none');
     const vault = vaultOf(ctx, flags.to, flags.vault);
     const selection = toSelection({ ...flags, device: undefined });
+    const device = flags.deviceName ?? flags.device?.[0] ?? ctx.env.PICVAULT_DEVICE;
     const result = await archive({
       vault,
       sources,
       selection,
-      device: flags.deviceName ?? flags.device?.[0] ?? ctx.env.PICVAULT_DEVICE,
+      device,
       dryRun: flags.dryRun,
       maxArchiveSize: parseSize('--max-archive-size', flags.maxArchiveSize ?? '2GiB'),
       progress: progressFor(ctx, flags),
     });
-    if (flags.json) json(ctx, result);
-    else renderArchive(ctx, result);
+    if (flags.json && !flags.clean) json(ctx, result);
+    else if (!flags.json) renderArchive(ctx, result);
     reportSkipped(ctx, result.skipped);
+    if (flags.clean && flags.dryRun) ctx.out(ctx.t('archive.cleanAfterDryRun'));
+    else if (flags.clean) await runClean(ctx, { ...flags, vault, sources, selection, device });
   });
 }

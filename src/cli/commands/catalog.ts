@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { catalogDevices, catalogList, catalogMonths, catalogShow } from '../../core/catalog.js';
+import { catalogDevices, catalogList, catalogLog, catalogMonths, catalogShow } from '../../core/catalog.js';
 import { parseHash, toSelection, type SelectionFlags } from '../options.js';
 import { addCommon, addSelection, json, vaultOf, type CliContext, type CommonFlags } from '../context.js';
 import { formatBytes, table } from '../render/format.js';
@@ -37,9 +37,9 @@ export function registerCatalog(program: Command, ctx: CliContext): void {
       }
       ctx.out(
         table(
-          [t('col.taken'), t('col.hash'), t('col.type'), t('col.bytes'), t('col.device'), t('col.path')],
-          rows.map((r) => [r.taken, r.hash, r.ext, formatBytes(r.size), r.device, r.path]),
-          [false, false, false, true, false, false],
+          [t('col.taken'), t('col.hash'), t('col.type'), t('col.bytes'), t('col.state'), t('col.device'), t('col.path')],
+          rows.map((r) => [r.taken, r.hash, r.ext, formatBytes(r.size), t(`state.${r.state}`), r.device, r.path]),
+          [false, false, false, true, false, false, false],
         ),
       );
     },
@@ -60,6 +60,22 @@ export function registerCatalog(program: Command, ctx: CliContext): void {
     },
   );
 
+  withVault(catalog.command('log').description('every archive, clean and restore run: when, where, what, outcome')).action(async (flags: CommonFlags) => {
+    const runs = await catalogLog(vaultOf(ctx, flags.vault));
+    if (flags.json) {
+      for (const r of runs) ctx.out(JSON.stringify(r));
+      return;
+    }
+    if (runs.length === 0) return void ctx.out(t('log.empty'));
+    ctx.out(
+      table(
+        [t('col.when'), t('col.command'), t('col.device'), t('col.files'), t('col.bytes'), t('col.skipped'), t('col.outcome'), t('col.selection')],
+        runs.map((r) => [r.startedAt.replace('T', ' ').slice(0, 19), r.command, r.device, r.files, formatBytes(r.bytes), r.skipped, r.outcome, describeSelection(r.selection)]),
+        [false, false, false, true, true, true, false, false],
+      ),
+    );
+  });
+
   withVault(catalog.command('devices').description('per device: files, images, bytes, months')).action(async (flags: CommonFlags) => {
     const rows = await catalogDevices(vaultOf(ctx, flags.vault));
     if (flags.json) return json(ctx, rows);
@@ -72,3 +88,9 @@ export function registerCatalog(program: Command, ctx: CliContext): void {
     );
   });
 }
+
+const describeSelection = (sel: Record<string, unknown>) =>
+  Object.entries(sel)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`)
+    .join(' ');

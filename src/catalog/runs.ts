@@ -1,0 +1,46 @@
+import type { Db } from './db.js';
+
+export interface RunRecord {
+  command: 'archive' | 'clean' | 'restore';
+  device: string;
+  startedAt: string;
+  sources: string[];
+  selection: object;
+  files: number;
+  bytes: number;
+  skipped: number;
+  outcome: 'done' | 'partial' | 'dry-run';
+}
+
+export interface RunRow extends Omit<RunRecord, 'sources' | 'selection'> {
+  id: number;
+  finishedAt: string;
+  sources: string[];
+  selection: Record<string, unknown>;
+}
+
+export function recordRun(db: Db, run: RunRecord): void {
+  db.prepare(
+    `INSERT INTO runs (command, device, started_at, finished_at, sources, selection, files, bytes, skipped, outcome)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(run.command, run.device, run.startedAt, new Date().toISOString(), JSON.stringify(run.sources), JSON.stringify(run.selection), run.files, run.bytes, run.skipped, run.outcome);
+}
+
+export function listRuns(db: Db): RunRow[] {
+  const rows = db
+    .prepare(
+      `SELECT id, command, device, started_at AS startedAt, finished_at AS finishedAt, sources, selection,
+              files, bytes, skipped, outcome FROM runs ORDER BY id`,
+    )
+    .all() as (Omit<RunRow, 'sources' | 'selection'> & { sources: string; selection: string })[];
+  return rows.map((r) => ({ ...r, sources: JSON.parse(r.sources), selection: JSON.parse(r.selection) }));
+}
+
+/** Marks places cleaned or restored, in one transaction per batch. */
+export function markPlaces(db: Db, column: 'cleaned_at' | 'restored_at', ids: readonly number[]): void {
+  const stmt = db.prepare(`UPDATE locations SET ${column} = ? WHERE id = ?`);
+  const now = new Date().toISOString();
+  db.transaction(() => {
+    for (const id of ids) stmt.run(now, id);
+  })();
+}

@@ -1,0 +1,117 @@
+import type { Command } from 'commander';
+import os from 'node:os';
+import path from 'node:path';
+import { executeClean } from '../../core/clean.js';
+import { planClean, type CleanPlan, type KeptFile } from '../../core/clean-plan.js';
+import { writeContactSheet } from '../../core/preview.js';
+import type { Selection } from '../../core/selection.js';
+import { usageError } from '../../errors.js';
+import { chatAppsRunning } from '../../sources/apps-running.js';
+import { toSelection, type SelectionFlags } from '../options.js';
+import { addCommon, addSelection, json, progressFor, reportSkipped, vaultOf, type CliContext, type CommonFlags } from '../context.js';
+import { askYesNo, onTerminal } from '../render/confirm.js';
+import { hasMessage } from '../render/messages.js';
+import { formatBytes, table } from '../render/format.js';
+
+export interface CleanFlags {
+  dryRun?: boolean;
+  yes?: boolean;
+  preview?: string;
+  force?: boolean;
+}
+
+function renderPlan(ctx: CliContext, plan: CleanPlan, listAll: boolean): void {
+  const { t } = ctx;
+  const byMonth = new Map<string, { files: number; bytes: number }>();
+  for (const c of plan.remove) {
+    const m = byMonth.get(c.month) ?? { files: 0, bytes: 0 };
+    m.files++;
+    m.bytes += c.size;
+    byMonth.set(c.month, m);
+  }
+  if (listAll) for (const c of plan.remove) ctx.out(`  ${t('clean.wouldDelete')}: ${c.path}`);
+  if (byMonth.size > 0) {
+    ctx.out(table([t('col.month'), t('col.files'), t('col.bytes')], [...byMonth].sort().map(([m, v]) => [m, v.files, formatBytes(v.bytes)]), [false, true, true]));
+  }
+  renderKeptCounts(ctx, plan.keep);
+  ctx.out(t('clean.planSummary', { count: plan.remove.length, bytes: formatBytes(plan.bytes), kept: plan.keep.length }));
+}
+
+function renderKeptCounts(ctx: CliContext, kept: KeptFile[]): void {
+  const reasons = new Map<string, number>();
+  for (const k of kept) reasons.set(k.reason, (reasons.get(k.reason) ?? 0) + 1);
+  for (const [reason, count] of reasons) {
+    ctx.out(ctx.t('clean.keptBecause', { count, reason: ctx.t(hasMessage(`keep.${reason}`) ? `keep.${reason}` : `skip.${reason}`) }));
+  }
+}
+
+/**
+ * Files never archived (or archived by another device) are simply not clean's to delete: counted,
+ * not listed. Anything else kept is a file the user expected to go: listed, and the run exits 3.
+ */
+const NOT_ELIGIBLE = new Set<KeptFile['reason']>(['not-in-vault', 'other-device']);
+function reportKept(ctx: CliContext, kept: KeptFile[]): void {
+  reportSkipped(ctx, kept.filter((k) => !NOT_ELIGIBLE.has(k.reason)).map((k) => ({ path: k.path, reason: k.reason, device: k.device })));
+}
+
+/** Plan, show, ask, delete: the one flow behind `clean` and `archive --clean`. */
+export async function runClean(ctx: CliContext, opts: { vault: string; sources: string[]; selection: Selection; device?: string } & CleanFlags & CommonFlags): Promise<void> {
+  const { t } = ctx;
+  const startedAt = new Date().toISOString();
+  const plan = await planClean({ vault: opts.vault, sources: opts.sources, selection: opts.selection, device: opts.device, progress: progressFor(ctx, opts) });
+
+  if (opts.dryRun) {
+    if (opts.preview && plan.remove.length > 0) await writeContactSheet(plan.remove, path.resolve(opts.preview));
+    if (opts.json) return json(ctx, { dryRun: true, ...plan });
+    ctx.out(t('clean.dryRun'));
+    renderPlan(ctx, plan, true);
+    return;
+  }
+  if (plan.remove.length === 0) {
+    if (opts.json) json(ctx, { deleted: 0, bytes: 0, kept: plan.keep });
+    else renderPlan(ctx, plan, false);
+    return reportKept(ctx, plan.keep);
+  }
+  const previewFile = path.resolve(opts.preview ?? path.join(os.tmpdir(), `picvault-preview-${Date.now()}.png`));
+  const preview = await writeContactSheet(plan.remove, previewFile);
+  if (!opts.yes) {
+    if (!onTerminal()) throw usageError('clean.needYes', { count: plan.remove.length, bytes: formatBytes(plan.bytes), preview: preview.file });
+    renderPlan(ctx, plan, false);
+    const ok = await askYesNo(t('clean.ask', { count: plan.remove.length, bytes: formatBytes(plan.bytes), preview: preview.file }));
+    if (!ok) return void ctx.out(t('clean.cancelled'));
+  }
+  const result = await executeClean(plan, { progress: progressFor(ctx, opts), appsRunning: chatAppsRunning, force: opts.force, startedAt });
+  if (opts.json) json(ctx, { ...result, preview: preview.file });
+  else {
+    ctx.out(t('clean.done', { count: result.deleted, bytes: formatBytes(result.bytes), folders: result.removedFolders }));
+    renderKeptCounts(ctx, result.kept);
+    ctx.out(t('clean.preview', { preview: preview.file }));
+  }
+  reportKept(ctx, result.kept);
+}
+
+export function addCleanFlags(cmd: Command): Command {
+  return cmd
+    .option('--yes', 'delete without asking (needed off a terminal)')
+    .option('--preview <file>', 'write the contact sheet of the images about to go here')
+    .option('--force', 'clean even while QQ or WeChat is running');
+}
+
+export function registerClean(program: Command, ctx: CliContext): void {
+  const cmd = program
+    .command('clean')
+    .argument('[source...]', 'folders to clean (default: the folders this device archived from)')
+    .description('delete originals that are provably safe in the vault')
+    .option('--vault <vault>', 'the vault folder')
+    .option('--dry-run', 'list what would be deleted and what stays, change nothing');
+  addCleanFlags(addSelection(addCommon(cmd))).action(async (sources: string[], flags: CommonFlags & SelectionFlags & CleanFlags) => {
+    await runClean(ctx, {
+      ...flags,
+      vault: vaultOf(ctx, flags.vault),
+      sources,
+      selection: toSelection({ ...flags, device: undefined }),
+      device: flags.device?.[0] ?? ctx.env.PICVAULT_DEVICE,
+    });
+  });
+}
+

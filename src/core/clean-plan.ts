@@ -1,0 +1,103 @@
+import { stat } from 'node:fs/promises';
+import os from 'node:os';
+import { locationsAtPath, rootsOfDevice, type LocationRow } from '../catalog/locations.js';
+import { usageError } from '../errors.js';
+import { absArchivePath } from '../vault/layout.js';
+import { openVault } from '../vault/vault.js';
+import type { Progress } from './progress.js';
+import { scan } from './scan.js';
+import { compileSelection, type Selection } from './selection.js';
+
+export type KeepReason = 'not-in-vault' | 'changed' | 'archive-unverified' | 'archive-missing' | 'other-device';
+
+export interface CleanCandidate {
+  path: string;
+  root: string;
+  size: number;
+  mtimeMs: number;
+  month: string;
+  hash: string;
+  locationId: number;
+  archive: string;
+}
+
+export interface KeptFile {
+  path: string;
+  size: number;
+  month: string;
+  reason: KeepReason | 'changed-since-plan' | 'vanished' | 'delete-failed' | 'outside-sources';
+  device?: string;
+}
+
+export interface CleanPlan {
+  vault: string;
+  device: string;
+  sources: string[];
+  selection: Selection;
+  remove: CleanCandidate[];
+  keep: KeptFile[];
+  bytes: number;
+}
+
+export interface CleanPlanOptions {
+  vault: string;
+  /** With none, the folders this device archived from. */
+  sources?: string[];
+  selection?: Selection;
+  device?: string;
+  progress?: Progress;
+}
+
+/**
+ * Pure as far as the disk goes (it reads, never writes): which selected files clean would delete
+ * and, for every other selected file, why it stays. A file may go only when this device archived
+ * it at this path with the same size and modification time, into an archive that was verified
+ * whole and is still there at its catalogued size.
+ */
+export async function planClean(options: CleanPlanOptions): Promise<CleanPlan> {
+  const device = options.device ?? os.hostname();
+  const selection = options.selection ?? {};
+  const vault = await openVault(options.vault, { write: false });
+  try {
+    const sources = options.sources?.length ? options.sources : rootsOfDevice(vault.db, device);
+    if (sources.length === 0) throw usageError('clean.noSources', { device });
+    const scanned = await scan({ sources, exclude: [vault.dir], selection: { ...selection, hashes: undefined }, progress: options.progress });
+    const at = locationsAtPath(vault.db);
+    const byHash = selection.hashes ? compileSelection({ hashes: selection.hashes }) : null;
+    const archiveOk = new Map<string, boolean>();
+    const plan: CleanPlan = { vault: vault.dir, device, sources: scanned.sources, selection, remove: [], keep: [], bytes: 0 };
+
+    for (const f of scanned.files) {
+      const rows = at(f.path);
+      const mine = rows.filter((r) => r.device === device);
+      const keep = (reason: KeepReason, other?: LocationRow) => plan.keep.push({ path: f.path, size: f.size, month: f.month, reason, device: other?.device });
+      if (mine.length === 0) {
+        keep(rows.length > 0 ? 'other-device' : 'not-in-vault', rows[0]);
+        continue;
+      }
+      const match = mine.find((r) => r.size === f.size && r.mtimeMs === f.mtimeMs);
+      if (!match) {
+        keep('changed');
+        continue;
+      }
+      if (byHash && !byHash({ ...f, hash: match.hash })) continue;
+      if (match.archiveDamage !== null || match.archiveVerifiedAt === null) {
+        keep('archive-unverified');
+        continue;
+      }
+      if (!archiveOk.has(match.archive)) {
+        const st = await stat(absArchivePath(vault.dir, match.archive)).catch(() => null);
+        archiveOk.set(match.archive, st !== null && st.size === match.archiveBytes);
+      }
+      if (!archiveOk.get(match.archive)) {
+        keep('archive-missing');
+        continue;
+      }
+      plan.remove.push({ path: f.path, root: f.root, size: f.size, mtimeMs: f.mtimeMs, month: f.month, hash: match.hash, locationId: match.id, archive: match.archive });
+      plan.bytes += f.size;
+    }
+    return plan;
+  } finally {
+    await vault.close();
+  }
+}
