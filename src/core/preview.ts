@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { mapLimit } from './pool.js';
 
 export interface PreviewFile {
   path: string;
@@ -37,8 +38,8 @@ export async function writeContactSheet(files: readonly PreviewFile[], out: stri
   const rows = Math.max(1, Math.ceil(picked.length / COLUMNS));
   const width = COLUMNS * (TILE + GAP) + GAP;
   const height = rows * (TILE + LABEL + GAP) + GAP;
-  const tiles = await Promise.all(
-    picked.map(async (f, i) => {
+  // A few at a time: a sample of full-size photos decoded at once costs hundreds of MB.
+  const tiles = await mapLimit(picked, 4, async (f, i) => {
       const left = GAP + (i % COLUMNS) * (TILE + GAP);
       const top = GAP + Math.floor(i / COLUMNS) * (TILE + LABEL + GAP);
       const image = await sharp(f.path, { failOn: 'none', limitInputPixels: 1 << 28 })
@@ -53,8 +54,7 @@ export async function writeContactSheet(files: readonly PreviewFile[], out: stri
         { input: image, left, top },
         { input: label, left, top: top + TILE },
       ];
-    }),
-  );
+  });
   await sharp({ create: { width, height, channels: 3, background: '#222' } }).composite(tiles.flat()).png().toFile(out);
   return { file: out, sampled: picked };
 }
