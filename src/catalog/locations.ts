@@ -5,6 +5,7 @@ import type { Db } from './db.js';
 export interface LocationRow extends ManifestLocation {
   id: number;
   ext: string;
+  decodedExt: string | null;
   entry: string;
   archiveId: number;
   archive: string;
@@ -16,10 +17,10 @@ export interface LocationRow extends ManifestLocation {
 }
 
 const SELECT_LOCATIONS = `
-  SELECT l.id, l.hash, l.size, l.device, l.source, l.kind, l.root, l.path,
+  SELECT l.id, l.hash, l.size, l.device, l.source, l.kind, l.account, l.chat, l.root, l.path,
          l.mtime_ms AS mtimeMs, l.birthtime_ms AS birthtimeMs, l.taken, l.month,
          l.date_rule AS dateRule, l.exif_date AS exifDate,
-         i.ext, i.entry, i.archive_id AS archiveId, a.name AS archive, a.damage AS archiveDamage,
+         i.ext, i.decoded_ext AS decodedExt, i.entry, i.archive_id AS archiveId, a.name AS archive, a.damage AS archiveDamage,
          a.verified_at AS archiveVerifiedAt, a.bytes AS archiveBytes,
          CASE WHEN l.restored_at IS NOT NULL AND (l.cleaned_at IS NULL OR l.restored_at > l.cleaned_at) THEN 'restored'
               WHEN l.cleaned_at IS NOT NULL THEN 'cleaned' ELSE 'archived' END AS state

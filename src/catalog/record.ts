@@ -23,23 +23,24 @@ export function recordArchive(db: Db, archive: ArchiveRow, manifest: Manifest): 
      VALUES (@name, @month, @xxh64, @bytes, @createdAt, @verifiedAt, @damage)`,
   );
   const insertImage = db.prepare(
-    `INSERT OR IGNORE INTO images (hash, size, ext, archive_id, entry) VALUES (?, ?, ?, ?, ?)`,
+    `INSERT OR IGNORE INTO images (hash, size, ext, archive_id, entry, decoded_ext) VALUES (?, ?, ?, ?, ?, ?)`,
   );
   const insertLocation = db.prepare(
-    `INSERT INTO locations (hash, size, device, source, kind, root, path, mtime_ms, birthtime_ms,
+    `INSERT INTO locations (hash, size, device, source, kind, account, chat, root, path, mtime_ms, birthtime_ms,
                             taken, month, date_rule, exif_date, archive_id)
-     VALUES (@hash, @size, @device, @source, @kind, @root, @path, @mtimeMs, @birthtimeMs,
+     VALUES (@hash, @size, @device, @source, @kind, @account, @chat, @root, @path, @mtimeMs, @birthtimeMs,
              @taken, @month, @dateRule, @exifDate, @archiveId)
      ON CONFLICT (device, path, hash) DO UPDATE SET
        mtime_ms = excluded.mtime_ms, birthtime_ms = excluded.birthtime_ms, taken = excluded.taken,
        month = excluded.month, date_rule = excluded.date_rule, exif_date = excluded.exif_date,
        kind = excluded.kind, source = excluded.source, root = excluded.root,
+       account = excluded.account, chat = excluded.chat,
        archive_id = excluded.archive_id`,
   );
   return db.transaction(() => {
     const archiveId = Number(insertArchive.run({ damage: null, ...archive }).lastInsertRowid);
-    for (const img of manifest.images) insertImage.run(img.hash, img.size, img.ext, archiveId, img.entry);
-    for (const loc of manifest.locations) insertLocation.run({ ...loc, archiveId });
+    for (const img of manifest.images) insertImage.run(img.hash, img.size, img.ext, archiveId, img.entry, img.decodedExt ?? null);
+    for (const loc of manifest.locations) insertLocation.run({ account: null, chat: null, ...loc, archiveId });
     return archiveId;
   })();
 }

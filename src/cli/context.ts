@@ -17,6 +17,7 @@ export interface CliContext {
 }
 
 export interface CommonFlags {
+  wechatKey?: string;
   json?: boolean;
   quiet?: boolean;
   progress?: boolean;
@@ -43,7 +44,9 @@ export function addSelection(cmd: Command): Command {
     .option('--min-size <size>', 'at least this size, e.g. 2MB')
     .option('--source <kind>', 'qq|qqnt|wechat|wechat4|android|folder (repeatable)', collect)
     .option('--kind <kind>', 'thumb|original|sticker (repeatable)', collect)
-    .option('--device <name>', 'archived from this device (repeatable)', collect);
+    .option('--device <name>', 'archived from this device (repeatable)', collect)
+    .option('--chat <id>', 'the chat folder (md5, or a prefix) of QQNT / WeChat layouts (repeatable)', collect)
+    .option('--wechat-key <key>', 'WeChat 4.x account key (16 characters), to decode V2 .dat images');
 }
 
 export function vaultOf(ctx: CliContext, ...given: (string | undefined)[]): string {

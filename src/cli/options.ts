@@ -1,6 +1,6 @@
 import { usageError } from '../errors.js';
 import type { Selection } from '../core/selection.js';
-import { SOURCE_KINDS, type ImageKind, type SourceKind } from '../sources/types.js';
+import { IMAGE_KINDS, SOURCE_KINDS, type ImageKind, type SourceKind } from '../sources/types.js';
 
 /** The selection flags as commander hands them over. */
 export interface SelectionFlags {
@@ -13,6 +13,7 @@ export interface SelectionFlags {
   source?: string[];
   kind?: string[];
   device?: string[];
+  chat?: string[];
 }
 
 /** "2024-06" or "2024-06-15" → "2024-06-01" / "2024-06-15"; anything else is bad input. */
@@ -55,7 +56,6 @@ export function parseChoice<T extends string>(flag: string, value: string, choic
   return value as T;
 }
 
-const KINDS: readonly ImageKind[] = ['original', 'thumb', 'sticker'];
 const list = (v: string[] | undefined) => v?.flatMap((s) => s.split(',')).filter(Boolean);
 
 export function toSelection(flags: SelectionFlags): Selection {
@@ -67,7 +67,8 @@ export function toSelection(flags: SelectionFlags): Selection {
   if (flags.path) sel.path = flags.path;
   if (flags.minSize) sel.minSize = parseSize('--min-size', flags.minSize);
   if (flags.source) sel.sources = list(flags.source)!.map((s) => parseChoice<SourceKind>('--source', s, SOURCE_KINDS));
-  if (flags.kind) sel.kinds = list(flags.kind)!.map((s) => parseChoice<ImageKind>('--kind', s, KINDS));
+  if (flags.kind) sel.kinds = list(flags.kind)!.map((s) => parseChoice<ImageKind>('--kind', s, IMAGE_KINDS));
   if (flags.device) sel.devices = list(flags.device);
+  if (flags.chat) sel.chats = list(flags.chat)!.map((c) => c.toLowerCase());
   return sel;
 }

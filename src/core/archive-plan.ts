@@ -10,7 +10,7 @@ export interface MonthPlan {
   /** Every place to record this month (new files and changed ones). */
   locations: ManifestLocation[];
   /** Images to store this month: not in the vault and not stored by an earlier month of this run. */
-  newImages: { hash: string; size: number; ext: ScannedFile['ext']; from: HashedFile[]; date: string }[];
+  newImages: { hash: string; size: number; ext: ScannedFile['ext']; decodedExt: ScannedFile['decodedExt']; from: HashedFile[]; date: string }[];
 }
 
 export interface ArchivePlan {
@@ -27,6 +27,8 @@ export function toLocation(f: HashedFile, device: string): ManifestLocation {
     device,
     source: f.source,
     kind: f.kind,
+    ...(f.account !== undefined && { account: f.account }),
+    ...(f.chat !== undefined && { chat: f.chat }),
     root: f.root,
     path: f.path,
     mtimeMs: f.mtimeMs,
@@ -58,7 +60,7 @@ export function planArchive(files: readonly HashedFile[], stored: ReadonlyMap<st
       const pending = fresh.get(f.hash);
       if (pending) pending.from.push(f);
       else if (!claimed.has(f.hash)) {
-        fresh.set(f.hash, { hash: f.hash, size: f.size, ext: f.ext, from: [f], date: f.taken });
+        fresh.set(f.hash, { hash: f.hash, size: f.size, ext: f.ext, decodedExt: f.decodedExt, from: [f], date: f.taken });
         claimed.add(f.hash);
       }
     }

@@ -22,6 +22,8 @@ export interface ArchiveOptions {
   maxArchiveSize?: number;
   forceZip64?: boolean;
   progress?: Progress;
+  /** WeChat 4.x V2 account key. */
+  wechatKey?: string;
 }
 
 export interface ArchiveResult {
@@ -55,7 +57,7 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
   const vault = dryRun ? await openVault(options.vault, { write: false }).catch(() => null) : await openVault(options.vault, { write: true, create: true });
   try {
     const recovery = vault && !dryRun ? await recoverVault(vault) : null;
-    const scanned = await scan({ sources: options.sources, exclude: [options.vault], selection, progress });
+    const scanned = await scan({ sources: options.sources, exclude: [options.vault], selection, progress, wechatKey: options.wechatKey });
     const skipped: Skipped[] = [...scanned.unreadable];
 
     const known = vault ? knownFiles(vault.db, device) : new Map();

@@ -46,6 +46,7 @@ export interface CleanPlanOptions {
   selection?: Selection;
   device?: string;
   progress?: Progress;
+  wechatKey?: string;
 }
 
 /**
@@ -61,7 +62,7 @@ export async function planClean(options: CleanPlanOptions): Promise<CleanPlan> {
   try {
     const sources = options.sources?.length ? options.sources : rootsOfDevice(vault.db, device);
     if (sources.length === 0) throw usageError('clean.noSources', { device });
-    const scanned = await scan({ sources, exclude: [vault.dir], selection: { ...selection, hashes: undefined }, progress: options.progress });
+    const scanned = await scan({ sources, exclude: [vault.dir], selection: { ...selection, hashes: undefined }, progress: options.progress, wechatKey: options.wechatKey });
     const at = locationsAtPath(vault.db);
     const byHash = selection.hashes ? compileSelection({ hashes: selection.hashes }) : null;
     const archiveOk = new Map<string, boolean>();

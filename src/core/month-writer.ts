@@ -78,7 +78,7 @@ export async function writeMonth(vault: Vault, plan: MonthPlan, options: MonthWr
     }
     const name = entryName(img.hash, img.ext);
     await current.writer.add(name, bytes, new Date(img.date.replace(' ', 'T')));
-    current.images.push({ hash: img.hash, size: img.size, ext: img.ext, entry: name });
+    current.images.push({ hash: img.hash, size: img.size, ext: img.ext, entry: name, ...(img.ext === 'dat' && { decodedExt: img.decodedExt }) });
     options.progress.advance(img.from.length, bytes.length);
   }
   const remaining = plan.locations.filter((l) => !placed.has(l.hash) && !dropped.has(l.hash));

@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
+import { decodeDat } from '../media/dat.js';
 import { mapLimit } from './pool.js';
 
 export interface PreviewFile {
@@ -27,13 +29,21 @@ export function sample<T>(items: readonly T[], n: number, random: () => number =
   return copy.slice(0, count);
 }
 
+/** A WeChat .dat is shown as the picture inside it; anything else is read by sharp from its path. */
+async function imageInput(file: string, wechatKey?: string): Promise<string | Buffer> {
+  if (!/\.dat$/i.test(file)) return file;
+  const raw = await readFile(file);
+  return decodeDat(raw, { wechatKey }) ?? raw;
+}
+
 const escapeXml = (s: string) => s.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
  * A contact sheet of a random sample of the images about to be deleted, each with its month, so
  * the user sees what goes before saying yes. An image sharp cannot decode becomes a grey tile.
  */
-export async function writeContactSheet(files: readonly PreviewFile[], out: string, count = 24): Promise<Preview> {
+export async function writeContactSheet(files: readonly PreviewFile[], out: string, options: { count?: number; wechatKey?: string } = {}): Promise<Preview> {
+  const count = options.count ?? 24;
   const picked = sample(files, count).sort((a, b) => a.month.localeCompare(b.month));
   const rows = Math.max(1, Math.ceil(picked.length / COLUMNS));
   const width = COLUMNS * (TILE + GAP) + GAP;
@@ -42,7 +52,7 @@ export async function writeContactSheet(files: readonly PreviewFile[], out: stri
   const tiles = await mapLimit(picked, 4, async (f, i) => {
       const left = GAP + (i % COLUMNS) * (TILE + GAP);
       const top = GAP + Math.floor(i / COLUMNS) * (TILE + LABEL + GAP);
-      const image = await sharp(f.path, { failOn: 'none', limitInputPixels: 1 << 28 })
+      const image = await sharp(await imageInput(f.path, options.wechatKey), { failOn: 'none', limitInputPixels: 1 << 28 })
         .resize(TILE, TILE, { fit: 'cover' })
         .png()
         .toBuffer()

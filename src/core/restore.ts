@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, realpath, rename, rm, stat, utimes } from 'node:fs/promises';
+import { mkdir, readFile, realpath, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -8,7 +8,8 @@ import { Transform } from 'node:stream';
 import { selectLocations, type LocationRow } from '../catalog/locations.js';
 import { resolveHashes } from '../catalog/images.js';
 import { markPlaces, recordRun } from '../catalog/runs.js';
-import { createHash64, hashFile } from '../media/hash.js';
+import { createHash64, hashBytes, hashFile } from '../media/hash.js';
+import { decodeDat } from '../media/dat.js';
 import { isInside } from '../sources/protected.js';
 import { absArchivePath } from '../vault/layout.js';
 import { openVault } from '../vault/vault.js';
@@ -30,6 +31,10 @@ export interface RestoreOptions {
   /** This device's name: what "original place" means. Default: the host name. */
   device?: string;
   progress?: Progress;
+  /** Write WeChat .dat images decoded, with the extension of the image inside. */
+  decode?: boolean;
+  /** WeChat 4.x V2 account key, for --decode. */
+  wechatKey?: string;
 }
 
 export type RestoreAction = 'write' | 'already' | 'overwrite';
@@ -53,6 +58,8 @@ export interface RestoreResult {
   already: number;
   bytes: number;
   skipped: RestoreItem[];
+  /** .dat files restored as they are because they could not be decoded. */
+  notDecoded: number;
 }
 
 /**
@@ -73,9 +80,15 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
     const keep = compileSelection(sel);
     const rows = selectLocations(vault.db, keep);
     const items = planTargets(rows, dest, device, options.selection?.devices !== undefined);
-    const result: RestoreResult = { dryRun: options.dryRun ?? false, destination: dest, items: [], restored: 0, already: 0, bytes: 0, skipped: [] };
+    const decoding = (row: LocationRow) => options.decode === true && row.ext === 'dat';
+    if (options.decode) {
+      for (const { item, row } of items) if (item.target && decoding(row) && row.decodedExt) item.target = withExtension(item.target, row.decodedExt);
+    }
+    const result: RestoreResult = { dryRun: options.dryRun ?? false, destination: dest, items: [], restored: 0, already: 0, bytes: 0, skipped: [], notDecoded: 0 };
 
-    for (const { item, row } of items) if (item.target && !item.skip) await decide(item, row, overwrite);
+    // A decoded file is compared with what is there once it is decoded (see writeDecoded).
+    for (const { item, row } of items) if (item.target && !item.skip && !decoding(row)) await decide(item, row, overwrite);
+    for (const { item, row } of items) if (item.target && !item.skip && decoding(row)) item.action = 'write';
 
     const byArchive = new Map<string, { item: RestoreItem & { id: number }; row: LocationRow }[]>();
     for (const { item, row } of items) {
@@ -90,8 +103,13 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
       for (const [archive, list] of byArchive) {
         const reader = await ZipReader.open(absArchivePath(vault.dir, archive)).catch(() => null);
         for (const { item, row } of list) {
-          const failed = reader === null ? 'damaged' : await writeOne(reader, row, item.target!, dest ?? row.root, realRoots);
-          if (failed) {
+          let failed: SkipReason | null | 'already' | 'raw';
+          if (reader === null) failed = 'damaged';
+          else if (decoding(row)) failed = await writeDecoded(reader, row, item.target!, dest ?? row.root, realRoots, overwrite, options.wechatKey);
+          else failed = await writeOne(reader, row, item.target!, dest ?? row.root, realRoots);
+          if (failed === 'already') item.action = 'already';
+          else if (failed === 'raw') result.notDecoded++;
+          else if (failed) {
             item.action = null;
             item.skip = failed;
           }
@@ -179,6 +197,52 @@ async function decide(item: RestoreItem, row: LocationRow, overwrite: Overwrite)
   else item.action = 'overwrite';
 }
 
+const withExtension = (p: string, ext: string) => p.replace(/\.dat$/i, '') + `.${ext}`;
+
+/**
+ * `restore --decode`: the raw bytes are checked against the hash first (the vault's promise is
+ * about them), then decoded and written with the image's own extension and date. A .dat that
+ * cannot be decoded (a V2 file without the key) is restored as it is.
+ */
+async function writeDecoded(
+  reader: ZipReader, row: LocationRow, target: string, destRoot: string, realRoots: Map<string, string>,
+  overwrite: Overwrite, wechatKey?: string,
+): Promise<SkipReason | 'already' | 'raw' | null> {
+  if (!reader.entries.has(row.entry)) return 'damaged';
+  const raw = await reader.readEntry(row.entry).catch(() => null);
+  if (!raw || raw.length !== row.size || (await hashBytes(raw)) !== row.hash) return 'damaged';
+  const decoded = decodeDat(raw, { wechatKey });
+  const bytes = decoded ?? raw;
+  const existing = await readFile(target).catch(() => null);
+  if (existing && existing.equals(bytes) && overwrite !== 'always') return 'already';
+  if (existing && overwrite === 'never') return 'exists-different';
+  const failed = await writeBytes(bytes, row.mtimeMs, target, destRoot, realRoots);
+  return failed ?? (decoded ? null : 'raw');
+}
+
+async function writeBytes(bytes: Buffer, mtimeMs: number, target: string, destRoot: string, realRoots: Map<string, string>): Promise<SkipReason | null> {
+  const parent = path.dirname(target);
+  const tmp = path.join(parent, `.${path.basename(target)}.${randomBytes(4).toString('hex')}.picvault-part`);
+  try {
+    await mkdir(parent, { recursive: true });
+    if (!(await insideRealRoot(parent, destRoot, realRoots))) return 'unsafe-path';
+    await writeFile(tmp, bytes, { flag: 'wx' });
+    await utimes(tmp, new Date(mtimeMs), new Date(mtimeMs));
+    await rename(tmp, target);
+    return null;
+  } catch {
+    await rm(tmp, { force: true });
+    return 'write-failed';
+  }
+}
+
+/** The parent's real path lies inside the real destination: a planted symlink cannot lead out. */
+async function insideRealRoot(parent: string, destRoot: string, realRoots: Map<string, string>): Promise<boolean> {
+  let realRoot = realRoots.get(destRoot);
+  if (!realRoot) realRoots.set(destRoot, (realRoot = await realpath(destRoot)));
+  return isInside(realRoot, await realpath(parent));
+}
+
 /**
  * Streams one entry to a temporary file beside its target, checks hash and size, sets the
  * modification time, renames. The parent folder's real path must lie inside the real
@@ -193,9 +257,7 @@ async function writeOne(reader: ZipReader, row: LocationRow, target: string, des
   let size = 0;
   try {
     await mkdir(parent, { recursive: true });
-    let realRoot = realRoots.get(destRoot);
-    if (!realRoot) realRoots.set(destRoot, (realRoot = await realpath(destRoot)));
-    if (!isInside(realRoot, await realpath(parent))) return 'unsafe-path';
+    if (!(await insideRealRoot(parent, destRoot, realRoots))) return 'unsafe-path';
     await pipeline(
       entry.open(),
       new Transform({

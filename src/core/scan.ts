@@ -4,7 +4,7 @@ import { usageError } from '../errors.js';
 import { dateOf, type Dating } from '../media/dating.js';
 import { inspectFile } from '../media/inspect.js';
 import type { ImageExt } from '../media/sniff.js';
-import { layoutFor } from '../sources/detect.js';
+import { listFiles } from '../sources/list.js';
 import type { FoundFile } from '../sources/types.js';
 import { mapLimit } from './pool.js';
 import { silentProgress, type Progress } from './progress.js';
@@ -12,6 +12,7 @@ import { compileSelection, type Selection } from './selection.js';
 
 export interface ScannedFile extends FoundFile, Dating {
   ext: ImageExt;
+  decodedExt: ImageExt | null;
 }
 
 export interface Skipped {
@@ -26,6 +27,8 @@ export interface ScanOptions {
   selection?: Selection;
   progress?: Progress;
   nowMs?: number;
+  /** WeChat 4.x V2 account key. */
+  wechatKey?: string;
 }
 
 export interface ScanResult {
@@ -66,12 +69,12 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
 
   const found: FoundFile[] = [];
   for (const root of sources) {
-    for await (const f of layoutFor(root).list(root, { exclude, onUnreadable })) found.push(f);
+    for await (const f of listFiles(root, { exclude, onUnreadable })) found.push(f);
   }
 
   progress.begin('phase.scan', found.length);
   const inspected = await mapLimit(found, INSPECT_CONCURRENCY, async (f) => {
-    const result = await inspectFile(f.path, f.source === 'folder').catch((err: unknown) => err as Error);
+    const result = await inspectFile(f, { wechatKey: options.wechatKey }).catch((err: unknown) => err as Error);
     progress.advance(1, f.size);
     return result;
   });
@@ -84,7 +87,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     const ins = inspected[i];
     if (ins instanceof Error) return void onUnreadable(f.path, ins);
     if (!ins.ext) return void notImages.push({ path: f.path, size: f.size });
-    const file: ScannedFile = { ...f, ext: ins.ext, ...dateOf(f, ins.exifDate, nowMs) };
+    const file: ScannedFile = { ...f, ext: ins.ext, decodedExt: ins.decodedExt, ...dateOf(f, ins.exifDate, nowMs) };
     if (keep(file)) files.push(file);
   });
   return { sources, files, notImages, unreadable };
@@ -111,4 +114,20 @@ export function monthTable(files: readonly { month: string; size: number }[]): M
     by.set(f.month, row);
   }
   return [...by.values()].sort((a, b) => a.month.localeCompare(b.month));
+}
+
+export type GroupBy = 'source' | 'chat' | 'kind';
+
+/** scan --by: a month table per source layout, chat or kind, largest group first. */
+export function groupedMonthTables(files: readonly ScannedFile[], by: GroupBy): { group: string; files: number; bytes: number; months: MonthRow[] }[] {
+  const groups = new Map<string, ScannedFile[]>();
+  for (const f of files) {
+    const key = by === 'source' ? f.source : by === 'kind' ? f.kind : f.chat ? `${f.account ? f.account + '/' : ''}${f.chat}` : '-';
+    const list = groups.get(key) ?? [];
+    list.push(f);
+    groups.set(key, list);
+  }
+  return [...groups]
+    .map(([group, list]) => ({ group, files: list.length, bytes: list.reduce((n, f) => n + f.size, 0), months: monthTable(list) }))
+    .sort((a, b) => b.bytes - a.bytes || a.group.localeCompare(b.group));
 }

@@ -17,6 +17,8 @@ export interface Selection {
   sources?: SourceKind[];
   kinds?: ImageKind[];
   devices?: string[];
+  /** Chat folder ids (md5), or prefixes of them. */
+  chats?: string[];
 }
 
 export interface Selectable {
@@ -28,6 +30,7 @@ export interface Selectable {
   kind: ImageKind;
   device?: string;
   hash?: string;
+  chat?: string | null;
 }
 
 const toSlashes = (p: string) => p.replace(/\\/g, '/');
@@ -45,6 +48,7 @@ export function compileSelection(sel: Selection): (item: Selectable) => boolean 
     if (sel.sources && !sel.sources.includes(item.source)) return false;
     if (sel.kinds && !sel.kinds.includes(item.kind)) return false;
     if (sel.devices && item.device !== undefined && !sel.devices.includes(item.device)) return false;
+    if (sel.chats && !sel.chats.some((c) => item.chat?.toLowerCase().startsWith(c))) return false;
     if (sel.hashes && (item.hash === undefined || !sel.hashes.some((h) => item.hash!.startsWith(h)))) return false;
     if (glob && !minimatch(toSlashes(item.path), glob, globOptions)) return false;
     return true;

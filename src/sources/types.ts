@@ -1,10 +1,9 @@
-import type { WalkOptions } from './walk.js';
-
-/** What a cache layout detector yields: one file it recognises, before its bytes are read. */
+/** What the walk yields: one file of a cache, before its bytes are read. */
 export type SourceKind = 'qq' | 'qqnt' | 'wechat' | 'wechat4' | 'android' | 'folder';
 export const SOURCE_KINDS: readonly SourceKind[] = ['qq', 'qqnt', 'wechat', 'wechat4', 'android', 'folder'];
 
 export type ImageKind = 'original' | 'thumb' | 'sticker';
+export const IMAGE_KINDS: readonly ImageKind[] = ['original', 'thumb', 'sticker'];
 
 export interface FoundFile {
   /** Absolute path, in this platform's flavour. */
@@ -13,17 +12,14 @@ export interface FoundFile {
   root: string;
   source: SourceKind;
   kind: ImageKind;
+  /** QQ number, wxid or Android account folder, where the layout says. */
+  account?: string;
+  /** The chat folder (an md5) where the layout has one. */
+  chat?: string;
   size: number;
   mtimeMs: number;
   /** 0 where the file system does not know. */
   birthtimeMs: number;
   /** YYYY-MM from the folder name, for layouts that keep one (WeChat, QQNT). */
   folderMonth?: string;
-}
-
-/** A layout detector: walks one root and yields the files it owns. */
-export interface SourceLayout {
-  kind: SourceKind;
-  /** Files under root that belong to this layout; protected paths are never yielded. */
-  list(root: string, options: WalkOptions): AsyncIterable<FoundFile>;
 }

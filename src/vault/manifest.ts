@@ -17,6 +17,8 @@ export interface ManifestImage {
   size: number;
   ext: ImageExt;
   entry: string;
+  /** For a WeChat .dat: the type of the image inside, when it could be decoded. */
+  decodedExt?: ImageExt | null;
 }
 
 export interface ManifestLocation {
@@ -25,6 +27,8 @@ export interface ManifestLocation {
   device: string;
   source: SourceKind;
   kind: ImageKind;
+  account?: string;
+  chat?: string;
   root: string;
   path: string;
   mtimeMs: number;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { archive, type ArchiveResult } from '../../core/archive.js';
-import { usageError } from '../../errors.js';
+import { discoveredSources } from './discover.js';
 import { parseSize, toSelection, type SelectionFlags } from '../options.js';
 import { addCommon, addSelection, json, progressFor, reportSkipped, vaultOf, type CliContext, type CommonFlags } from '../context.js';
 import { formatBytes, table } from '../render/format.js';
@@ -47,7 +47,7 @@ export function renderArchive(ctx: CliContext, r: ArchiveResult): void {
 export function registerArchive(program: Command, ctx: CliContext): void {
   const cmd = program
     .command('archive')
-    .argument('[source...]', 'folders to archive')
+    .argument('[source...]', 'folders to archive (default: the QQ and WeChat caches of this machine)')
     .description('copy images into the vault as dated, content-hashed zips and verify them; originals are kept')
     .option('--to <vault>', 'the vault folder (created if missing)')
     .option('--vault <vault>', 'same as --to')
@@ -56,7 +56,7 @@ export function registerArchive(program: Command, ctx: CliContext): void {
     .option('--device-name <name>', 'the name this device is recorded under (default: host name)')
     .option('--clean', 'then delete the archived originals (asks first, like clean)');
   addCleanFlags(addSelection(addCommon(cmd))).action(async (sources: string[], flags: ArchiveFlags) => {
-    if (sources.length === 0) throw usageError('source.none');
+    if (sources.length === 0) sources = await discoveredSources(ctx, flags.json);
     const vault = vaultOf(ctx, flags.to, flags.vault);
     const selection = toSelection({ ...flags, device: undefined });
     const device = flags.deviceName ?? flags.device?.[0] ?? ctx.env.PICVAULT_DEVICE;
@@ -66,6 +66,7 @@ export function registerArchive(program: Command, ctx: CliContext): void {
       selection,
       device,
       dryRun: flags.dryRun,
+      wechatKey: flags.wechatKey,
       maxArchiveSize: parseSize('--max-archive-size', flags.maxArchiveSize ?? '2GiB'),
       progress: progressFor(ctx, flags),
     });

@@ -58,10 +58,10 @@ function reportKept(ctx: CliContext, kept: KeptFile[]): void {
 export async function runClean(ctx: CliContext, opts: { vault: string; sources: string[]; selection: Selection; device?: string } & CleanFlags & CommonFlags): Promise<void> {
   const { t } = ctx;
   const startedAt = new Date().toISOString();
-  const plan = await planClean({ vault: opts.vault, sources: opts.sources, selection: opts.selection, device: opts.device, progress: progressFor(ctx, opts) });
+  const plan = await planClean({ vault: opts.vault, sources: opts.sources, selection: opts.selection, device: opts.device, progress: progressFor(ctx, opts), wechatKey: opts.wechatKey });
 
   if (opts.dryRun) {
-    if (opts.preview && plan.remove.length > 0) await writeContactSheet(plan.remove, path.resolve(opts.preview));
+    if (opts.preview && plan.remove.length > 0) await writeContactSheet(plan.remove, path.resolve(opts.preview), { wechatKey: opts.wechatKey });
     if (opts.json) return json(ctx, { dryRun: true, ...plan });
     ctx.out(t('clean.dryRun'));
     renderPlan(ctx, plan, true);
@@ -73,7 +73,7 @@ export async function runClean(ctx: CliContext, opts: { vault: string; sources: 
     return reportKept(ctx, plan.keep);
   }
   const previewFile = path.resolve(opts.preview ?? path.join(os.tmpdir(), `picvault-preview-${Date.now()}.png`));
-  const preview = await writeContactSheet(plan.remove, previewFile);
+  const preview = await writeContactSheet(plan.remove, previewFile, { wechatKey: opts.wechatKey });
   if (!opts.yes) {
     if (!onTerminal()) throw usageError('clean.needYes', { count: plan.remove.length, bytes: formatBytes(plan.bytes), preview: preview.file });
     renderPlan(ctx, plan, false);

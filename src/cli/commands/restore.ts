@@ -5,6 +5,7 @@ import { addCommon, addSelection, json, progressFor, reportSkipped, vaultOf, typ
 import { formatBytes } from '../render/format.js';
 
 interface RestoreFlags extends CommonFlags, SelectionFlags {
+  decode?: boolean;
   from?: string;
   to?: string;
   overwrite?: string;
@@ -20,6 +21,7 @@ export function renderRestore(ctx: CliContext, r: RestoreResult): void {
   }
   ctx.out(t('restore.summary', { restored: r.restored, bytes: formatBytes(r.bytes), already: r.already, skipped: r.skipped.length }));
   if (r.destination && !r.dryRun && r.restored > 0) ctx.out(t('restore.to', { dir: r.destination }));
+  if (r.notDecoded > 0) ctx.out(t('restore.notDecoded', { count: r.notDecoded }));
 }
 
 export function registerRestore(program: Command, ctx: CliContext): void {
@@ -30,7 +32,8 @@ export function registerRestore(program: Command, ctx: CliContext): void {
     .option('--vault <vault>', 'same as --from')
     .option('--to <dir>', 'restore under DIR/<device>/<original path> instead of the original places')
     .option('--overwrite <when>', 'never|if-different|always', 'never')
-    .option('--dry-run', 'say what would be restored, write nothing');
+    .option('--dry-run', 'say what would be restored, write nothing')
+    .option('--decode', 'write WeChat .dat images decoded, as .jpg/.png/.gif');
   addSelection(addCommon(cmd)).action(async (flags: RestoreFlags) => {
     const result = await restore({
       vault: vaultOf(ctx, flags.from, flags.vault),
@@ -38,6 +41,8 @@ export function registerRestore(program: Command, ctx: CliContext): void {
       to: flags.to,
       overwrite: parseChoice<Overwrite>('--overwrite', flags.overwrite ?? 'never', ['never', 'if-different', 'always']),
       dryRun: flags.dryRun,
+      decode: flags.decode,
+      wechatKey: flags.wechatKey,
       device: ctx.env.PICVAULT_DEVICE,
       progress: progressFor(ctx, flags),
     });

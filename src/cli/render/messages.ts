@@ -8,7 +8,6 @@ const MESSAGES: Record<string, { en: string; zh: string }> = {
   // errors the user can act on
   'source.missing': { en: 'source folder not found: {source}', zh: '找不到来源文件夹：{source}' },
   'source.notFolder': { en: 'not a folder: {source}', zh: '不是文件夹：{source}' },
-  'source.none': { en: 'name at least one source folder', zh: '请至少指定一个来源文件夹' },
   'vault.missing': { en: 'no vault at {vault} (the folder does not exist)', zh: '{vault} 没有仓库（文件夹不存在）' },
   'vault.notVault': { en: 'not a picvault vault: {vault} (no picvault.db, no archives/)', zh: '不是 picvault 仓库：{vault}（没有 picvault.db 和 archives/）' },
   'vault.noCatalog': { en: 'the vault {vault} has archives but no catalogue; run: picvault reindex --vault {vault}', zh: '仓库 {vault} 有归档但没有目录数据库；请运行：picvault reindex --vault {vault}' },
@@ -147,6 +146,12 @@ const MESSAGES: Record<string, { en: string; zh: string }> = {
   'state.cleaned': { en: 'cleaned', zh: '已清理' },
   'state.restored': { en: 'restored', zh: '已恢复' },
   'log.empty': { en: 'no runs recorded yet', zh: '尚无运行记录' },
+  'discover.found': { en: 'found {app} cache: {path}', zh: '找到 {app} 缓存：{path}' },
+  'discover.none': { en: 'no QQ or WeChat cache found on this machine; name a folder to scan. Looked in: {places}', zh: '本机未找到 QQ 或微信缓存；请指定要扫描的文件夹。查找过：{places}' },
+  'by.source': { en: 'layout', zh: '类型' },
+  'by.chat': { en: 'chat', zh: '聊天' },
+  'by.kind': { en: 'kind', zh: '种类' },
+  'restore.notDecoded': { en: '{count} .dat files could not be decoded and were restored as they are', zh: '{count} 个 .dat 文件无法解码，已按原样恢复' },
   'yes': { en: 'yes', zh: '是' },
   'no': { en: 'no', zh: '否' },
 };

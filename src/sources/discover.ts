@@ -1,0 +1,69 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+
+export type CacheApp = 'QQ' | 'WeChat' | 'WeChat 4';
+
+export interface Candidate {
+  app: CacheApp;
+  path: string;
+  /** Where the candidate came from: a default place, or an app setting that moved it. */
+  via: 'default' | 'setting';
+}
+
+export interface Discovery {
+  found: Candidate[];
+  lookedIn: Candidate[];
+}
+
+/** Default cache places, relative to the home folder, on Windows and macOS. */
+const DEFAULTS: { app: CacheApp; rel: string[] }[] = [
+  { app: 'QQ', rel: ['Documents', 'Tencent Files'] },
+  { app: 'WeChat', rel: ['Documents', 'WeChat Files'] },
+  { app: 'WeChat 4', rel: ['Documents', 'xwechat_files'] },
+  { app: 'QQ', rel: ['Library', 'Containers', 'com.tencent.qq', 'Data', 'Library', 'Application Support', 'QQ'] },
+  { app: 'WeChat', rel: ['Library', 'Containers', 'com.tencent.xinWeChat', 'Data', 'Library', 'Application Support', 'com.tencent.xinWeChat'] },
+  { app: 'WeChat 4', rel: ['Library', 'Containers', 'com.tencent.xinWeChat', 'Data', 'Documents', 'xwechat_files'] },
+];
+
+const isDir = (p: string) => stat(p).then((s) => s.isDirectory(), () => false);
+
+/**
+ * Where WeChat was told to keep its files. WeChat 3.x writes the chosen folder into
+ * `%APPDATA%\Tencent\WeChat\All Users\config\3ebffe94.ini` ("MyDocument:" means the default);
+ * WeChat 4.x writes its root into an .ini under `%APPDATA%\Tencent\xwechat\config`.
+ */
+async function movedBySettings(home: string): Promise<Candidate[]> {
+  const out: Candidate[] = [];
+  const roaming = path.join(home, 'AppData', 'Roaming', 'Tencent');
+  const v3 = await readFile(path.join(roaming, 'WeChat', 'All Users', 'config', '3ebffe94.ini'), 'utf8').catch(() => null);
+  const v3Path = v3?.trim();
+  if (v3Path && v3Path !== 'MyDocument:' && /^([A-Za-z]:[\\/]|\/)/.test(v3Path)) {
+    out.push({ app: 'WeChat', path: joinAny(v3Path, 'WeChat Files'), via: 'setting' });
+  }
+  const v4Dir = path.join(roaming, 'xwechat', 'config');
+  for (const name of await readdir(v4Dir).catch(() => [] as string[])) {
+    if (!name.toLowerCase().endsWith('.ini')) continue;
+    const text = (await readFile(path.join(v4Dir, name), 'utf8').catch(() => '')).trim();
+    if (/^([A-Za-z]:[\\/]|\/)/.test(text) && !text.includes('\n')) out.push({ app: 'WeChat 4', path: joinAny(text, 'xwechat_files'), via: 'setting' });
+  }
+  return out;
+}
+
+/** A setting's folder is in the flavour of the machine that wrote it. */
+const joinAny = (base: string, name: string) => (/^[A-Za-z]:/.test(base) ? path.win32.join(base, name) : path.posix.join(base, name));
+
+/** The chat caches of this machine (or of a fake home, for tests): what exists, and what was looked for. */
+export async function discoverCaches(home: string): Promise<Discovery> {
+  const lookedIn: Candidate[] = [
+    ...DEFAULTS.map((d) => ({ app: d.app, path: path.join(home, ...d.rel), via: 'default' as const })),
+    ...(await movedBySettings(home)),
+  ];
+  const seen = new Set<string>();
+  const found: Candidate[] = [];
+  for (const c of lookedIn) {
+    if (seen.has(c.path) || !(await isDir(c.path))) continue;
+    seen.add(c.path);
+    found.push(c);
+  }
+  return { found, lookedIn };
+}

@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { classify } from '../src/sources/layouts.js';
+
+test('each cache layout is recognised from its path, on Windows and POSIX paths', () => {
+  const cases: [string, object | null][] = [
+    ['D:\\Documents\\Tencent Files\\12345678\\Image\\Group2\\{A\\1B\\{A1B2C3D4E5F6G7H8I9J0K1L}.jpg', { source: 'qq', kind: 'original', account: '12345678' }],
+    ['D:\\Documents\\Tencent Files\\12345678\\Image\\C2C\\0123456789abcdef0123456789abcdef.png', { source: 'qq', kind: 'original', account: '12345678' }],
+    ['/Users/li/Tencent Files/87654321/nt_qq/nt_data/Pic/2024-11/Thumb/0123456789abcdef0123456789abcdef_720.jpg',
+      { source: 'qqnt', kind: 'thumb', account: '87654321', folderMonth: '2024-11' }],
+    ['C:\\Users\\张三\\Documents\\Tencent Files\\87654321\\nt_qq\\nt_data\\Pic\\2024-11\\Ori\\0123456789abcdef0123456789abcdef_0.jpg',
+      { source: 'qqnt', kind: 'original', account: '87654321', folderMonth: '2024-11' }],
+    ['/backup/Pic/2023-02/OriTemp/abc.gif', { source: 'qqnt', kind: 'original', account: undefined, folderMonth: '2023-02' }],
+    ['D:\\Tencent Files\\1\\nt_qq\\nt_data\\Emoji\\emoji-recv\\2024-03\\Ori\\x.gif', { source: 'qqnt', kind: 'sticker', account: '1', folderMonth: '2024-03' }],
+    ['D:\\WeChat Files\\wxid_abc123\\FileStorage\\Image\\2023-11\\0f1e2d3c4b5a69788796a5b4c3d2e1f0.dat',
+      { source: 'wechat', kind: 'original', account: 'wxid_abc123', folderMonth: '2023-11' }],
+    ['D:\\WeChat Files\\wxid_abc123\\FileStorage\\MsgAttach\\9e107d9d372bb6826bd81d3542a419d6\\Thumb\\2024-01\\a.dat',
+      { source: 'wechat', kind: 'thumb', account: 'wxid_abc123', chat: '9e107d9d372bb6826bd81d3542a419d6', folderMonth: '2024-01' }],
+    ['/home/u/xwechat_files/wxid_abc_1f2e/msg/attach/9e107d9d372bb6826bd81d3542a419d6/2024-05/Img/e4d909c290d0fb1ca068ffaddf22cbd0_t.dat',
+      { source: 'wechat4', kind: 'thumb', account: 'wxid_abc_1f2e', chat: '9e107d9d372bb6826bd81d3542a419d6', folderMonth: '2024-05' }],
+    ['/home/u/xwechat_files/wxid_abc_1f2e/msg/attach/9e107d9d372bb6826bd81d3542a419d6/2024-05/Img/e4d909c290d0fb1ca068ffaddf22cbd0_h.dat',
+      { source: 'wechat4', kind: 'original', account: 'wxid_abc_1f2e', chat: '9e107d9d372bb6826bd81d3542a419d6', folderMonth: '2024-05' }],
+    ['/sdcard/tencent/MicroMsg/0123456789abcdef0123456789abcdef/image2/e4/d9/th_e4d909c290d0fb1ca068ffaddf22cbd0',
+      { source: 'android', kind: 'thumb', account: '0123456789abcdef0123456789abcdef' }],
+    ['/sdcard/tencent/MicroMsg/0123456789abcdef0123456789abcdef/image2/e4/d9/e4d909c290d0fb1ca068ffaddf22cbd0hd',
+      { source: 'android', kind: 'original', account: '0123456789abcdef0123456789abcdef' }],
+    ['/home/u/Pictures/holiday/IMG_0001.jpg', null],
+    ['/home/u/Pictures/Image/notes.jpg', null],
+  ];
+  for (const [p, want] of cases) {
+    const got = classify(p);
+    if (want === null) assert.equal(got, null, p);
+    else assert.deepEqual(Object.fromEntries(Object.entries(got ?? {}).filter(([, v]) => v !== undefined)), Object.fromEntries(Object.entries(want).filter(([, v]) => v !== undefined)), p);
+  }
+});
