@@ -33,3 +33,13 @@ test('each cache layout is recognised from its path, on Windows and POSIX paths'
     else assert.deepEqual(Object.fromEntries(Object.entries(got ?? {}).filter(([, v]) => v !== undefined)), Object.fromEntries(Object.entries(want).filter(([, v]) => v !== undefined)), p);
   }
 });
+
+test('protected paths: app databases and settings, but WeChat 4 pictures under msg/attach are not', async () => {
+  const { isProtectedPath } = await import('../src/sources/protected.js');
+  for (const p of ['nt_qq/nt_db/x.jpg', 'WeChat Files/wxid/Msg/MSG0.db', 'Msg/avatar.jpg', 'a/b.db-wal', 'mmkv/x', 'db_storage/message/x.jpg', 'C:\\x\\Msg\\a.jpg']) {
+    assert.equal(isProtectedPath(p), true, p);
+  }
+  for (const p of ['xwechat_files/wxid_a_1f2e/msg/attach/abc/2024-05/Img/x.dat', 'Image/Group2/AB/CD/x.jpg', 'Pic/2024-11/Ori/x.jpg']) {
+    assert.equal(isProtectedPath(p), false, p);
+  }
+});

@@ -25,7 +25,7 @@ export interface KeptFile {
   path: string;
   size: number;
   month: string;
-  reason: KeepReason | 'changed-since-plan' | 'vanished' | 'delete-failed' | 'outside-sources';
+  reason: KeepReason | 'changed-since-plan' | 'vanished' | 'delete-failed' | 'outside-sources' | 'protected';
   device?: string;
 }
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { markPlaces, recordRun } from '../catalog/runs.js';
 import { EXIT, PicvaultError } from '../errors.js';
 import { hashBytes } from '../media/hash.js';
-import { isInside } from '../sources/protected.js';
+import { isInside, isProtectedPath } from '../sources/protected.js';
 import { openVault } from '../vault/vault.js';
 import type { CleanPlan, KeptFile } from './clean-plan.js';
 import { silentProgress, type Progress } from './progress.js';
@@ -54,6 +54,11 @@ export async function executeClean(plan: CleanPlan, options: CleanExecuteOptions
       progress.advance(1, c.size);
       if (!plan.sources.some((s) => s === c.root && isInside(s, c.path))) {
         kept('outside-sources');
+        continue;
+      }
+      // The walk never yields these; checked again here because this is where files are deleted.
+      if (isProtectedPath(path.relative(c.root, c.path))) {
+        kept('protected');
         continue;
       }
       const st = await stat(c.path).catch(() => null);

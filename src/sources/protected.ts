@@ -5,7 +5,12 @@ import path from 'node:path';
  * Checked on every path component so a `Msg` or `nt_db` folder anywhere below a source is skipped
  * whole, and on the file name for database files and their journals.
  */
-const PROTECTED_FOLDERS = new Set(['nt_db', 'mmkv', 'msg', 'databases', 'dbs']);
+const PROTECTED_FOLDERS = new Set(['nt_db', 'mmkv', 'msg', 'databases', 'dbs', 'db_storage']);
+/**
+ * WeChat 3.x keeps its databases in `Msg`; WeChat 4.x keeps pictures in `msg/attach` (and its
+ * databases in `db_storage`). Inside a protected `msg`, only `attach` may be entered.
+ */
+export const ALLOWED_INSIDE_MSG = 'attach';
 const PROTECTED_FILE = /\.(db|db-wal|db-shm|db-journal|sqlite|sqlite3)$/i;
 
 export function isProtectedFolderName(name: string): boolean {
@@ -20,7 +25,10 @@ export function isProtectedFileName(name: string): boolean {
 export function isProtectedPath(p: string): boolean {
   const parts = p.split(/[\\/]+/).filter(Boolean);
   const file = parts.pop() ?? '';
-  return isProtectedFileName(file) || parts.some(isProtectedFolderName);
+  return (
+    isProtectedFileName(file) ||
+    parts.some((name, i) => isProtectedFolderName(name) && !(name.toLowerCase() === 'msg' && parts[i + 1]?.toLowerCase() === ALLOWED_INSIDE_MSG))
+  );
 }
 
 /** True when child is inside (or equal to) parent; both absolute in this platform's flavour. */

@@ -1,6 +1,6 @@
 import { opendir, lstat } from 'node:fs/promises';
 import path from 'node:path';
-import { isInside, isProtectedFileName, isProtectedFolderName } from './protected.js';
+import { ALLOWED_INSIDE_MSG, isInside, isProtectedFileName, isProtectedFolderName } from './protected.js';
 
 export interface WalkedFile {
   path: string;
@@ -34,6 +34,10 @@ export async function* walkFiles(root: string, options: WalkOptions): AsyncGener
       for await (const entry of await opendir(dir)) {
         if (entry.isDirectory()) {
           if (!isProtectedFolderName(entry.name)) stack.push(path.join(dir, entry.name));
+          else if (entry.name.toLowerCase() === 'msg') {
+            const attach = path.join(dir, entry.name, ALLOWED_INSIDE_MSG);
+            if ((await lstat(attach).catch(() => null))?.isDirectory()) stack.push(attach);
+          }
         } else if (entry.isFile() && !isProtectedFileName(entry.name)) {
           names.push(entry.name);
         }

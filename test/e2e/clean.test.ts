@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { executeClean } from '../../src/core/clean.js';
 import { planClean } from '../../src/core/clean-plan.js';
 import { writeContactSheet } from '../../src/core/preview.js';
+import { encodeDat3 } from '../../src/media/dat.js';
 import { buildTree, sampleImage, snapshot, writeImage } from '../helpers/images.js';
 import { picvault } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -127,8 +128,10 @@ test('the preview is a PNG sharp reads, showing the sampled images with their mo
   const colours = [[220, 30, 30], [30, 200, 40], [40, 60, 230]];
   const files = [];
   for (const [i, [r, g, b]] of colours.entries()) {
-    const p = path.join(root, `c${i}.png`);
-    await sharp({ create: { width: 50, height: 30, channels: 3, background: { r, g, b } } }).png().toFile(p);
+    const png = await sharp({ create: { width: 50, height: 30, channels: 3, background: { r, g, b } } }).png().toBuffer();
+    // The last one is a WeChat .dat: the sheet shows the picture inside it.
+    const p = path.join(root, i === 2 ? `c${i}.dat` : `c${i}.png`);
+    await writeFile(p, i === 2 ? encodeDat3(png, 0x9f) : png);
     files.push({ path: p, month: `2024-0${i + 1}` });
   }
   const out = path.join(root, 'preview.png');

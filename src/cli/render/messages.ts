@@ -135,6 +135,7 @@ const MESSAGES: Record<string, { en: string; zh: string }> = {
   'skip.vanished': { en: 'no longer there', zh: '文件已不存在' },
   'skip.delete-failed': { en: 'could not be deleted', zh: '无法删除' },
   'skip.outside-sources': { en: 'outside the named sources (kept)', zh: '不在指定来源内（已保留）' },
+  'skip.protected': { en: 'an app database or setting (never deleted)', zh: '应用数据库或设置（永不删除）' },
   'phase.clean': { en: 'cleaning', zh: '清理' },
   'col.when': { en: 'when', zh: '时间' },
   'col.command': { en: 'command', zh: '命令' },
