@@ -3,6 +3,7 @@ import type { ScannedFile } from './scan.js';
 
 export interface HashedFile extends ScannedFile {
   hash: string;
+  ext: NonNullable<ScannedFile['ext']>;
 }
 
 export interface MonthPlan {
@@ -10,7 +11,7 @@ export interface MonthPlan {
   /** Every place to record this month (new files and changed ones). */
   locations: ManifestLocation[];
   /** Images to store this month: not in the vault and not stored by an earlier month of this run. */
-  newImages: { hash: string; size: number; ext: ScannedFile['ext']; decodedExt: ScannedFile['decodedExt']; from: HashedFile[]; date: string }[];
+  newImages: { hash: string; size: number; ext: HashedFile['ext']; decodedExt: ScannedFile['decodedExt']; from: HashedFile[]; date: string }[];
 }
 
 export interface ArchivePlan {

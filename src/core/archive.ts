@@ -2,10 +2,11 @@ import os from 'node:os';
 import { storedImages } from '../catalog/images.js';
 import { recordRun } from '../catalog/runs.js';
 import { knownFiles } from '../catalog/locations.js';
-import { hashFile } from '../media/hash.js';
+import { hashBytes, hashFile } from '../media/hash.js';
+import { inspectBytes, inspectFile, readInto } from '../media/inspect.js';
 import { openVault } from '../vault/vault.js';
 import { planArchive, type ArchivePlan, type HashedFile } from './archive-plan.js';
-import { writeMonth, type WrittenArchive } from './month-writer.js';
+import { orderedCommitter, renameGate, writeMonth, type WrittenArchive } from './month-writer.js';
 import { mapLimit } from './pool.js';
 import { silentProgress, type Progress } from './progress.js';
 import { recoverVault, type Recovery } from './recover.js';
@@ -41,7 +42,8 @@ export interface ArchiveResult {
 }
 
 export const DEFAULT_MAX_ARCHIVE_SIZE = 2 * 1024 ** 3;
-const HASH_CONCURRENCY = 4;
+const HASH_CONCURRENCY = 8;
+const MONTH_CONCURRENCY = 3;
 
 /**
  * archive: scan the sources, hash what is new or changed, store each image not yet in the vault
@@ -68,7 +70,7 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
       (k && k.size === f.size && k.mtimeMs === f.mtimeMs ? unchangedFiles : toHash).push(f);
     }
 
-    const hashed = await hashAll(toHash, progress, skipped);
+    const hashed = await readAll(toHash, progress, skipped, scanned.notImages, options.wechatKey);
     const keep = needsHash(selection) ? compileSelection({ hashes: selection.hashes }) : () => true;
     const chosen = hashed.filter((f) => keep({ ...f, device }));
     const plan = planArchive(chosen, vault ? storedImages(vault.db) : new Map(), device);
@@ -76,16 +78,18 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
     const archives: WrittenArchive[] = [];
     if (!dryRun && vault) {
       progress.begin('phase.store', chosen.length, plan.newBytes);
-      for (const month of plan.months) {
-        archives.push(
-          ...(await writeMonth(vault, month, {
-            maxArchiveSize: options.maxArchiveSize ?? DEFAULT_MAX_ARCHIVE_SIZE,
-            forceZip64: options.forceZip64,
-            progress,
-            skipped,
-          })),
-        );
-      }
+      // Months are independent zips in their own folders: a few at a time overlap their fsyncs.
+      const commit = orderedCommitter(vault.db);
+      const gate = renameGate();
+      const written = await mapLimit(plan.months, MONTH_CONCURRENCY, async (month, i) => {
+        const sealed = await writeMonth(vault, month, {
+          maxArchiveSize: options.maxArchiveSize ?? DEFAULT_MAX_ARCHIVE_SIZE, forceZip64: options.forceZip64, progress, skipped, mayRename: gate.mayRename(i),
+        });
+        gate.monthDone(i);
+        commit(i, sealed);
+        return sealed.map(({ row: _row, manifest: _manifest, ...summary }) => summary);
+      });
+      archives.push(...written.flat());
       progress.end();
       recordRun(vault.db, {
         command: 'archive', device, startedAt, sources: scanned.sources, selection,
@@ -118,18 +122,56 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
   }
 }
 
-/** Reads and hashes each file; a file whose size moved while reading is changing under us: skipped. */
-async function hashAll(files: ScannedFile[], progress: Progress, skipped: Skipped[]): Promise<HashedFile[]> {
+/** Files past this are hashed as a stream and inspected by their head, never held whole. */
+const WHOLE_READ_LIMIT = 32 * 1024 * 1024;
+
+/**
+ * Reads each new or changed file once: the same bytes give its type (chat layouts were not read
+ * at scan), its EXIF date and its hash. A file whose size moved while reading is changing under
+ * us: skipped and reported.
+ */
+async function readAll(
+  files: ScannedFile[], progress: Progress, skipped: Skipped[], notImages: { path: string; size: number }[], wechatKey?: string,
+): Promise<HashedFile[]> {
   progress.begin('phase.hash', files.length, files.reduce((n, f) => n + f.size, 0));
-  const results = await mapLimit(files, HASH_CONCURRENCY, async (f) => {
-    const got = await hashFile(f.path).catch((err: unknown) => err as Error);
+  const results = await mapLimit(files, HASH_CONCURRENCY, async (f): Promise<HashedFile | undefined> => {
+    const got = await readAndHash(f, wechatKey).catch((err: unknown) => err as Error);
     progress.advance(1, f.size);
     if (got instanceof Error) return void skipped.push({ path: f.path, reason: describe(got) });
     if (got.size !== f.size) return void skipped.push({ path: f.path, reason: 'changed' });
-    return { ...f, hash: got.hash };
+    if (!got.ext) return void notImages.push({ path: f.path, size: f.size });
+    return { ...f, hash: got.hash, ext: got.ext, decodedExt: got.decodedExt, exifDate: f.exifDate ?? got.exifDate };
   });
   progress.end();
   return results.filter((f): f is HashedFile => f !== undefined);
+}
+
+async function readAndHash(f: ScannedFile, wechatKey?: string) {
+  if (f.size > WHOLE_READ_LIMIT) {
+    const { hash, size } = await hashFile(f.path);
+    const ins = f.ext ? { ext: f.ext, decodedExt: f.decodedExt, exifDate: null } : await inspectFile(f, { wechatKey });
+    return { hash, size, ...ins };
+  }
+  return withReadBuffer(f.size, async (buffer) => {
+    const bytes = await readInto(f.path, buffer, f.size);
+    const ins = f.ext ? { ext: f.ext, decodedExt: f.decodedExt, exifDate: null } : await inspectBytes(bytes, f, { wechatKey });
+    return { hash: await hashBytes(bytes), size: bytes.length, ...ins };
+  });
+}
+
+/**
+ * Reusable read buffers, one per reader in flight: a cache is tens of thousands of files read once
+ * each, and a fresh Buffer per file is work for the garbage collector and nothing else.
+ */
+const freeBuffers: Buffer[] = [];
+async function withReadBuffer<T>(size: number, fn: (buffer: Buffer) => Promise<T>): Promise<T> {
+  let buffer = freeBuffers.pop() ?? Buffer.allocUnsafe(1 << 20);
+  if (buffer.length < size + 1) buffer = Buffer.allocUnsafe(Math.max(size + 1, buffer.length * 2));
+  try {
+    return await fn(buffer);
+  } finally {
+    freeBuffers.push(buffer);
+  }
 }
 
 

@@ -46,7 +46,6 @@ export interface CleanPlanOptions {
   selection?: Selection;
   device?: string;
   progress?: Progress;
-  wechatKey?: string;
 }
 
 /**
@@ -62,26 +61,29 @@ export async function planClean(options: CleanPlanOptions): Promise<CleanPlan> {
   try {
     const sources = options.sources?.length ? options.sources : rootsOfDevice(vault.db, device);
     if (sources.length === 0) throw usageError('clean.noSources', { device });
-    const scanned = await scan({ sources, exclude: [vault.dir], selection: { ...selection, hashes: undefined }, progress: options.progress, wechatKey: options.wechatKey });
+    // Nothing is read here: a file that matches its catalogued place is selected by the catalogued
+    // date (EXIF included), and any other file stays whatever its date.
+    const scanned = await scan({ sources, exclude: [vault.dir], progress: options.progress, readFolders: false });
     const at = locationsAtPath(vault.db);
-    const byHash = selection.hashes ? compileSelection({ hashes: selection.hashes }) : null;
+    const selected = compileSelection(selection);
+    const selectedByFile = compileSelection({ ...selection, hashes: undefined });
     const archiveOk = new Map<string, boolean>();
     const plan: CleanPlan = { vault: vault.dir, device, sources: scanned.sources, selection, remove: [], keep: [], bytes: 0 };
 
     for (const f of scanned.files) {
       const rows = at(f.path);
       const mine = rows.filter((r) => r.device === device);
-      const keep = (reason: KeepReason, other?: LocationRow) => plan.keep.push({ path: f.path, size: f.size, month: f.month, reason, device: other?.device });
+      const match = mine.find((r) => r.size === f.size && r.mtimeMs === f.mtimeMs);
+      if (match ? !selected({ ...f, taken: match.taken, month: match.month, hash: match.hash, device }) : !selectedByFile(f)) continue;
+      const keep = (reason: KeepReason, other?: LocationRow) => plan.keep.push({ path: f.path, size: f.size, month: match?.month ?? f.month, reason, device: other?.device });
       if (mine.length === 0) {
         keep(rows.length > 0 ? 'other-device' : 'not-in-vault', rows[0]);
         continue;
       }
-      const match = mine.find((r) => r.size === f.size && r.mtimeMs === f.mtimeMs);
       if (!match) {
         keep('changed');
         continue;
       }
-      if (byHash && !byHash({ ...f, hash: match.hash })) continue;
       if (match.archiveDamage !== null || match.archiveVerifiedAt === null) {
         keep('archive-unverified');
         continue;
@@ -94,7 +96,7 @@ export async function planClean(options: CleanPlanOptions): Promise<CleanPlan> {
         keep('archive-missing');
         continue;
       }
-      plan.remove.push({ path: f.path, root: f.root, size: f.size, mtimeMs: f.mtimeMs, month: f.month, hash: match.hash, locationId: match.id, archive: match.archive });
+      plan.remove.push({ path: f.path, root: f.root, size: f.size, mtimeMs: f.mtimeMs, month: match.month, hash: match.hash, locationId: match.id, archive: match.archive });
       plan.bytes += f.size;
     }
     return plan;

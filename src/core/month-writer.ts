@@ -1,7 +1,8 @@
 import { open, readFile, rename, rm, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { recordArchive } from '../catalog/record.js';
+import type { Db } from '../catalog/db.js';
+import { recordArchive, type ArchiveRow } from '../catalog/record.js';
 import { hashBytes } from '../media/hash.js';
 import { checkZip } from '../vault/check-zip.js';
 import { absArchivePath, archiveRelPath, monthDir, PARTIAL_SUFFIX } from '../vault/layout.js';
@@ -24,8 +25,16 @@ export interface WrittenArchive {
   locations: number;
 }
 
+/** A zip flushed, renamed and read back whole, waiting for its catalogue commit. */
+export interface SealedArchive extends WrittenArchive {
+  row: ArchiveRow;
+  manifest: Manifest;
+}
+
 export interface MonthWriteOptions {
   maxArchiveSize: number;
+  /** Resolves when this month may rename its zips: every earlier month has renamed all of its own. */
+  mayRename?: () => Promise<void>;
   forceZip64?: boolean;
   progress: Progress;
   /** Hashes skipped because their file changed or vanished since it was hashed. */
@@ -37,14 +46,14 @@ const ENTRY_OVERHEAD = 256;
 const LOCATION_OVERHEAD = 768;
 
 /**
- * Writes one month's zips and catalogues each only after it is flushed, renamed and read back
- * whole. A zip is split into parts at maxArchiveSize; each part's manifest records the places of
- * the images it stores, and the last also the places of images stored before.
+ * Writes one month's zips, each flushed, renamed and read back whole; the caller catalogues them
+ * (see commitArchives). A zip is split into parts at maxArchiveSize; each part's manifest records
+ * the places of the images it stores, and the last also the places of images stored before.
  */
-export async function writeMonth(vault: Vault, plan: MonthPlan, options: MonthWriteOptions): Promise<WrittenArchive[]> {
+export async function writeMonth(vault: Vault, plan: MonthPlan, options: MonthWriteOptions): Promise<SealedArchive[]> {
   const dir = monthDir(vault.dir, plan.month);
   await mkdir(dir, { recursive: true });
-  const written: WrittenArchive[] = [];
+  const written: SealedArchive[] = [];
   const placed = new Set<string>();
   const dropped = new Set<string>();
   let part: { writer: ZipWriter; tmp: string; images: ManifestImage[] } | null = null;
@@ -60,7 +69,7 @@ export async function writeMonth(vault: Vault, plan: MonthPlan, options: MonthWr
     const hashes = new Set(p.images.map((i) => i.hash));
     const locations = plan.locations.filter((l) => (last ? !placed.has(l.hash) : hashes.has(l.hash)) && !dropped.has(l.hash));
     for (const h of hashes) placed.add(h);
-    written.push(await sealPart(vault, plan.month, p.writer, p.tmp, p.images, locations));
+    written.push(await sealPart(vault, plan.month, p.writer, p.tmp, p.images, locations, options.mayRename));
   };
 
   for (const img of plan.newImages) {
@@ -107,8 +116,8 @@ async function readVerified(from: readonly { path: string }[], hash: string): Pr
 
 async function sealPart(
   vault: Vault, month: string, writer: ZipWriter, tmp: string,
-  images: ManifestImage[], locations: ManifestLocation[],
-): Promise<WrittenArchive> {
+  images: ManifestImage[], locations: ManifestLocation[], mayRename?: () => Promise<void>,
+): Promise<SealedArchive> {
   const manifest: Manifest = {
     format: MANIFEST_FORMAT, version: MANIFEST_VERSION, month, createdAt: new Date().toISOString(), images, locations,
   };
@@ -123,6 +132,7 @@ async function sealPart(
   }
   const name = archiveRelPath(month, sealed.xxh64);
   const final = absArchivePath(vault.dir, name);
+  await mayRename?.();
   await rename(tmp, final);
   await fsyncDir(path.dirname(final));
   const check = await checkZip(final, { readData: true });
@@ -130,12 +140,46 @@ async function sealPart(
     await rm(final, { force: true });
     throw new PicvaultError('archive.readback', { archive: name, damage: check.damage.join('; ') }, EXIT.damaged);
   }
-  recordArchive(
-    vault.db,
-    { name, month, xxh64: sealed.xxh64, bytes: sealed.bytes, createdAt: manifest.createdAt, verifiedAt: new Date().toISOString() },
-    manifest,
-  );
-  return { name, month, bytes: sealed.bytes, images: images.length, locations: locations.length };
+  const row: ArchiveRow = { name, month, xxh64: sealed.xxh64, bytes: sealed.bytes, createdAt: manifest.createdAt, verifiedAt: new Date().toISOString() };
+  return { name, month, bytes: sealed.bytes, images: images.length, locations: locations.length, row, manifest };
+}
+
+/**
+ * Months are written concurrently, but renamed in month order: a later month's manifest may refer
+ * to images an earlier month's zip stores, so a run killed at any instant leaves final-named zips
+ * for a prefix of its months (and recovery never meets a place whose image has no zip).
+ */
+export function renameGate(): { mayRename(index: number): () => Promise<void>; monthDone(index: number): void } {
+  const finished = new Map<number, () => void>();
+  const done = new Map<number, Promise<void>>();
+  const promiseFor = (i: number) => {
+    if (!done.has(i)) done.set(i, new Promise((resolve) => finished.set(i, resolve)));
+    return done.get(i)!;
+  };
+  return {
+    mayRename: (index) => () => (index === 0 ? Promise.resolve() : promiseFor(index - 1)),
+    monthDone: (index) => {
+      promiseFor(index);
+      finished.get(index)!();
+    },
+  };
+}
+
+/**
+ * Catalogues sealed zips. Months are written concurrently but committed in month order: a later
+ * month's places may refer to images an earlier month's zip stores. A zip written but not yet
+ * committed when a run dies is adopted by the next run (core/recover).
+ */
+export function orderedCommitter(db: Db): (index: number, sealed: SealedArchive[]) => void {
+  const done = new Map<number, SealedArchive[]>();
+  let next = 0;
+  return (index, sealed) => {
+    done.set(index, sealed);
+    while (done.has(next)) {
+      for (const a of done.get(next)!) recordArchive(db, a.row, a.manifest);
+      done.delete(next++);
+    }
+  };
 }
 
 /** Makes a rename durable. Windows cannot open a folder for fsync; there the rename is journaled by NTFS. */

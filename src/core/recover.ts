@@ -6,6 +6,8 @@ import type { Vault } from '../vault/vault.js';
 
 export interface Recovery {
   partialsRemoved: number;
+  /** Places in adopted zips whose image is in no zip at all: dropped (their originals were never cleaned). */
+  lostPlaces: number;
   /** Zips a killed run renamed but did not catalogue, verified and catalogued now. */
   adopted: string[];
   /** Zips not in the catalogue that do not verify: left for `verify` to report. */
@@ -22,20 +24,30 @@ export async function recoverVault(vault: Vault): Promise<Recovery> {
   const { archives, partials } = await listArchiveFiles(vault.dir);
   await removePartials(partials);
   const known = archiveNames(vault.db);
-  const recovery: Recovery = { partialsRemoved: partials.length, adopted: [], rejected: [] };
+  const recovery: Recovery = { partialsRemoved: partials.length, lostPlaces: 0, adopted: [], rejected: [] };
+  const whole: { archive: (typeof archives)[number]; manifest: NonNullable<Awaited<ReturnType<typeof checkZip>>['manifest']>; bytes: number }[] = [];
   for (const a of archives) {
     if (known.has(a.name)) continue;
     const check = await checkZip(a.abs, { expectedXxh64: a.xxh64, readData: true });
-    if (check.damage.length > 0 || !check.manifest) {
-      recovery.rejected.push(a.name);
-      continue;
+    if (check.damage.length > 0 || !check.manifest) recovery.rejected.push(a.name);
+    else whole.push({ archive: a, manifest: check.manifest, bytes: check.bytes });
+  }
+  if (whole.length === 0) return recovery;
+  // One transaction, foreign keys checked at its end: the parts of one month may sort in any order.
+  const db = vault.db;
+  db.exec('BEGIN');
+  try {
+    db.pragma('defer_foreign_keys = ON');
+    const verifiedAt = new Date().toISOString();
+    for (const { archive: a, manifest, bytes } of whole) {
+      recordArchive(db, { name: a.name, month: a.month, xxh64: a.xxh64, bytes, createdAt: manifest.createdAt, verifiedAt }, manifest);
+      recovery.adopted.push(a.name);
     }
-    recordArchive(
-      vault.db,
-      { name: a.name, month: a.month, xxh64: a.xxh64, bytes: check.bytes, createdAt: check.manifest.createdAt, verifiedAt: new Date().toISOString() },
-      check.manifest,
-    );
-    recovery.adopted.push(a.name);
+    recovery.lostPlaces = db.prepare('DELETE FROM locations WHERE hash NOT IN (SELECT hash FROM images)').run().changes;
+    db.exec('COMMIT');
+  } catch (err) {
+    db.exec('ROLLBACK');
+    throw err;
   }
   return recovery;
 }

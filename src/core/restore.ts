@@ -1,14 +1,12 @@
-import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, realpath, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mapLimit } from './pool.js';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { pipeline } from 'node:stream/promises';
-import { Transform } from 'node:stream';
 import { selectLocations, type LocationRow } from '../catalog/locations.js';
 import { resolveHashes } from '../catalog/images.js';
 import { markPlaces, recordRun } from '../catalog/runs.js';
-import { createHash64, hashBytes, hashFile } from '../media/hash.js';
+import { hashBytes, hashFile } from '../media/hash.js';
 import { decodeDat } from '../media/dat.js';
 import { isInside } from '../sources/protected.js';
 import { absArchivePath } from '../vault/layout.js';
@@ -99,21 +97,35 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
     }
     if (!result.dryRun) {
       progress.begin('phase.restore', items.length);
-      const realRoots = new Map<string, string>();
+      const writer = new TargetWriter();
       for (const [archive, list] of byArchive) {
         const reader = await ZipReader.open(absArchivePath(vault.dir, archive)).catch(() => null);
-        for (const { item, row } of list) {
-          let failed: SkipReason | null | 'already' | 'raw';
-          if (reader === null) failed = 'damaged';
-          else if (decoding(row)) failed = await writeDecoded(reader, row, item.target!, dest ?? row.root, realRoots, overwrite, options.wechatKey);
-          else failed = await writeOne(reader, row, item.target!, dest ?? row.root, realRoots);
-          if (failed === 'already') item.action = 'already';
-          else if (failed === 'raw') result.notDecoded++;
-          else if (failed) {
-            item.action = null;
-            item.skip = failed;
-          }
-          progress.advance(1, failed ? 0 : row.size);
+        try {
+          // Each stored image is read and checked once, then written to every place it belongs.
+          const byHash = new Map<string, Planned[]>();
+          for (const p of list) byHash.set(p.row.hash, [...(byHash.get(p.row.hash) ?? []), p]);
+          await mapLimit([...byHash.values()], 4, async (group) => {
+            const raw = reader ? await readChecked(reader, group[0].row) : null;
+            let decoded: Buffer | null | undefined;
+            await mapLimit(group, 4, async ({ item, row }) => {
+              let outcome: SkipReason | 'already' | 'raw' | null;
+              if (!raw) outcome = 'damaged';
+              else if (decoding(row)) {
+                decoded ??= decodeDat(raw, { wechatKey: options.wechatKey });
+                outcome = await writer.writeDecoded(decoded ?? raw, item.target!, row.mtimeMs, dest ?? row.root, overwrite);
+                if (!outcome && !decoded) outcome = 'raw';
+              } else outcome = await writer.write(raw, item.target!, row.mtimeMs, dest ?? row.root);
+              if (outcome === 'already') item.action = 'already';
+              else if (outcome === 'raw') result.notDecoded++;
+              else if (outcome) {
+                item.action = null;
+                item.skip = outcome;
+              }
+              progress.advance(1, outcome ? 0 : row.size);
+            });
+          });
+        } finally {
+          await reader?.close();
         }
       }
       progress.end();
@@ -199,86 +211,61 @@ async function decide(item: RestoreItem, row: LocationRow, overwrite: Overwrite)
 
 const withExtension = (p: string, ext: string) => p.replace(/\.dat$/i, '') + `.${ext}`;
 
-/**
- * `restore --decode`: the raw bytes are checked against the hash first (the vault's promise is
- * about them), then decoded and written with the image's own extension and date. A .dat that
- * cannot be decoded (a V2 file without the key) is restored as it is.
- */
-async function writeDecoded(
-  reader: ZipReader, row: LocationRow, target: string, destRoot: string, realRoots: Map<string, string>,
-  overwrite: Overwrite, wechatKey?: string,
-): Promise<SkipReason | 'already' | 'raw' | null> {
-  if (!reader.entries.has(row.entry)) return 'damaged';
-  const raw = await reader.readEntry(row.entry).catch(() => null);
-  if (!raw || raw.length !== row.size || (await hashBytes(raw)) !== row.hash) return 'damaged';
-  const decoded = decodeDat(raw, { wechatKey });
-  const bytes = decoded ?? raw;
-  const existing = await readFile(target).catch(() => null);
-  if (existing && existing.equals(bytes) && overwrite !== 'always') return 'already';
-  if (existing && overwrite === 'never') return 'exists-different';
-  const failed = await writeBytes(bytes, row.mtimeMs, target, destRoot, realRoots);
-  return failed ?? (decoded ? null : 'raw');
-}
-
-async function writeBytes(bytes: Buffer, mtimeMs: number, target: string, destRoot: string, realRoots: Map<string, string>): Promise<SkipReason | null> {
-  const parent = path.dirname(target);
-  const tmp = path.join(parent, `.${path.basename(target)}.${randomBytes(4).toString('hex')}.picvault-part`);
-  try {
-    await mkdir(parent, { recursive: true });
-    if (!(await insideRealRoot(parent, destRoot, realRoots))) return 'unsafe-path';
-    await writeFile(tmp, bytes, { flag: 'wx' });
-    await utimes(tmp, new Date(mtimeMs), new Date(mtimeMs));
-    await rename(tmp, target);
-    return null;
-  } catch {
-    await rm(tmp, { force: true });
-    return 'write-failed';
-  }
-}
-
-/** The parent's real path lies inside the real destination: a planted symlink cannot lead out. */
-async function insideRealRoot(parent: string, destRoot: string, realRoots: Map<string, string>): Promise<boolean> {
-  let realRoot = realRoots.get(destRoot);
-  if (!realRoot) realRoots.set(destRoot, (realRoot = await realpath(destRoot)));
-  return isInside(realRoot, await realpath(parent));
+/** An entry's bytes, only if they are exactly what the catalogue says (hash and size). */
+async function readChecked(reader: ZipReader, row: LocationRow): Promise<Buffer | null> {
+  if (!reader.entries.has(row.entry)) return null;
+  const bytes = await reader.readEntry(row.entry).catch(() => null);
+  return bytes && bytes.length === row.size && (await hashBytes(bytes)) === row.hash ? bytes : null;
 }
 
 /**
- * Streams one entry to a temporary file beside its target, checks hash and size, sets the
- * modification time, renames. The parent folder's real path must lie inside the real
- * destination, so a symbolic link planted in the destination cannot carry the write elsewhere.
+ * Writes restored files: each under a temporary name beside its target, dated, then renamed, so a
+ * target is either absent, its old self, or exactly the checked bytes. Folders made and real-path
+ * checks are remembered for the run: twenty thousand files live in a few hundred folders.
  */
-async function writeOne(reader: ZipReader, row: LocationRow, target: string, destRoot: string, realRoots: Map<string, string>): Promise<SkipReason | null> {
-  const entry = reader.entries.get(row.entry);
-  if (!entry) return 'damaged';
-  const parent = path.dirname(target);
-  const tmp = path.join(parent, `.${path.basename(target)}.${randomBytes(4).toString('hex')}.picvault-part`);
-  const h = await createHash64();
-  let size = 0;
-  try {
-    await mkdir(parent, { recursive: true });
-    if (!(await insideRealRoot(parent, destRoot, realRoots))) return 'unsafe-path';
-    await pipeline(
-      entry.open(),
-      new Transform({
-        transform(chunk: Buffer, _e, done) {
-          h.update(chunk);
-          size += chunk.length;
-          done(null, chunk);
-        },
-      }),
-      createWriteStream(tmp, { flags: 'wx' }),
-    );
-    if (h.digest() !== row.hash || size !== row.size) {
+class TargetWriter {
+  private readonly checkedParents = new Map<string, Promise<boolean>>();
+  private readonly realRoots = new Map<string, Promise<string>>();
+
+  async write(bytes: Buffer, target: string, mtimeMs: number, destRoot: string): Promise<SkipReason | null> {
+    const parent = path.dirname(target);
+    const tmp = path.join(parent, `.${path.basename(target)}.${randomBytes(4).toString('hex')}.picvault-part`);
+    try {
+      if (!(await this.parentIsSafe(parent, destRoot))) return 'unsafe-path';
+      await writeFile(tmp, bytes, { flag: 'wx' });
+      await utimes(tmp, new Date(mtimeMs), new Date(mtimeMs));
+      await rename(tmp, target);
+      return null;
+    } catch {
       await rm(tmp, { force: true });
-      return 'damaged';
+      return 'write-failed';
     }
-    const mtime = new Date(row.mtimeMs);
-    await utimes(tmp, mtime, mtime);
-    await rename(tmp, target);
-    return null;
-  } catch {
-    await rm(tmp, { force: true });
-    return 'write-failed';
+  }
+
+  /**
+   * `restore --decode`: the raw bytes were checked against the hash (the vault's promise is about
+   * them); the decoded image is compared with what is already there, then written.
+   */
+  async writeDecoded(bytes: Buffer, target: string, mtimeMs: number, destRoot: string, overwrite: Overwrite): Promise<SkipReason | 'already' | null> {
+    const existing = await readFile(target).catch(() => null);
+    if (existing && existing.equals(bytes) && overwrite !== 'always') return 'already';
+    if (existing && overwrite === 'never') return 'exists-different';
+    return this.write(bytes, target, mtimeMs, destRoot);
+  }
+
+  /** The parent exists and its real path lies inside the real destination: a planted symlink cannot lead out. */
+  private parentIsSafe(parent: string, destRoot: string): Promise<boolean> {
+    let checked = this.checkedParents.get(parent);
+    if (!checked) {
+      checked = (async () => {
+        await mkdir(parent, { recursive: true });
+        let realRoot = this.realRoots.get(destRoot);
+        if (!realRoot) this.realRoots.set(destRoot, (realRoot = realpath(destRoot)));
+        return isInside(await realRoot, await realpath(parent));
+      })();
+      checked.catch(() => undefined);
+      this.checkedParents.set(parent, checked);
+    }
+    return checked;
   }
 }

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { usageError } from '../errors.js';
 import { dateOf, type Dating } from '../media/dating.js';
-import { inspectFile } from '../media/inspect.js';
+import { inspectFile, type Inspection } from '../media/inspect.js';
 import type { ImageExt } from '../media/sniff.js';
 import { listFiles } from '../sources/list.js';
 import type { FoundFile } from '../sources/types.js';
@@ -11,7 +11,8 @@ import { silentProgress, type Progress } from './progress.js';
 import { compileSelection, type Selection } from './selection.js';
 
 export interface ScannedFile extends FoundFile, Dating {
-  ext: ImageExt;
+  /** Known once the file's bytes were read: plain folders at scan, chat layouts at archive. */
+  ext: ImageExt | null;
   decodedExt: ImageExt | null;
 }
 
@@ -29,6 +30,8 @@ export interface ScanOptions {
   nowMs?: number;
   /** WeChat 4.x V2 account key. */
   wechatKey?: string;
+  /** Read plain folders' heads for their type and EXIF date (default). Clean takes both from the catalogue. */
+  readFolders?: boolean;
 }
 
 export interface ScanResult {
@@ -55,9 +58,10 @@ export async function checkSources(sources: string[]): Promise<string[]> {
 }
 
 /**
- * What is there: every image under the sources with its type (from its bytes) and date (SPEC's
- * rule), filtered by the selection's file-level criteria. Reads each file's head only, never the
- * whole file: hashing is archive's job.
+ * What is there: every image under the sources with its date (SPEC's rule), filtered by the
+ * selection's file-level criteria. Chat layouts are dated by their folder or file times, so their
+ * files are not read at all here; plain folders need their EXIF date, so their heads are read (and
+ * their type checked). Whole files are archive's to read.
  */
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const progress = options.progress ?? silentProgress;
@@ -72,24 +76,31 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     for await (const f of listFiles(root, { exclude, onUnreadable })) found.push(f);
   }
 
-  progress.begin('phase.scan', found.length);
-  const inspected = await mapLimit(found, INSPECT_CONCURRENCY, async (f) => {
-    const result = await inspectFile(f, { wechatKey: options.wechatKey }).catch((err: unknown) => err as Error);
+  const toInspect = options.readFolders === false ? [] : found.filter((f) => f.source === 'folder');
+  progress.begin('phase.scan', toInspect.length);
+  const inspected = new Map<FoundFile, Inspection | Error>();
+  await mapLimit(toInspect, INSPECT_CONCURRENCY, async (f) => {
+    inspected.set(f, await inspectFile(f, { wechatKey: options.wechatKey }).catch((err: unknown) => err as Error));
     progress.advance(1, f.size);
-    return result;
   });
   progress.end();
 
   const keep = compileSelection({ ...options.selection, hashes: undefined });
   const files: ScannedFile[] = [];
   const notImages: ScanResult['notImages'] = [];
-  found.forEach((f, i) => {
-    const ins = inspected[i];
-    if (ins instanceof Error) return void onUnreadable(f.path, ins);
-    if (!ins.ext) return void notImages.push({ path: f.path, size: f.size });
+  for (const f of found) {
+    const ins = inspected.get(f) ?? { ext: null, decodedExt: null, exifDate: null };
+    if (ins instanceof Error) {
+      onUnreadable(f.path, ins);
+      continue;
+    }
+    if (!ins.ext && inspected.has(f)) {
+      notImages.push({ path: f.path, size: f.size });
+      continue;
+    }
     const file: ScannedFile = { ...f, ext: ins.ext, decodedExt: ins.decodedExt, ...dateOf(f, ins.exifDate, nowMs) };
     if (keep(file)) files.push(file);
-  });
+  }
   return { sources, files, notImages, unreadable };
 }
 

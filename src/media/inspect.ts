@@ -1,4 +1,5 @@
-import { open } from 'node:fs/promises';
+import { open, read, close } from 'node:fs';
+import { promisify } from 'node:util';
 import type { FoundFile } from '../sources/types.js';
 import { decodeDatHead, identifyDat } from './dat.js';
 import { readExifDate } from './exif-date.js';
@@ -17,51 +18,88 @@ export interface InspectOptions {
   wechatKey?: string;
 }
 
+// The callback API: for tens of thousands of small files, promise FileHandles cost more than the reads.
+const openFd = promisify(open);
+const readFd = promisify(read);
+const closeFd = promisify(close);
+
 /** Containers whose EXIF block may sit past the head (HEIF's item data is often at the end). */
 const EXIF_MAY_BE_LATE = new Set<ImageExt>(['heic', 'avif']);
 const WXGF = Buffer.from('wxgf');
-
-async function readHeadAndTail(filePath: string, size: number): Promise<{ head: Buffer; tail: Buffer }> {
-  const handle = await open(filePath, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(HEAD_BYTES);
-    const { bytesRead } = await handle.read(buf, 0, HEAD_BYTES, 0);
-    const head = buf.subarray(0, bytesRead);
-    if (size <= HEAD_BYTES) return { head, tail: head.subarray(Math.max(0, head.length - 2)) };
-    const tail = Buffer.alloc(2);
-    await handle.read(tail, 0, 2, size - 2);
-    return { head, tail };
-  } finally {
-    await handle.close();
-  }
-}
+const EXIF_TAG = Buffer.from('Exif');
+/** How far into a file an EXIF block is looked for before the parser is asked at all. */
+const EXIF_WINDOW = 128 * 1024;
+/** Bytes of a .dat decoded to tell the type of the image inside. */
+const DAT_PROBE = 4096;
 
 const isWechat = (f: Pick<FoundFile, 'source'>) => f.source === 'wechat' || f.source === 'wechat4';
 
 /**
- * One read of a file's head (and its last two bytes) gives its type, for a WeChat .dat the type
- * of the image inside, and its EXIF date. Types come from bytes, never extensions.
+ * Type, decoded type and EXIF date from a file's bytes: its head, or all of it (archive reads each
+ * file once and hashes the same buffer). Types come from bytes, never extensions.
  */
-export async function inspectFile(file: Pick<FoundFile, 'path' | 'size' | 'source'>, options: InspectOptions = {}): Promise<Inspection> {
-  const { head, tail } = await readHeadAndTail(file.path, file.size);
+export async function inspectBytes(bytes: Buffer, file: Pick<FoundFile, 'path' | 'source'>, options: InspectOptions = {}, tail?: Buffer): Promise<Inspection> {
   const isDatName = /\.dat$/i.test(file.path);
   if (isDatName || isWechat(file)) {
-    const info = identifyDat(head, tail);
+    const info = identifyDat(bytes.subarray(0, 16), tail ?? bytes.subarray(bytes.length - 2));
     if (info) {
-      const decoded = decodeDatHead(head, options);
+      const decoded = decodeDatHead(bytes.subarray(0, DAT_PROBE + 64), options);
       const decodedExt = decoded ? await sniffImage(decoded) : null;
-      return { ext: 'dat', decodedExt, exifDate: decoded && decodedExt ? await readExifDate(decoded) : null };
+      // WeChat recompresses what it stores: a decoded .dat carries no EXIF worth a parse.
+      return { ext: 'dat', decodedExt, exifDate: null };
     }
     // An unrecognised .dat in a WeChat image folder is still WeChat's picture: kept raw, never lost.
     if (isWechat(file) && isDatName) return { ext: 'dat', decodedExt: null, exifDate: null };
   }
-  const ext = await sniffImage(head);
+  const ext = await sniffImage(bytes.subarray(0, 4100));
   if (!ext) {
     // Android WeChat wraps some pictures in its HEVC container; they are images all the same.
-    const wrapped = file.source === 'android' && head.subarray(0, 4).equals(WXGF);
+    const wrapped = file.source === 'android' && bytes.subarray(0, 4).equals(WXGF);
     return { ext: wrapped ? 'bin' : null, decodedExt: null, exifDate: null };
   }
-  let exifDate = await readExifDate(head);
+  // Most chat pictures carry no EXIF: a native search for the tag spares the parser.
+  const window = bytes.subarray(0, EXIF_WINDOW);
+  let exifDate = window.indexOf(EXIF_TAG) >= 0 || ext === 'tif' ? await readExifDate(window) : null;
   if (!exifDate && EXIF_MAY_BE_LATE.has(ext) && file.source === 'folder') exifDate = await readExifDate(file.path);
   return { ext, decodedExt: null, exifDate };
+}
+
+/** The head (and last two bytes) of a file, for inspecting it without reading it all. */
+export async function readHead(filePath: string, size: number): Promise<{ head: Buffer; tail: Buffer }> {
+  const fd = await openFd(filePath, 'r');
+  try {
+    const want = Math.min(HEAD_BYTES, size);
+    const head = Buffer.allocUnsafe(want);
+    const { bytesRead } = await readFd(fd, head, 0, want, 0);
+    if (size <= HEAD_BYTES) return { head: head.subarray(0, bytesRead), tail: head.subarray(Math.max(0, bytesRead - 2), bytesRead) };
+    const tail = Buffer.alloc(2);
+    await readFd(fd, tail, 0, 2, size - 2);
+    return { head: head.subarray(0, bytesRead), tail };
+  } finally {
+    await closeFd(fd);
+  }
+}
+
+/**
+ * A whole file into `buffer` (at least size + 1 long): one byte more than expected is asked for,
+ * so a file that grew since its stat shows as a different size, not as a silent truncation.
+ */
+export async function readInto(filePath: string, buffer: Buffer, size: number): Promise<Buffer> {
+  const fd = await openFd(filePath, 'r');
+  try {
+    let got = 0;
+    for (;;) {
+      const { bytesRead } = await readFd(fd, buffer, got, buffer.length - got, got);
+      got += bytesRead;
+      if (bytesRead === 0 || got > size || got === buffer.length) break;
+    }
+    return buffer.subarray(0, got);
+  } finally {
+    await closeFd(fd);
+  }
+}
+
+export async function inspectFile(file: Pick<FoundFile, 'path' | 'size' | 'source'>, options: InspectOptions = {}): Promise<Inspection> {
+  const { head, tail } = await readHead(file.path, file.size);
+  return inspectBytes(head, file, options, tail);
 }

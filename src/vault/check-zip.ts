@@ -36,27 +36,32 @@ export async function checkZip(zipPath: string, options: ZipCheckOptions): Promi
     const { hash } = await hashFile(zipPath);
     if (hash !== options.expectedXxh64) result.damage.push(`content hash ${hash} does not match its name`);
   }
-  let reader: ZipReader;
+  let reader: ZipReader | undefined;
   try {
     reader = await ZipReader.open(zipPath);
     result.manifest = await reader.manifest();
   } catch (err) {
     result.damage.push(`unreadable zip: ${(err as Error).message}`);
+    await reader?.close();
     return result;
   }
-  for (const img of result.manifest.images) {
-    const entry = reader.entries.get(img.entry);
-    if (!entry) {
-      result.damage.push(`entry ${img.entry} missing`);
-      result.badImages.add(img.hash);
-      continue;
+  try {
+    for (const img of result.manifest.images) {
+      const entry = reader.entries.get(img.entry);
+      if (!entry) {
+        result.damage.push(`entry ${img.entry} missing`);
+        result.badImages.add(img.hash);
+        continue;
+      }
+      if (!options.readData) continue;
+      const got = await reader.hashEntry(img.entry).catch(() => null);
+      if (!got || got.hash !== img.hash || got.size !== img.size) {
+        result.damage.push(`entry ${img.entry} does not match its hash`);
+        result.badImages.add(img.hash);
+      }
     }
-    if (!options.readData) continue;
-    const got = await reader.hashEntry(img.entry).catch(() => null);
-    if (!got || got.hash !== img.hash || got.size !== img.size) {
-      result.damage.push(`entry ${img.entry} does not match its hash`);
-      result.badImages.add(img.hash);
-    }
+  } finally {
+    await reader.close();
   }
   return result;
 }

@@ -1,52 +1,90 @@
+import { open, type FileHandle } from 'node:fs/promises';
 import unzipper from 'unzipper';
-import { createHash64 } from '../media/hash.js';
+import { createHash64, hashBytes } from '../media/hash.js';
 import { MANIFEST_ENTRY, parseManifest, type Manifest } from './manifest.js';
 
 export interface ZipEntry {
   name: string;
   size: number;
-  open(): NodeJS.ReadableStream;
+  /** Where the entry's local header starts, from the central directory. */
+  headerOffset: number;
+  compressedSize: number;
+  method: number;
 }
 
+interface UnzipperFile {
+  path: string;
+  type: string;
+  uncompressedSize: number;
+  compressedSize: number;
+  compressionMethod: number;
+  offsetToLocalFileHeader: number;
+  buffer(): Promise<Buffer>;
+}
+
+const LOCAL_HEADER = 30;
+
 /**
- * A zip opened by its central directory (one read of the tail); each entry is then read on its
- * own from its offset, so restoring a few files from a large zip reads only those files.
+ * A zip opened by its central directory, parsed by unzipper (structure, ZIP64, names, sizes,
+ * offsets). Stored entries — every image picvault writes — are then read at their offsets over one
+ * file handle: unzipper's per-entry streams cost milliseconds each in stream plumbing, and a
+ * read-back or a restore touches every entry. Anything else goes through unzipper.
  */
 export class ZipReader {
-  private constructor(readonly entries: Map<string, ZipEntry>) {}
+  private handle: FileHandle | null = null;
+
+  private constructor(
+    private readonly zipPath: string,
+    readonly entries: Map<string, ZipEntry>,
+    private readonly files: Map<string, UnzipperFile>,
+  ) {}
 
   static async open(zipPath: string): Promise<ZipReader> {
     const dir = await unzipper.Open.file(zipPath);
     const entries = new Map<string, ZipEntry>();
-    for (const f of dir.files) {
+    const files = new Map<string, UnzipperFile>();
+    for (const f of dir.files as unknown as UnzipperFile[]) {
       if (f.type !== 'File') continue;
-      entries.set(f.path, { name: f.path, size: f.uncompressedSize, open: () => f.stream() });
+      entries.set(f.path, { name: f.path, size: f.uncompressedSize, headerOffset: f.offsetToLocalFileHeader, compressedSize: f.compressedSize, method: f.compressionMethod });
+      files.set(f.path, f);
     }
-    return new ZipReader(entries);
-  }
-
-  /** xxh64 and length of an entry's content, as it comes out of the zip. */
-  async hashEntry(name: string): Promise<{ hash: string; size: number }> {
-    const entry = this.entries.get(name);
-    if (!entry) throw new Error(`no entry ${name}`);
-    const h = await createHash64();
-    let size = 0;
-    for await (const chunk of entry.open()) {
-      h.update(chunk as Buffer);
-      size += (chunk as Buffer).length;
-    }
-    return { hash: h.digest(), size };
+    return new ZipReader(zipPath, entries, files);
   }
 
   async readEntry(name: string): Promise<Buffer> {
     const entry = this.entries.get(name);
     if (!entry) throw new Error(`no entry ${name}`);
-    const chunks: Buffer[] = [];
-    for await (const chunk of entry.open()) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
+    if (entry.method !== 0) return this.files.get(name)!.buffer();
+    this.handle ??= await open(this.zipPath, 'r');
+    const header = Buffer.alloc(LOCAL_HEADER);
+    await this.handle.read(header, 0, LOCAL_HEADER, entry.headerOffset);
+    if (header.readUInt32LE(0) !== 0x04034b50) throw new Error(`${name}: no local header at ${entry.headerOffset}`);
+    const dataStart = entry.headerOffset + LOCAL_HEADER + header.readUInt16LE(26) + header.readUInt16LE(28);
+    const data = Buffer.allocUnsafe(entry.compressedSize);
+    const { bytesRead } = await this.handle.read(data, 0, data.length, dataStart);
+    if (bytesRead !== data.length) throw new Error(`${name}: truncated (${bytesRead} of ${data.length} bytes)`);
+    return data;
+  }
+
+  /** xxh64 and length of an entry's content, as it comes out of the zip. */
+  async hashEntry(name: string): Promise<{ hash: string; size: number }> {
+    const entry = this.entries.get(name);
+    if (entry && entry.method !== 0) {
+      const h = await createHash64();
+      const bytes = await this.files.get(name)!.buffer();
+      h.update(bytes);
+      return { hash: h.digest(), size: bytes.length };
+    }
+    const bytes = await this.readEntry(name);
+    return { hash: await hashBytes(bytes), size: bytes.length };
   }
 
   async manifest(): Promise<Manifest> {
     return parseManifest(await this.readEntry(MANIFEST_ENTRY));
+  }
+
+  async close(): Promise<void> {
+    await this.handle?.close();
+    this.handle = null;
   }
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { archive, type ArchiveResult } from '../../core/archive.js';
+import type { ArchiveResult } from '../../core/archive.js';
 import { discoveredSources } from './discover.js';
 import { parseSize, toSelection, type SelectionFlags } from '../options.js';
 import { addCommon, addSelection, json, progressFor, reportSkipped, vaultOf, type CliContext, type CommonFlags } from '../context.js';
@@ -60,6 +60,7 @@ export function registerArchive(program: Command, ctx: CliContext): void {
     const vault = vaultOf(ctx, flags.to, flags.vault);
     const selection = toSelection({ ...flags, device: undefined });
     const device = flags.deviceName ?? flags.device?.[0] ?? ctx.env.PICVAULT_DEVICE;
+    const { archive } = await import('../../core/archive.js');
     const result = await archive({
       vault,
       sources,

@@ -1,12 +1,9 @@
 import type { Command } from 'commander';
 import os from 'node:os';
 import path from 'node:path';
-import { executeClean } from '../../core/clean.js';
-import { planClean, type CleanPlan, type KeptFile } from '../../core/clean-plan.js';
-import { writeContactSheet } from '../../core/preview.js';
+import type { CleanPlan, KeptFile } from '../../core/clean-plan.js';
 import type { Selection } from '../../core/selection.js';
 import { usageError } from '../../errors.js';
-import { chatAppsRunning } from '../../sources/apps-running.js';
 import { toSelection, type SelectionFlags } from '../options.js';
 import { addCommon, addSelection, json, progressFor, reportSkipped, vaultOf, type CliContext, type CommonFlags } from '../context.js';
 import { askYesNo, onTerminal } from '../render/confirm.js';
@@ -58,7 +55,10 @@ function reportKept(ctx: CliContext, kept: KeptFile[]): void {
 export async function runClean(ctx: CliContext, opts: { vault: string; sources: string[]; selection: Selection; device?: string } & CleanFlags & CommonFlags): Promise<void> {
   const { t } = ctx;
   const startedAt = new Date().toISOString();
-  const plan = await planClean({ vault: opts.vault, sources: opts.sources, selection: opts.selection, device: opts.device, progress: progressFor(ctx, opts), wechatKey: opts.wechatKey });
+  const [{ planClean }, { executeClean }, { writeContactSheet }, { chatAppsRunning }] = await Promise.all([
+    import('../../core/clean-plan.js'), import('../../core/clean.js'), import('../../core/preview.js'), import('../../sources/apps-running.js'),
+  ]);
+  const plan = await planClean({ vault: opts.vault, sources: opts.sources, selection: opts.selection, device: opts.device, progress: progressFor(ctx, opts) });
 
   if (opts.dryRun) {
     if (opts.preview && plan.remove.length > 0) await writeContactSheet(plan.remove, path.resolve(opts.preview), { wechatKey: opts.wechatKey });

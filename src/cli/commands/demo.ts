@@ -2,11 +2,6 @@ import type { Command } from 'commander';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { archive } from '../../core/archive.js';
-import { buildSampleCache } from '../../core/demo-cache.js';
-import { restore } from '../../core/restore.js';
-import { scan } from '../../core/scan.js';
-import { verify } from '../../core/verify.js';
 import { EXIT } from '../../errors.js';
 import { targetUnder } from '../../core/restore-target.js';
 import { addCommon, type CliContext, type CommonFlags } from '../context.js';
@@ -23,6 +18,9 @@ export function registerDemo(program: Command, ctx: CliContext): void {
   addCommon(program.command('demo').description('run scan → archive → verify → restore on a built-in sample cache').option('--dir <dir>', 'where to build it (default: a new temp folder)')).action(
     async (flags: CommonFlags & { dir?: string }) => {
       const { t } = ctx;
+      const [{ archive }, { buildSampleCache }, { restore }, { scan }, { verify }] = await Promise.all([
+        import('../../core/archive.js'), import('../../core/demo-cache.js'), import('../../core/restore.js'), import('../../core/scan.js'), import('../../core/verify.js'),
+      ]);
       const base = flags.dir ? path.resolve(flags.dir) : await mkdtemp(path.join(os.tmpdir(), 'picvault-demo-'));
       const cache = path.join(base, 'cache');
       const vault = path.join(base, 'vault');

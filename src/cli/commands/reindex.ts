@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { reindex } from '../../core/reindex.js';
 import { EXIT } from '../../errors.js';
 import { addCommon, json, progressFor, vaultOf, type CliContext, type CommonFlags } from '../context.js';
 
 export function registerReindex(program: Command, ctx: CliContext): void {
   addCommon(program.command('reindex').description('rebuild the catalogue from the archives alone').option('--vault <vault>', 'the vault folder')).action(
     async (flags: CommonFlags) => {
+      const { reindex } = await import('../../core/reindex.js');
       const r = await reindex({ vault: vaultOf(ctx, flags.vault), progress: progressFor(ctx, flags) });
       if (flags.json) json(ctx, r);
       else ctx.out(ctx.t('reindex.done', { archives: r.totals.archives, images: r.totals.images, locations: r.totals.locations }));

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { restore, type Overwrite, type RestoreResult } from '../../core/restore.js';
+import type { Overwrite, RestoreResult } from '../../core/restore.js';
 import { parseChoice, toSelection, type SelectionFlags } from '../options.js';
 import { addCommon, addSelection, json, progressFor, reportSkipped, vaultOf, type CliContext, type CommonFlags } from '../context.js';
 import { formatBytes } from '../render/format.js';
@@ -35,6 +35,7 @@ export function registerRestore(program: Command, ctx: CliContext): void {
     .option('--dry-run', 'say what would be restored, write nothing')
     .option('--decode', 'write WeChat .dat images decoded, as .jpg/.png/.gif');
   addSelection(addCommon(cmd)).action(async (flags: RestoreFlags) => {
+    const { restore } = await import('../../core/restore.js');
     const result = await restore({
       vault: vaultOf(ctx, flags.from, flags.vault),
       selection: toSelection(flags),

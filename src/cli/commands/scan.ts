@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { groupedMonthTables, monthTable, scan, type GroupBy, type MonthRow, type ScanResult } from '../../core/scan.js';
+import { groupedMonthTables, monthTable, type GroupBy, type MonthRow, type ScanResult } from '../../core/scan.js';
 import { parseChoice, toSelection, type SelectionFlags } from '../options.js';
 import { discoveredSources } from './discover.js';
 import { addCommon, addSelection, json, progressFor, reportSkipped, type CliContext, type CommonFlags } from '../context.js';
@@ -42,6 +42,7 @@ export function registerScan(program: Command, ctx: CliContext): void {
     .action(async (given: string[], flags: CommonFlags & SelectionFlags & { by?: string }) => {
       const by = flags.by === undefined ? undefined : parseChoice<GroupBy>('--by', flags.by, ['source', 'chat', 'kind']);
       const sources = given.length > 0 ? given : await discoveredSources(ctx, flags.json);
+      const { scan } = await import('../../core/scan.js');
       const result = await scan({ sources, selection: toSelection(flags), progress: progressFor(ctx, flags), wechatKey: flags.wechatKey });
       if (flags.json) {
         json(ctx, {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { verify, type VerifyResult } from '../../core/verify.js';
+import type { VerifyResult } from '../../core/verify.js';
 import { EXIT } from '../../errors.js';
 import { addCommon, json, progressFor, vaultOf, type CliContext, type CommonFlags } from '../context.js';
 
@@ -20,6 +20,7 @@ export function renderVerify(ctx: CliContext, r: VerifyResult): void {
 export function registerVerify(program: Command, ctx: CliContext): void {
   addCommon(program.command('verify').description('prove the vault is whole').option('--vault <vault>', 'the vault folder').option('--read-data', 're-hash every image in every archive')).action(
     async (flags: CommonFlags & { readData?: boolean }) => {
+      const { verify } = await import('../../core/verify.js');
       const result = await verify({ vault: vaultOf(ctx, flags.vault), readData: flags.readData, progress: progressFor(ctx, flags) });
       if (flags.json) json(ctx, result);
       else renderVerify(ctx, result);

@@ -1,4 +1,5 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type cliProgressTypes from 'cli-progress';
 import type { Progress } from '../../core/progress.js';
 import type { Translate } from './messages.js';
 import { formatBytes } from './format.js';
@@ -9,7 +10,9 @@ import { formatBytes } from './format.js';
  */
 export function terminalProgress(t: Translate, enabled: boolean): Progress | undefined {
   if (!enabled || !process.stderr.isTTY) return undefined;
-  let bar: cliProgress.SingleBar | null = null;
+  // Loaded only when a bar is drawn: scripts and pipes never pay for it.
+  const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof cliProgressTypes;
+  let bar: cliProgressTypes.SingleBar | null = null;
   let bytes = 0;
   return {
     begin(phase, total) {
