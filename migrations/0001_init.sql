@@ -42,5 +42,4 @@ CREATE TABLE locations (
   archive_id   INTEGER NOT NULL REFERENCES archives(id),  -- the zip whose manifest records it
   UNIQUE (device, path, hash)
 );
-CREATE INDEX locations_month ON locations(month, taken);
 CREATE INDEX locations_hash ON locations(hash);

@@ -25,8 +25,10 @@ export function openCatalog(file: string, options: { readonly?: boolean } = {}):
     db.pragma('busy_timeout = 5000');
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
-      // The catalogue records what is safe to delete: every commit reaches the disk.
-      db.pragma('synchronous = FULL');
+      // With WAL, NORMAL keeps the catalogue consistent and only risks its last commits on power
+      // loss. The zips are flushed before they are renamed and are the source of truth: a commit
+      // lost that way is redone by recovery from their manifests (docs/decisions.md).
+      db.pragma('synchronous = NORMAL');
     }
     db.pragma('foreign_keys = ON');
     migrate(db, options.readonly ?? false);

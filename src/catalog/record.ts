@@ -28,8 +28,7 @@ export function recordArchive(db: Db, archive: ArchiveRow, manifest: Manifest): 
   const insertLocation = db.prepare(
     `INSERT INTO locations (hash, size, device, source, kind, account, chat, root, path, mtime_ms, birthtime_ms,
                             taken, month, date_rule, exif_date, archive_id)
-     VALUES (@hash, @size, @device, @source, @kind, @account, @chat, @root, @path, @mtimeMs, @birthtimeMs,
-             @taken, @month, @dateRule, @exifDate, @archiveId)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (device, path, hash) DO UPDATE SET
        mtime_ms = excluded.mtime_ms, birthtime_ms = excluded.birthtime_ms, taken = excluded.taken,
        month = excluded.month, date_rule = excluded.date_rule, exif_date = excluded.exif_date,
@@ -40,7 +39,10 @@ export function recordArchive(db: Db, archive: ArchiveRow, manifest: Manifest): 
   return db.transaction(() => {
     const archiveId = Number(insertArchive.run({ damage: null, ...archive }).lastInsertRowid);
     for (const img of manifest.images) insertImage.run(img.hash, img.size, img.ext, archiveId, img.entry, img.decodedExt ?? null);
-    for (const loc of manifest.locations) insertLocation.run({ account: null, chat: null, ...loc, archiveId });
+    // Positional parameters: named ones cost an object per row, and a run records tens of thousands.
+    for (const l of manifest.locations) {
+      insertLocation.run(l.hash, l.size, l.device, l.source, l.kind, l.account ?? null, l.chat ?? null, l.root, l.path, l.mtimeMs, l.birthtimeMs, l.taken, l.month, l.dateRule, l.exifDate, archiveId);
+    }
     return archiveId;
   })();
 }

@@ -6,19 +6,22 @@ export interface HashedFile extends ScannedFile {
   ext: NonNullable<ScannedFile['ext']>;
 }
 
+export interface NewImage {
+  hash: string;
+  size: number;
+  ext: HashedFile['ext'];
+  decodedExt: HashedFile['decodedExt'];
+  /** Every place holding these bytes this month: any of them will do to read it from. */
+  from: HashedFile[];
+  date: string;
+}
+
 export interface MonthPlan {
   month: string;
   /** Every place to record this month (new files and changed ones). */
   locations: ManifestLocation[];
   /** Images to store this month: not in the vault and not stored by an earlier month of this run. */
-  newImages: { hash: string; size: number; ext: HashedFile['ext']; decodedExt: ScannedFile['decodedExt']; from: HashedFile[]; date: string }[];
-}
-
-export interface ArchivePlan {
-  months: MonthPlan[];
-  newBytes: number;
-  newImages: number;
-  duplicates: number;
+  newImages: NewImage[];
 }
 
 export function toLocation(f: HashedFile, device: string): ManifestLocation {
@@ -42,34 +45,31 @@ export function toLocation(f: HashedFile, device: string): ManifestLocation {
 }
 
 /**
- * Pure: which images each month stores and which places it records. An image seen in several
- * months is stored in the earliest, once; every place is recorded in its own month.
+ * Which images each month stores and which places it records. Fed months in ascending order, it
+ * stores an image seen in several months once, in the earliest; every place is recorded in its
+ * own month. Being incremental lets archive write a month's zip while it reads the next month.
  */
-export function planArchive(files: readonly HashedFile[], stored: ReadonlyMap<string, number>, device: string): ArchivePlan {
-  const byMonth = new Map<string, HashedFile[]>();
-  for (const f of files) {
-    const list = byMonth.get(f.month) ?? [];
-    list.push(f);
-    byMonth.set(f.month, list);
+export class ArchivePlanner {
+  private readonly claimed: Set<string>;
+
+  constructor(stored: Iterable<string>, private readonly device: string) {
+    this.claimed = new Set(stored);
   }
-  const claimed = new Set<string>(stored.keys());
-  const plan: ArchivePlan = { months: [], newBytes: 0, newImages: 0, duplicates: 0 };
-  for (const month of [...byMonth.keys()].sort()) {
-    const monthFiles = byMonth.get(month)!.sort((a, b) => a.taken.localeCompare(b.taken) || a.path.localeCompare(b.path));
-    const fresh = new Map<string, MonthPlan['newImages'][number]>();
-    for (const f of monthFiles) {
+
+  /** True when the vault, or an earlier month of this run, already stores these bytes. */
+  isClaimed(hash: string): boolean {
+    return this.claimed.has(hash);
+  }
+
+  planMonth(month: string, files: HashedFile[]): MonthPlan {
+    const sorted = [...files].sort((a, b) => a.taken.localeCompare(b.taken) || a.path.localeCompare(b.path));
+    const fresh = new Map<string, NewImage>();
+    for (const f of sorted) {
       const pending = fresh.get(f.hash);
       if (pending) pending.from.push(f);
-      else if (!claimed.has(f.hash)) {
-        fresh.set(f.hash, { hash: f.hash, size: f.size, ext: f.ext, decodedExt: f.decodedExt, from: [f], date: f.taken });
-        claimed.add(f.hash);
-      }
+      else if (!this.claimed.has(f.hash)) fresh.set(f.hash, { hash: f.hash, size: f.size, ext: f.ext, decodedExt: f.decodedExt, from: [f], date: f.taken });
     }
-    const newImages = [...fresh.values()];
-    plan.newImages += newImages.length;
-    plan.newBytes += newImages.reduce((n, i) => n + i.size, 0);
-    plan.duplicates += monthFiles.length - newImages.length;
-    plan.months.push({ month, locations: monthFiles.map((f) => toLocation(f, device)), newImages });
+    for (const h of fresh.keys()) this.claimed.add(h);
+    return { month, locations: sorted.map((f) => toLocation(f, this.device)), newImages: [...fresh.values()] };
   }
-  return plan;
 }

@@ -2,15 +2,13 @@ import os from 'node:os';
 import { storedImages } from '../catalog/images.js';
 import { recordRun } from '../catalog/runs.js';
 import { knownFiles } from '../catalog/locations.js';
-import { hashBytes, hashFile } from '../media/hash.js';
-import { inspectBytes, inspectFile, readInto } from '../media/inspect.js';
-import { openVault } from '../vault/vault.js';
-import { planArchive, type ArchivePlan, type HashedFile } from './archive-plan.js';
+import { ReadPool } from './read-pool.js';
+import { openVault, type Vault } from '../vault/vault.js';
+import { ArchivePlanner, type HashedFile, type MonthPlan } from './archive-plan.js';
 import { orderedCommitter, renameGate, writeMonth, type WrittenArchive } from './month-writer.js';
-import { mapLimit } from './pool.js';
 import { silentProgress, type Progress } from './progress.js';
 import { recoverVault, type Recovery } from './recover.js';
-import { describe, scan, type ScannedFile, type Skipped } from './scan.js';
+import { scan, type ScannedFile, type Skipped } from './scan.js';
 import { compileSelection, needsHash, type Selection } from './selection.js';
 
 export interface ArchiveOptions {
@@ -35,15 +33,62 @@ export interface ArchiveResult {
   selected: number;
   /** Already catalogued from this device with the same size and time: not read again. */
   unchanged: number;
-  plan: Omit<ArchivePlan, 'months'> & { months: { month: string; files: number; newImages: number; newBytes: number }[] };
+  plan: {
+    newBytes: number;
+    newImages: number;
+    duplicates: number;
+    months: { month: string; files: number; newImages: number; newBytes: number }[];
+  };
   archives: WrittenArchive[];
   skipped: Skipped[];
   recovery: Recovery | null;
 }
 
 export const DEFAULT_MAX_ARCHIVE_SIZE = 2 * 1024 ** 3;
-const HASH_CONCURRENCY = 8;
 const MONTH_CONCURRENCY = 3;
+
+function groupByMonth(files: ScannedFile[]): [string, ScannedFile[]][] {
+  const by = new Map<string, ScannedFile[]>();
+  for (const f of files) by.set(f.month, [...(by.get(f.month) ?? []), f]);
+  return [...by].sort(([a], [b]) => a.localeCompare(b));
+}
+
+/**
+ * Writes month plans as they come, a few at a time: renames and catalogue commits in month order
+ * (see renameGate and orderedCommitter). The first failure stops the run.
+ */
+function monthWriter(vault: Vault, options: ArchiveOptions, skipped: Skipped[], archives: WrittenArchive[]) {
+  const commit = orderedCommitter(vault.db);
+  const gate = renameGate();
+  const inFlight = new Set<Promise<void>>();
+  let failure: unknown = null;
+  let index = 0;
+  return {
+    async add(plan: MonthPlan): Promise<void> {
+      while (inFlight.size >= MONTH_CONCURRENCY) await Promise.race(inFlight);
+      if (failure) throw failure;
+      const i = index++;
+      const job = writeMonth(vault, plan, {
+        maxArchiveSize: options.maxArchiveSize ?? DEFAULT_MAX_ARCHIVE_SIZE, forceZip64: options.forceZip64, skipped, mayRename: gate.mayRename(i),
+      })
+        .then((sealed) => {
+          gate.monthDone(i);
+          commit(i, sealed);
+          archives.push(...sealed.map(({ row: _row, manifest: _manifest, ...summary }) => summary));
+        })
+        .catch((err: unknown) => {
+          failure ??= err;
+          gate.abort(err);
+        })
+        .finally(() => inFlight.delete(job));
+      inFlight.add(job);
+    },
+    async finish(): Promise<void> {
+      await Promise.all(inFlight);
+      if (failure) throw failure;
+    },
+  };
+}
 
 /**
  * archive: scan the sources, hash what is new or changed, store each image not yet in the vault
@@ -64,36 +109,46 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
 
     const known = vault ? knownFiles(vault.db, device) : new Map();
     const unchangedFiles: ScannedFile[] = [];
-    const toHash: ScannedFile[] = [];
+    const toRead: ScannedFile[] = [];
     for (const f of scanned.files) {
       const k = known.get(f.path);
-      (k && k.size === f.size && k.mtimeMs === f.mtimeMs ? unchangedFiles : toHash).push(f);
+      (k && k.size === f.size && k.mtimeMs === f.mtimeMs ? unchangedFiles : toRead).push(f);
     }
 
-    const hashed = await readAll(toHash, progress, skipped, scanned.notImages, options.wechatKey);
-    const keep = needsHash(selection) ? compileSelection({ hashes: selection.hashes }) : () => true;
-    const chosen = hashed.filter((f) => keep({ ...f, device }));
-    const plan = planArchive(chosen, vault ? storedImages(vault.db) : new Map(), device);
-
+    const keepHash = needsHash(selection) ? compileSelection({ hashes: selection.hashes }) : () => true;
+    const planner = new ArchivePlanner(vault ? storedImages(vault.db).keys() : [], device);
+    const summary: ArchiveResult['plan'] = { newBytes: 0, newImages: 0, duplicates: 0, months: [] };
     const archives: WrittenArchive[] = [];
-    if (!dryRun && vault) {
-      progress.begin('phase.store', chosen.length, plan.newBytes);
-      // Months are independent zips in their own folders: a few at a time overlap their fsyncs.
-      const commit = orderedCommitter(vault.db);
-      const gate = renameGate();
-      const written = await mapLimit(plan.months, MONTH_CONCURRENCY, async (month, i) => {
-        const sealed = await writeMonth(vault, month, {
-          maxArchiveSize: options.maxArchiveSize ?? DEFAULT_MAX_ARCHIVE_SIZE, forceZip64: options.forceZip64, progress, skipped, mayRename: gate.mayRename(i),
-        });
-        gate.monthDone(i);
-        commit(i, sealed);
-        return sealed.map(({ row: _row, manifest: _manifest, ...summary }) => summary);
-      });
-      archives.push(...written.flat());
-      progress.end();
+    const pool = new ReadPool({ wechatKey: options.wechatKey });
+    const writing = vault && !dryRun ? monthWriter(vault, options, skipped, archives) : null;
+    let chosenCount = 0;
+
+    // Months in ascending order: read and hash one month while earlier months' zips are written
+    // and flushed, so the disk's fsyncs overlap the reading.
+    progress.begin('phase.store', toRead.length, toRead.reduce((n, f) => n + f.size, 0));
+    try {
+    for (const [month, files] of groupByMonth(toRead)) {
+      const hashed = await readAll(pool, files, progress, skipped, scanned.notImages);
+      const chosen = hashed.filter((f) => keepHash({ ...f, device }));
+      chosenCount += chosen.length;
+      const plan = planner.planMonth(month, chosen);
+      const newBytes = plan.newImages.reduce((n, i) => n + i.size, 0);
+      summary.months.push({ month, files: plan.locations.length, newImages: plan.newImages.length, newBytes });
+      summary.newImages += plan.newImages.length;
+      summary.newBytes += newBytes;
+      summary.duplicates += plan.locations.length - plan.newImages.length;
+      await writing?.add(plan);
+    }
+    await writing?.finish();
+    } finally {
+      await pool.close();
+    }
+    progress.end();
+    archives.sort((a, b) => a.name.localeCompare(b.name));
+    if (vault && !dryRun) {
       recordRun(vault.db, {
         command: 'archive', device, startedAt, sources: scanned.sources, selection,
-        files: chosen.length, bytes: plan.newBytes, skipped: skipped.length, outcome: skipped.length > 0 ? 'partial' : 'done',
+        files: chosenCount, bytes: summary.newBytes, skipped: skipped.length, outcome: skipped.length > 0 ? 'partial' : 'done',
       });
     }
     return {
@@ -102,17 +157,7 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
       dryRun,
       selected: scanned.files.length,
       unchanged: unchangedFiles.length,
-      plan: {
-        newBytes: plan.newBytes,
-        newImages: plan.newImages,
-        duplicates: plan.duplicates,
-        months: plan.months.map((m) => ({
-          month: m.month,
-          files: m.locations.length,
-          newImages: m.newImages.length,
-          newBytes: m.newImages.reduce((n, i) => n + i.size, 0),
-        })),
-      },
+      plan: summary,
       archives,
       skipped,
       recovery,
@@ -122,56 +167,28 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
   }
 }
 
-/** Files past this are hashed as a stream and inspected by their head, never held whole. */
-const WHOLE_READ_LIMIT = 32 * 1024 * 1024;
-
 /**
- * Reads each new or changed file once: the same bytes give its type (chat layouts were not read
- * at scan), its EXIF date and its hash. A file whose size moved while reading is changing under
- * us: skipped and reported.
+ * Reads each new or changed file once, in the reader threads: the same bytes give its type (chat
+ * layouts were not read at scan), its EXIF date and its hash. A file whose size moved while
+ * reading is changing under us: skipped and reported.
  */
 async function readAll(
-  files: ScannedFile[], progress: Progress, skipped: Skipped[], notImages: { path: string; size: number }[], wechatKey?: string,
+  pool: ReadPool, files: ScannedFile[], progress: Progress, skipped: Skipped[], notImages: { path: string; size: number }[],
 ): Promise<HashedFile[]> {
-  progress.begin('phase.hash', files.length, files.reduce((n, f) => n + f.size, 0));
-  const results = await mapLimit(files, HASH_CONCURRENCY, async (f): Promise<HashedFile | undefined> => {
-    const got = await readAndHash(f, wechatKey).catch((err: unknown) => err as Error);
-    progress.advance(1, f.size);
-    if (got instanceof Error) return void skipped.push({ path: f.path, reason: describe(got) });
+  const results = await pool.readAll(
+    files.map((f) => ({ path: f.path, size: f.size, source: f.source, known: f.ext !== null })),
+    (n, bytes) => progress.advance(n, bytes),
+  );
+  const out: HashedFile[] = [];
+  files.forEach((f, i) => {
+    const got = results[i];
+    if (!got.ok) return void skipped.push({ path: f.path, reason: got.reason });
     if (got.size !== f.size) return void skipped.push({ path: f.path, reason: 'changed' });
-    if (!got.ext) return void notImages.push({ path: f.path, size: f.size });
-    return { ...f, hash: got.hash, ext: got.ext, decodedExt: got.decodedExt, exifDate: f.exifDate ?? got.exifDate };
+    const ext = (f.ext ?? got.ext) as HashedFile['ext'] | null;
+    if (!ext) return void notImages.push({ path: f.path, size: f.size });
+    out.push({ ...f, hash: got.hash, ext, decodedExt: f.ext ? f.decodedExt : (got.decodedExt as HashedFile['decodedExt']), exifDate: f.exifDate ?? got.exifDate });
   });
-  progress.end();
-  return results.filter((f): f is HashedFile => f !== undefined);
-}
-
-async function readAndHash(f: ScannedFile, wechatKey?: string) {
-  if (f.size > WHOLE_READ_LIMIT) {
-    const { hash, size } = await hashFile(f.path);
-    const ins = f.ext ? { ext: f.ext, decodedExt: f.decodedExt, exifDate: null } : await inspectFile(f, { wechatKey });
-    return { hash, size, ...ins };
-  }
-  return withReadBuffer(f.size, async (buffer) => {
-    const bytes = await readInto(f.path, buffer, f.size);
-    const ins = f.ext ? { ext: f.ext, decodedExt: f.decodedExt, exifDate: null } : await inspectBytes(bytes, f, { wechatKey });
-    return { hash: await hashBytes(bytes), size: bytes.length, ...ins };
-  });
-}
-
-/**
- * Reusable read buffers, one per reader in flight: a cache is tens of thousands of files read once
- * each, and a fresh Buffer per file is work for the garbage collector and nothing else.
- */
-const freeBuffers: Buffer[] = [];
-async function withReadBuffer<T>(size: number, fn: (buffer: Buffer) => Promise<T>): Promise<T> {
-  let buffer = freeBuffers.pop() ?? Buffer.allocUnsafe(1 << 20);
-  if (buffer.length < size + 1) buffer = Buffer.allocUnsafe(Math.max(size + 1, buffer.length * 2));
-  try {
-    return await fn(buffer);
-  } finally {
-    freeBuffers.push(buffer);
-  }
+  return out;
 }
 
 

@@ -14,7 +14,6 @@ import type { Vault } from '../vault/vault.js';
 import { ZipWriter } from '../vault/zip-writer.js';
 import { PicvaultError, EXIT } from '../errors.js';
 import type { MonthPlan } from './archive-plan.js';
-import type { Progress } from './progress.js';
 import type { Skipped } from './scan.js';
 
 export interface WrittenArchive {
@@ -36,7 +35,6 @@ export interface MonthWriteOptions {
   /** Resolves when this month may rename its zips: every earlier month has renamed all of its own. */
   mayRename?: () => Promise<void>;
   forceZip64?: boolean;
-  progress: Progress;
   /** Hashes skipped because their file changed or vanished since it was hashed. */
   skipped: Skipped[];
 }
@@ -88,14 +86,12 @@ export async function writeMonth(vault: Vault, plan: MonthPlan, options: MonthWr
     const name = entryName(img.hash, img.ext);
     await current.writer.add(name, bytes, new Date(img.date.replace(' ', 'T')));
     current.images.push({ hash: img.hash, size: img.size, ext: img.ext, entry: name, ...(img.ext === 'dat' && { decodedExt: img.decodedExt }) });
-    options.progress.advance(img.from.length, bytes.length);
   }
   const remaining = plan.locations.filter((l) => !placed.has(l.hash) && !dropped.has(l.hash));
   if (part || remaining.length > 0) {
     part ??= await startPart();
     await closePart(true);
   }
-  options.progress.advance(plan.locations.length - plan.newImages.reduce((n, i) => n + i.from.length, 0));
   return written;
 }
 
@@ -132,7 +128,12 @@ async function sealPart(
   }
   const name = archiveRelPath(month, sealed.xxh64);
   const final = absArchivePath(vault.dir, name);
-  await mayRename?.();
+  try {
+    await mayRename?.();
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
   await rename(tmp, final);
   await fsyncDir(path.dirname(final));
   const check = await checkZip(final, { readData: true });
@@ -149,18 +150,29 @@ async function sealPart(
  * to images an earlier month's zip stores, so a run killed at any instant leaves final-named zips
  * for a prefix of its months (and recovery never meets a place whose image has no zip).
  */
-export function renameGate(): { mayRename(index: number): () => Promise<void>; monthDone(index: number): void } {
-  const finished = new Map<number, () => void>();
+export function renameGate(): { mayRename(index: number): () => Promise<void>; monthDone(index: number): void; abort(err: unknown): void } {
+  const settle = new Map<number, { resolve: () => void; reject: (err: unknown) => void }>();
   const done = new Map<number, Promise<void>>();
+  let aborted: { err: unknown } | null = null;
   const promiseFor = (i: number) => {
-    if (!done.has(i)) done.set(i, new Promise((resolve) => finished.set(i, resolve)));
+    if (!done.has(i)) {
+      const p = new Promise<void>((resolve, reject) => settle.set(i, { resolve, reject }));
+      p.catch(() => undefined);
+      done.set(i, p);
+      if (aborted) settle.get(i)!.reject(aborted.err);
+    }
     return done.get(i)!;
   };
   return {
-    mayRename: (index) => () => (index === 0 ? Promise.resolve() : promiseFor(index - 1)),
+    mayRename: (index) => () => (aborted ? Promise.reject(aborted.err) : index === 0 ? Promise.resolve() : promiseFor(index - 1)),
     monthDone: (index) => {
       promiseFor(index);
-      finished.get(index)!();
+      settle.get(index)!.resolve();
+    },
+    /** A month failed: no later month may rename (its manifest could refer to the failed month's images). */
+    abort: (err) => {
+      aborted = { err };
+      for (const s of settle.values()) s.reject(err);
     },
   };
 }

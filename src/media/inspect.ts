@@ -80,25 +80,6 @@ export async function readHead(filePath: string, size: number): Promise<{ head: 
   }
 }
 
-/**
- * A whole file into `buffer` (at least size + 1 long): one byte more than expected is asked for,
- * so a file that grew since its stat shows as a different size, not as a silent truncation.
- */
-export async function readInto(filePath: string, buffer: Buffer, size: number): Promise<Buffer> {
-  const fd = await openFd(filePath, 'r');
-  try {
-    let got = 0;
-    for (;;) {
-      const { bytesRead } = await readFd(fd, buffer, got, buffer.length - got, got);
-      got += bytesRead;
-      if (bytesRead === 0 || got > size || got === buffer.length) break;
-    }
-    return buffer.subarray(0, got);
-  } finally {
-    await closeFd(fd);
-  }
-}
-
 export async function inspectFile(file: Pick<FoundFile, 'path' | 'size' | 'source'>, options: InspectOptions = {}): Promise<Inspection> {
   const { head, tail } = await readHead(file.path, file.size);
   return inspectBytes(head, file, options, tail);

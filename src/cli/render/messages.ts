@@ -35,7 +35,6 @@ const MESSAGES: Record<string, { en: string; zh: string }> = {
 
   // progress phases
   'phase.scan': { en: 'reading', zh: '读取' },
-  'phase.hash': { en: 'hashing', zh: '计算哈希' },
   'phase.store': { en: 'archiving', zh: '归档' },
   'phase.restore': { en: 'restoring', zh: '恢复' },
   'phase.verify': { en: 'verifying', zh: '校验' },
