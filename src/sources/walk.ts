@@ -1,4 +1,4 @@
-import { opendir, lstat } from 'node:fs/promises';
+import { lstatSync, readdirSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { ALLOWED_INSIDE_MSG, isInside, isProtectedFileName, isProtectedFolderName } from './protected.js';
 
@@ -16,50 +16,48 @@ export interface WalkOptions {
   onUnreadable?: (p: string, err: unknown) => void;
 }
 
-const STAT_CONCURRENCY = 32;
+const isDirectory = (p: string) => {
+  try {
+    return lstatSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+};
 
 /**
  * Every regular file below root, depth first, with its stat. Symbolic links are not followed
- * (a link could lead outside the source) and protected folders are not entered. Stats run
- * STAT_CONCURRENCY at a time because a cache folder holds tens of thousands of small files and
- * one stat at a time leaves the disk idle.
+ * (a link could lead outside the source) and protected folders are not entered. Each folder is
+ * read and its files stat'ed synchronously: a cache is tens of thousands of small files, and a
+ * promise per stat cost 0.5 s per 20 000 files where the system calls cost a tenth of that. The
+ * generator yields between folders, so the event loop is never held for long.
  */
 export async function* walkFiles(root: string, options: WalkOptions): AsyncGenerator<WalkedFile> {
   const stack = [root];
   while (stack.length > 0) {
     const dir = stack.pop()!;
     if (options.exclude.some((ex) => isInside(ex, dir))) continue;
-    const names: string[] = [];
+    let entries: Dirent[];
     try {
-      for await (const entry of await opendir(dir)) {
-        if (entry.isDirectory()) {
-          if (!isProtectedFolderName(entry.name)) stack.push(path.join(dir, entry.name));
-          else if (entry.name.toLowerCase() === 'msg') {
-            const attach = path.join(dir, entry.name, ALLOWED_INSIDE_MSG);
-            if ((await lstat(attach).catch(() => null))?.isDirectory()) stack.push(attach);
-          }
-        } else if (entry.isFile() && !isProtectedFileName(entry.name)) {
-          names.push(entry.name);
-        }
-      }
+      entries = readdirSync(dir, { withFileTypes: true });
     } catch (err) {
       options.onUnreadable?.(dir, err);
       continue;
     }
-    names.sort();
-    for (let i = 0; i < names.length; i += STAT_CONCURRENCY) {
-      const batch = names.slice(i, i + STAT_CONCURRENCY).map((name) => path.join(dir, name));
-      const stats = await Promise.all(batch.map((p) => lstat(p).catch((err: unknown) => err)));
-      for (let j = 0; j < batch.length; j++) {
-        const st = stats[j];
-        if (st instanceof Error || !(st as { isFile?: unknown }).isFile) {
-          options.onUnreadable?.(batch[j], st);
-          continue;
+    const files: WalkedFile[] = [];
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const p = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!isProtectedFolderName(entry.name)) stack.push(p);
+        else if (entry.name.toLowerCase() === 'msg' && isDirectory(path.join(p, ALLOWED_INSIDE_MSG))) stack.push(path.join(p, ALLOWED_INSIDE_MSG));
+      } else if (entry.isFile() && !isProtectedFileName(entry.name)) {
+        try {
+          const s = lstatSync(p);
+          if (s.isFile()) files.push({ path: p, size: s.size, mtimeMs: s.mtimeMs, birthtimeMs: s.birthtimeMs });
+        } catch (err) {
+          options.onUnreadable?.(p, err);
         }
-        const s = st as import('node:fs').Stats;
-        if (!s.isFile()) continue;
-        yield { path: batch[j], size: s.size, mtimeMs: s.mtimeMs, birthtimeMs: s.birthtimeMs };
       }
     }
+    yield* files;
   }
 }
