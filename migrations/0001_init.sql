@@ -40,6 +40,6 @@ CREATE TABLE locations (
   date_rule    TEXT    NOT NULL,     -- exif | folder | file-time
   exif_date    TEXT,
   archive_id   INTEGER NOT NULL REFERENCES archives(id),  -- the zip whose manifest records it
-  UNIQUE (device, path, hash)
+  UNIQUE (path, device, hash)  -- path first: clean looks up every file on disk by its path
 );
 CREATE INDEX locations_hash ON locations(hash);

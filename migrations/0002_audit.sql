@@ -16,4 +16,3 @@ CREATE TABLE runs (
 
 ALTER TABLE locations ADD COLUMN cleaned_at TEXT;   -- when clean deleted the original
 ALTER TABLE locations ADD COLUMN restored_at TEXT;  -- when restore last wrote it back
-CREATE INDEX locations_path ON locations(path);  -- clean looks up every file on disk by path

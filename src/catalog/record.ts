@@ -29,7 +29,7 @@ export function recordArchive(db: Db, archive: ArchiveRow, manifest: Manifest): 
     `INSERT INTO locations (hash, size, device, source, kind, account, chat, root, path, mtime_ms, birthtime_ms,
                             taken, month, date_rule, exif_date, archive_id)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (device, path, hash) DO UPDATE SET
+     ON CONFLICT (path, device, hash) DO UPDATE SET
        mtime_ms = excluded.mtime_ms, birthtime_ms = excluded.birthtime_ms, taken = excluded.taken,
        month = excluded.month, date_rule = excluded.date_rule, exif_date = excluded.exif_date,
        kind = excluded.kind, source = excluded.source, root = excluded.root,

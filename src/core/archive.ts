@@ -45,7 +45,7 @@ export interface ArchiveResult {
 }
 
 export const DEFAULT_MAX_ARCHIVE_SIZE = 2 * 1024 ** 3;
-const MONTH_CONCURRENCY = 3;
+const MONTH_CONCURRENCY = 2;
 
 function groupByMonth(files: ScannedFile[]): [string, ScannedFile[]][] {
   const by = new Map<string, ScannedFile[]>();

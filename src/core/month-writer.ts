@@ -119,7 +119,7 @@ async function sealPart(
   };
   let sealed;
   try {
-    await writer.add(MANIFEST_ENTRY, Buffer.from(JSON.stringify(manifest)), new Date());
+    await writer.add(MANIFEST_ENTRY, Buffer.from(JSON.stringify(manifest)), new Date(), { deflate: true });
     sealed = await writer.finish(); // flush: true, so the bytes are on disk before the rename
   } catch (err) {
     await writer.abort();

@@ -38,7 +38,7 @@ export class ZipWriter {
     tmpPath: string,
     forceZip64: boolean,
   ) {
-    this.archive = new ZipArchive({ store: true, forceZip64 });
+    this.archive = new ZipArchive({ store: true, forceZip64, zlib: { level: 6 } });
     const out = createWriteStream(tmpPath, { flags: 'wx', flush: true });
     const tap = new Transform({
       transform(chunk: Buffer, _enc, done) {
@@ -74,11 +74,12 @@ export class ZipWriter {
     return this.archive.pointer();
   }
 
-  async add(name: string, bytes: Buffer, date: Date): Promise<void> {
+  /** Images are stored as they are; `deflate` is for text (the manifest), which shrinks tenfold. */
+  async add(name: string, bytes: Buffer, date: Date, options: { deflate?: boolean } = {}): Promise<void> {
     if (this.failure) throw this.failure;
     await new Promise<void>((resolve) => {
       this.waiting.set(name, resolve);
-      this.archive.append(bytes, { name, date, store: true });
+      this.archive.append(bytes, { name, date, store: !options.deflate });
     });
     if (this.failure) throw this.failure;
   }
