@@ -46,7 +46,7 @@ test('bad usage: exit 2 and one line, in English or Chinese, nothing changed', a
   assert.deepEqual(await snapshot(root), before);
 });
 
-test('not a vault, a missing vault, a read-only vault folder: exit 10 and nothing changed', async () => {
+test('not a vault, a missing vault, a read-only vault folder: exit 10 and nothing changed', async (t) => {
   const { root, src } = await fixture();
   const plain = path.join(root, 'plain');
   await mkdir(plain);
@@ -57,11 +57,16 @@ test('not a vault, a missing vault, a read-only vault folder: exit 10 and nothin
   assertClean(await picvault(['restore', '--from', plain]), 10, /not a picvault vault/);
   assert.deepEqual(await snapshot(root), before);
 
-  // The kernel must refuse the write, so as root the binary runs as nobody.
+  // The kernel must refuse the write, so as root the binary runs as nobody, which needs to be able
+  // to reach the checkout (a clone under a private folder cannot be run by nobody at all).
   const ro = path.join(root, 'readonly');
   await mkdir(ro);
   await chmod(ro, 0o555);
   const asUser = isRoot() ? { uid: NOBODY, gid: NOBODY } : {};
+  if (isRoot() && (await picvault(['--version'], asUser)).code !== 0) {
+    t.skip('nobody cannot reach this checkout, so a read-only folder cannot be shown to root');
+    return;
+  }
   const r = await picvault(['archive', src, '--to', ro], asUser);
   assertClean(r, 10, /cannot write to the vault/);
   assert.deepEqual(await snapshot(ro), new Map());
