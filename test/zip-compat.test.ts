@@ -40,3 +40,21 @@ test('archives forced to ZIP64 and split into parts pass unzip -t, 7z t and zipf
   }
   assert.equal((await verify({ vault, readData: true })).damaged.length, 0);
 });
+
+test('concurrent entry reads share one file handle, and close() releases it', { skip: process.platform !== 'linux' && 'counts /proc/self/fd' }, async () => {
+  const { readdir } = await import('node:fs/promises');
+  const dir = await tempDir();
+  const zip = path.join(dir, 'many.zip');
+  const w = await ZipWriter.create(zip);
+  for (let i = 0; i < 40; i++) await w.add(`${i}.bin`, Buffer.alloc(1000 + i, i), new Date(2024, 0, 1));
+  await w.finish();
+  const openFds = async () => (await readdir('/proc/self/fd')).length;
+  const before = await openFds();
+  const reader = await ZipReader.open(zip);
+  const all = await Promise.all([...reader.entries.keys()].map((n) => reader.readEntry(n)));
+  assert.equal(all.length, 40);
+  assert.ok(all.every((b, i) => b.length > 0 && b.equals(Buffer.alloc(b.length, b[0]))), `entry ${all.findIndex((b) => !b.equals(Buffer.alloc(b.length, b[0])))}`);
+  assert.ok((await openFds()) <= before + 1, 'one handle for all the reads');
+  await reader.close();
+  assert.equal(await openFds(), before, 'closed');
+});

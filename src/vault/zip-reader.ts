@@ -31,7 +31,8 @@ const LOCAL_HEADER = 30;
  * read-back or a restore touches every entry. Anything else goes through unzipper.
  */
 export class ZipReader {
-  private handle: FileHandle | null = null;
+  /** One handle for the reader's life, opened on first use. A promise, so reads started together share it. */
+  private handle: Promise<FileHandle> | null = null;
 
   private constructor(
     private readonly zipPath: string,
@@ -55,13 +56,14 @@ export class ZipReader {
     const entry = this.entries.get(name);
     if (!entry) throw new Error(`no entry ${name}`);
     if (entry.method !== 0) return this.files.get(name)!.buffer();
-    this.handle ??= await open(this.zipPath, 'r');
+    this.handle ??= open(this.zipPath, 'r');
+    const handle = await this.handle;
     const header = Buffer.alloc(LOCAL_HEADER);
-    await this.handle.read(header, 0, LOCAL_HEADER, entry.headerOffset);
+    await handle.read(header, 0, LOCAL_HEADER, entry.headerOffset);
     if (header.readUInt32LE(0) !== 0x04034b50) throw new Error(`${name}: no local header at ${entry.headerOffset}`);
     const dataStart = entry.headerOffset + LOCAL_HEADER + header.readUInt16LE(26) + header.readUInt16LE(28);
     const data = Buffer.allocUnsafe(entry.compressedSize);
-    const { bytesRead } = await this.handle.read(data, 0, data.length, dataStart);
+    const { bytesRead } = await handle.read(data, 0, data.length, dataStart);
     if (bytesRead !== data.length) throw new Error(`${name}: truncated (${bytesRead} of ${data.length} bytes)`);
     return data;
   }
@@ -84,7 +86,8 @@ export class ZipReader {
   }
 
   async close(): Promise<void> {
-    await this.handle?.close();
+    const handle = this.handle;
     this.handle = null;
+    await (await handle?.catch(() => null))?.close();
   }
 }
