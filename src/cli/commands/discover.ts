@@ -13,6 +13,6 @@ export async function discoveredSources(ctx: CliContext, quiet = false): Promise
   if (found.length === 0) {
     throw usageError('discover.none', { places: lookedIn.map((c) => c.path).join('; ') });
   }
-  if (!quiet) for (const c of found) ctx.err(ctx.t('discover.found', { app: c.app, path: c.path }));
+  if (!quiet) for (const c of found) ctx.err(ctx.t('discover.found', { app: ctx.t(`app.${c.app}`), path: c.path }));
   return found.map((c) => c.path);
 }

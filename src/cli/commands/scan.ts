@@ -20,7 +20,10 @@ export function renderScan(ctx: CliContext, result: ScanResult, by?: GroupBy): v
   const { t } = ctx;
   if (result.files.length === 0) ctx.out(t('scan.empty'));
   else if (by) {
-    for (const g of groupedMonthTables(result.files, by)) ctx.out(`${t(`by.${by}`)}: ${g.group}\n${monthsTable(ctx, g.months)}\n`);
+    for (const g of groupedMonthTables(result.files, by)) {
+      const name = by === 'kind' ? t(`kind.${g.group}`) : g.group;
+      ctx.out(`${t(`by.${by}`)}: ${name}\n${monthsTable(ctx, g.months)}\n`);
+    }
   } else {
     for (const source of result.sources) {
       const files = result.files.filter((f) => f.root === source);
