@@ -53,7 +53,7 @@ test('concurrent entry reads share one file handle, and close() releases it', { 
   const reader = await ZipReader.open(zip);
   const all = await Promise.all([...reader.entries.keys()].map((n) => reader.readEntry(n)));
   assert.equal(all.length, 40);
-  assert.ok(all.every((b, i) => b.length > 0 && b.equals(Buffer.alloc(b.length, b[0]))), `entry ${all.findIndex((b) => !b.equals(Buffer.alloc(b.length, b[0])))}`);
+  assert.ok(all.every((b) => b.length > 0 && b.equals(Buffer.alloc(b.length, b[0]))), `entry ${all.findIndex((b) => !b.equals(Buffer.alloc(b.length, b[0])))}`);
   assert.ok((await openFds()) <= before + 1, 'one handle for all the reads');
   await reader.close();
   assert.equal(await openFds(), before, 'closed');

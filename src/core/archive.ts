@@ -2,6 +2,7 @@ import os from 'node:os';
 import { storedImages } from '../catalog/images.js';
 import { recordRun } from '../catalog/runs.js';
 import { knownFiles } from '../catalog/locations.js';
+import { groupBy } from './group.js';
 import { ReadPool } from './read-pool.js';
 import { openVault, type Vault } from '../vault/vault.js';
 import { ArchivePlanner, type HashedFile, type MonthPlan } from './archive-plan.js';
@@ -47,11 +48,7 @@ export interface ArchiveResult {
 export const DEFAULT_MAX_ARCHIVE_SIZE = 2 * 1024 ** 3;
 const MONTH_CONCURRENCY = 2;
 
-function groupByMonth(files: ScannedFile[]): [string, ScannedFile[]][] {
-  const by = new Map<string, ScannedFile[]>();
-  for (const f of files) by.set(f.month, [...(by.get(f.month) ?? []), f]);
-  return [...by].sort(([a], [b]) => a.localeCompare(b));
-}
+const groupByMonth = (files: ScannedFile[]) => [...groupBy(files, (f) => f.month)].sort(([a], [b]) => a.localeCompare(b));
 
 /**
  * Writes month plans as they come, a few at a time: renames and catalogue commits in month order
@@ -127,19 +124,19 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
     // and flushed, so the disk's fsyncs overlap the reading.
     progress.begin('phase.store', toRead.length, toRead.reduce((n, f) => n + f.size, 0));
     try {
-    for (const [month, files] of groupByMonth(toRead)) {
-      const hashed = await readAll(pool, files, progress, skipped, scanned.notImages);
-      const chosen = hashed.filter((f) => keepHash({ ...f, device }));
-      chosenCount += chosen.length;
-      const plan = planner.planMonth(month, chosen);
-      const newBytes = plan.newImages.reduce((n, i) => n + i.size, 0);
-      summary.months.push({ month, files: plan.locations.length, newImages: plan.newImages.length, newBytes });
-      summary.newImages += plan.newImages.length;
-      summary.newBytes += newBytes;
-      summary.duplicates += plan.locations.length - plan.newImages.length;
-      await writing?.add(plan);
-    }
-    await writing?.finish();
+      for (const [month, files] of groupByMonth(toRead)) {
+        const hashed = await readAll(pool, files, progress, skipped, scanned.notImages);
+        const chosen = hashed.filter((f) => keepHash({ ...f, device }));
+        chosenCount += chosen.length;
+        const plan = planner.planMonth(month, chosen);
+        const newBytes = plan.newImages.reduce((n, i) => n + i.size, 0);
+        summary.months.push({ month, files: plan.locations.length, newImages: plan.newImages.length, newBytes });
+        summary.newImages += plan.newImages.length;
+        summary.newBytes += newBytes;
+        summary.duplicates += plan.locations.length - plan.newImages.length;
+        await writing?.add(plan);
+      }
+      await writing?.finish();
     } finally {
       await pool.close();
     }

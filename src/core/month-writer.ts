@@ -45,7 +45,7 @@ const LOCATION_OVERHEAD = 768;
 
 /**
  * Writes one month's zips, each flushed, renamed and read back whole; the caller catalogues them
- * (see commitArchives). A zip is split into parts at maxArchiveSize; each part's manifest records
+ * (see orderedCommitter). A zip is split into parts at maxArchiveSize; each part's manifest records
  * the places of the images it stores, and the last also the places of images stored before.
  */
 export async function writeMonth(vault: Vault, plan: MonthPlan, options: MonthWriteOptions): Promise<SealedArchive[]> {

@@ -1,4 +1,5 @@
 import { mkdir, readFile, realpath, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { groupBy } from './group.js';
 import { mapLimit } from './pool.js';
 import os from 'node:os';
 import path from 'node:path';
@@ -88,13 +89,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
     for (const { item, row } of items) if (item.target && !item.skip && !decoding(row)) await decide(item, row, overwrite);
     for (const { item, row } of items) if (item.target && !item.skip && decoding(row)) item.action = 'write';
 
-    const byArchive = new Map<string, { item: RestoreItem & { id: number }; row: LocationRow }[]>();
-    for (const { item, row } of items) {
-      if (!item.action || item.action === 'already') continue;
-      const list = byArchive.get(row.archive) ?? [];
-      list.push({ item, row });
-      byArchive.set(row.archive, list);
-    }
+    const byArchive = groupBy(items.filter(({ item }) => item.action && item.action !== 'already'), ({ row }) => row.archive);
     if (!result.dryRun) {
       progress.begin('phase.restore', items.length);
       const writer = new TargetWriter();
@@ -102,9 +97,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
         const reader = await ZipReader.open(absArchivePath(vault.dir, archive)).catch(() => null);
         try {
           // Each stored image is read and checked once, then written to every place it belongs.
-          const byHash = new Map<string, Planned[]>();
-          for (const p of list) byHash.set(p.row.hash, [...(byHash.get(p.row.hash) ?? []), p]);
-          await mapLimit([...byHash.values()], 4, async (group) => {
+          await mapLimit([...groupBy(list, ({ row }) => row.hash).values()], 4, async (group) => {
             const raw = reader ? await readChecked(reader, group[0].row) : null;
             let decoded: Buffer | null | undefined;
             await mapLimit(group, 4, async ({ item, row }) => {

@@ -1,6 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import unzipper from 'unzipper';
-import { createHash64, hashBytes } from '../media/hash.js';
+import { hashBytes } from '../media/hash.js';
 import { MANIFEST_ENTRY, parseManifest, type Manifest } from './manifest.js';
 
 export interface ZipEntry {
@@ -70,13 +70,6 @@ export class ZipReader {
 
   /** xxh64 and length of an entry's content, as it comes out of the zip. */
   async hashEntry(name: string): Promise<{ hash: string; size: number }> {
-    const entry = this.entries.get(name);
-    if (entry && entry.method !== 0) {
-      const h = await createHash64();
-      const bytes = await this.files.get(name)!.buffer();
-      h.update(bytes);
-      return { hash: h.digest(), size: bytes.length };
-    }
     const bytes = await this.readEntry(name);
     return { hash: await hashBytes(bytes), size: bytes.length };
   }
