@@ -1,9 +1,8 @@
-import { createWriteStream } from 'node:fs';
-import { Transform } from 'node:stream';
 import { ZipArchive } from 'archiver';
 import crc32 from 'crc-32';
 import zlib from 'node:zlib';
 import { createHash64 } from '../media/hash.js';
+import { SyncFileSink } from './sync-file-sink.js';
 
 /**
  * archiver (through compress-commons) computes each stored entry's CRC-32 with the crc-32
@@ -39,13 +38,7 @@ export class ZipWriter {
     forceZip64: boolean,
   ) {
     this.archive = new ZipArchive({ store: true, forceZip64, zlib: { level: 6 } });
-    const out = createWriteStream(tmpPath, { flags: 'wx', flush: true });
-    const tap = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hasher.update(chunk);
-        done(null, chunk);
-      },
-    });
+    const out = new SyncFileSink(tmpPath, (chunk) => hasher.update(chunk));
     const fail = (err: Error) => {
       this.failure ??= err;
       for (const resolve of this.waiting.values()) resolve();
@@ -62,7 +55,7 @@ export class ZipWriter {
       out.on('error', reject);
     });
     this.closed.catch(() => undefined);
-    this.archive.pipe(tap).pipe(out);
+    this.archive.pipe(out);
   }
 
   static async create(tmpPath: string, options: { forceZip64?: boolean } = {}): Promise<ZipWriter> {
