@@ -33,6 +33,8 @@ const LOCAL_HEADER = 30;
 export class ZipReader {
   /** One handle for the reader's life, opened on first use. A promise, so reads started together share it. */
   private handle: Promise<FileHandle> | null = null;
+  /** hashEntry's buffer, kept between entries. */
+  private spare: Buffer | null = null;
 
   private constructor(
     private readonly zipPath: string,
@@ -53,6 +55,29 @@ export class ZipReader {
   }
 
   async readEntry(name: string): Promise<Buffer> {
+    return this.read(name, (size) => Buffer.allocUnsafe(size));
+  }
+
+  /**
+   * xxh64 and length of an entry's content, as it comes out of the zip. Stored entries are read
+   * into one buffer the reader keeps (taken while in use): a read-back hashes every entry, and a
+   * fresh buffer each would leave hundreds of megabytes for the garbage collector.
+   */
+  async hashEntry(name: string): Promise<{ hash: string; size: number }> {
+    const size = this.entries.get(name)?.compressedSize ?? 0;
+    let buffer = this.spare;
+    this.spare = null;
+    if (!buffer || buffer.length < size) buffer = Buffer.allocUnsafe(Math.max(size, 1 << 20));
+    try {
+      const bytes = await this.read(name, (n) => buffer.subarray(0, n));
+      return { hash: await hashBytes(bytes), size: bytes.length };
+    } finally {
+      this.spare = buffer;
+    }
+  }
+
+  /** An entry's bytes; stored ones read at their offset into the buffer `alloc` gives. */
+  private async read(name: string, alloc: (size: number) => Buffer): Promise<Buffer> {
     const entry = this.entries.get(name);
     if (!entry) throw new Error(`no entry ${name}`);
     if (entry.method !== 0) return this.files.get(name)!.buffer();
@@ -62,16 +87,10 @@ export class ZipReader {
     await handle.read(header, 0, LOCAL_HEADER, entry.headerOffset);
     if (header.readUInt32LE(0) !== 0x04034b50) throw new Error(`${name}: no local header at ${entry.headerOffset}`);
     const dataStart = entry.headerOffset + LOCAL_HEADER + header.readUInt16LE(26) + header.readUInt16LE(28);
-    const data = Buffer.allocUnsafe(entry.compressedSize);
+    const data = alloc(entry.compressedSize);
     const { bytesRead } = await handle.read(data, 0, data.length, dataStart);
     if (bytesRead !== data.length) throw new Error(`${name}: truncated (${bytesRead} of ${data.length} bytes)`);
     return data;
-  }
-
-  /** xxh64 and length of an entry's content, as it comes out of the zip. */
-  async hashEntry(name: string): Promise<{ hash: string; size: number }> {
-    const bytes = await this.readEntry(name);
-    return { hash: await hashBytes(bytes), size: bytes.length };
   }
 
   async manifest(): Promise<Manifest> {
