@@ -6,7 +6,7 @@ import { groupBy } from './group.js';
 import { ReadPool } from './read-pool.js';
 import { openVault, type Vault } from '../vault/vault.js';
 import { ArchivePlanner, type HashedFile, type MonthPlan } from './archive-plan.js';
-import { orderedCommitter, renameGate, writeMonth, type WrittenArchive } from './month-writer.js';
+import { orderedCommitter, renameGate, writeMonth, type MonthIo, type WrittenArchive } from './month-writer.js';
 import { silentProgress, type Progress } from './progress.js';
 import { recoverVault, type Recovery } from './recover.js';
 import { scan, type ScannedFile, type Skipped } from './scan.js';
@@ -47,26 +47,31 @@ export interface ArchiveResult {
 
 export const DEFAULT_MAX_ARCHIVE_SIZE = 2 * 1024 ** 3;
 const MONTH_CONCURRENCY = 2;
+/** Places hashed and planned but not yet being written; a few hundred bytes each. */
+const READ_AHEAD_PLACES = 4_000;
 
 const groupByMonth = (files: ScannedFile[]) => [...groupBy(files, (f) => f.month)].sort(([a], [b]) => a.localeCompare(b));
 
 /**
  * Writes month plans as they come, a few at a time: renames and catalogue commits in month order
- * (see renameGate and orderedCommitter). The first failure stops the run.
+ * (see renameGate and orderedCommitter). Plans wait in a queue so that hashing reads ahead of the
+ * writing; past READ_AHEAD_PLACES queued places add() waits, which keeps memory flat on any cache
+ * size. The first failure stops the run.
  */
-function monthWriter(vault: Vault, options: ArchiveOptions, skipped: Skipped[], archives: WrittenArchive[]) {
+function monthWriter(vault: Vault, io: MonthIo, options: ArchiveOptions, skipped: Skipped[], archives: WrittenArchive[]) {
   const commit = orderedCommitter(vault.db);
   const gate = renameGate();
   const inFlight = new Set<Promise<void>>();
+  const queue: { plan: MonthPlan; index: number }[] = [];
+  let queuedPlaces = 0;
   let failure: unknown = null;
   let index = 0;
-  return {
-    async add(plan: MonthPlan): Promise<void> {
-      while (inFlight.size >= MONTH_CONCURRENCY) await Promise.race(inFlight);
-      if (failure) throw failure;
-      const i = index++;
+  const startNext = () => {
+    while (!failure && inFlight.size < MONTH_CONCURRENCY && queue.length > 0) {
+      const { plan, index: i } = queue.shift()!;
+      queuedPlaces -= plan.locations.length;
       const job = writeMonth(vault, plan, {
-        maxArchiveSize: options.maxArchiveSize ?? DEFAULT_MAX_ARCHIVE_SIZE, forceZip64: options.forceZip64, skipped, mayRename: gate.mayRename(i),
+        io, maxArchiveSize: options.maxArchiveSize ?? DEFAULT_MAX_ARCHIVE_SIZE, forceZip64: options.forceZip64, skipped, mayRename: gate.mayRename(i),
       })
         .then((sealed) => {
           gate.monthDone(i);
@@ -77,11 +82,24 @@ function monthWriter(vault: Vault, options: ArchiveOptions, skipped: Skipped[], 
           failure ??= err;
           gate.abort(err);
         })
-        .finally(() => inFlight.delete(job));
+        .finally(() => {
+          inFlight.delete(job);
+          startNext();
+        });
       inFlight.add(job);
+    }
+  };
+  return {
+    async add(plan: MonthPlan): Promise<void> {
+      if (failure) throw failure;
+      queue.push({ plan, index: index++ });
+      queuedPlaces += plan.locations.length;
+      startNext();
+      while (queuedPlaces > READ_AHEAD_PLACES && inFlight.size > 0) await Promise.race(inFlight);
+      if (failure) throw failure;
     },
     async finish(): Promise<void> {
-      await Promise.all(inFlight);
+      while (inFlight.size > 0) await Promise.all(inFlight);
       if (failure) throw failure;
     },
   };
@@ -99,8 +117,11 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
   const startedAt = new Date().toISOString();
 
   const vault = dryRun ? await openVault(options.vault, { write: false }).catch(() => null) : await openVault(options.vault, { write: true, create: true });
+  const writes = vault !== null && !dryRun;
+  // Started first: the reader threads load their modules while the sources are scanned.
+  const pool = new ReadPool({ wechatKey: options.wechatKey });
   try {
-    const recovery = vault && !dryRun ? await recoverVault(vault) : null;
+    const recovery = writes ? await recoverVault(vault) : null;
     const scanned = await scan({ sources: options.sources, exclude: [options.vault], selection, progress, wechatKey: options.wechatKey });
     const skipped: Skipped[] = [...scanned.unreadable];
 
@@ -116,30 +137,26 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
     const planner = new ArchivePlanner(vault ? storedImages(vault.db).keys() : [], device);
     const summary: ArchiveResult['plan'] = { newBytes: 0, newImages: 0, duplicates: 0, months: [] };
     const archives: WrittenArchive[] = [];
-    const pool = new ReadPool({ wechatKey: options.wechatKey });
-    const writing = vault && !dryRun ? monthWriter(vault, options, skipped, archives) : null;
+    const io: MonthIo = { fetch: (paths, hash) => pool.fetch(paths, hash), check: (zip) => pool.check(zip) };
+    const writing = writes ? monthWriter(vault, io, options, skipped, archives) : null;
     let chosenCount = 0;
 
-    // Months in ascending order: read and hash one month while earlier months' zips are written
-    // and flushed, so the disk's fsyncs overlap the reading.
+    // Months in ascending order: later months are read and hashed while earlier months' zips are
+    // written and flushed, so the disk's fsyncs overlap the reading.
     progress.begin('phase.store', toRead.length, toRead.reduce((n, f) => n + f.size, 0));
-    try {
-      for (const [month, files] of groupByMonth(toRead)) {
-        const hashed = await readAll(pool, files, progress, skipped, scanned.notImages);
-        const chosen = hashed.filter((f) => keepHash({ ...f, device }));
-        chosenCount += chosen.length;
-        const plan = planner.planMonth(month, chosen);
-        const newBytes = plan.newImages.reduce((n, i) => n + i.size, 0);
-        summary.months.push({ month, files: plan.locations.length, newImages: plan.newImages.length, newBytes });
-        summary.newImages += plan.newImages.length;
-        summary.newBytes += newBytes;
-        summary.duplicates += plan.locations.length - plan.newImages.length;
-        await writing?.add(plan);
-      }
-      await writing?.finish();
-    } finally {
-      await pool.close();
+    for (const [month, files] of groupByMonth(toRead)) {
+      const hashed = await readAll(pool, files, progress, skipped, scanned.notImages);
+      const chosen = hashed.filter((f) => keepHash({ ...f, device }));
+      chosenCount += chosen.length;
+      const plan = planner.planMonth(month, chosen);
+      const newBytes = plan.newImages.reduce((n, i) => n + i.size, 0);
+      summary.months.push({ month, files: plan.locations.length, newImages: plan.newImages.length, newBytes });
+      summary.newImages += plan.newImages.length;
+      summary.newBytes += newBytes;
+      summary.duplicates += plan.locations.length - plan.newImages.length;
+      await writing?.add(plan);
     }
+    await writing?.finish();
     progress.end();
     archives.sort((a, b) => a.name.localeCompare(b.name));
     if (vault && !dryRun) {
@@ -160,6 +177,7 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
       recovery,
     };
   } finally {
+    await pool.close();
     await vault?.close();
   }
 }
@@ -187,5 +205,3 @@ async function readAll(
   });
   return out;
 }
-
-

@@ -1,10 +1,8 @@
-import { open, readFile, rename, rm, mkdir } from 'node:fs/promises';
+import { open, rename, rm, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../catalog/db.js';
 import { recordArchive, type ArchiveRow } from '../catalog/record.js';
-import { hashBytes } from '../media/hash.js';
-import { checkZip } from '../vault/check-zip.js';
 import { absArchivePath, archiveRelPath, monthDir, PARTIAL_SUFFIX } from '../vault/layout.js';
 import {
   entryName, MANIFEST_ENTRY, MANIFEST_FORMAT, MANIFEST_VERSION,
@@ -30,7 +28,19 @@ export interface SealedArchive extends WrittenArchive {
   manifest: Manifest;
 }
 
+/**
+ * The reads a month's writing waits on, done off the main thread (the archive's reader threads):
+ * the bytes of a new image, checked against the hash the plan was made with (a file that changed
+ * since is not stored under a hash it no longer has; any place holding the same bytes will do),
+ * and the read-back of a sealed zip, every entry re-hashed (what is wrong, empty when whole).
+ */
+export interface MonthIo {
+  fetch(paths: string[], hash: string): Promise<Buffer | null>;
+  check(zip: string): Promise<string[]>;
+}
+
 export interface MonthWriteOptions {
+  io: MonthIo;
   maxArchiveSize: number;
   /** Resolves when this month may rename its zips: every earlier month has renamed all of its own. */
   mayRename?: () => Promise<void>;
@@ -67,11 +77,10 @@ export async function writeMonth(vault: Vault, plan: MonthPlan, options: MonthWr
     const hashes = new Set(p.images.map((i) => i.hash));
     const locations = plan.locations.filter((l) => (last ? !placed.has(l.hash) : hashes.has(l.hash)) && !dropped.has(l.hash));
     for (const h of hashes) placed.add(h);
-    written.push(await sealPart(vault, plan.month, p.writer, p.tmp, p.images, locations, options.mayRename));
+    written.push(await sealPart(vault, plan.month, p.writer, p.tmp, p.images, locations, options));
   };
 
-  for (const img of plan.newImages) {
-    const bytes = await readVerified(img.from, img.hash);
+  for await (const [img, bytes] of prefetched(plan.newImages, options.io)) {
     if (!bytes) {
       dropped.add(img.hash);
       for (const f of img.from) options.skipped.push({ path: f.path, reason: 'changed' });
@@ -97,22 +106,32 @@ export async function writeMonth(vault: Vault, plan: MonthPlan, options: MonthWr
 
 const estimateManifest = (images: number, locations: number) => images * ENTRY_OVERHEAD + locations * LOCATION_OVERHEAD;
 
-/**
- * The bytes to store for an image, read again now and checked against the hash the plan was made
- * with: a file that changed since then is not stored under a hash it no longer has. Any place
- * holding the same bytes will do.
- */
-async function readVerified(from: readonly { path: string }[], hash: string): Promise<Buffer | null> {
-  for (const f of from) {
-    const bytes = await readFile(f.path).catch(() => null);
-    if (bytes && (await hashBytes(bytes)) === hash) return bytes;
+/** Fetched bytes are held up to this much ahead of the zip writing, so it never waits on a read. */
+const PREFETCH_BYTES = 8 * 1024 * 1024;
+
+/** The images with their bytes, in order, fetched a window ahead. */
+async function* prefetched<I extends { hash: string; size: number; from: readonly { path: string }[] }>(
+  images: readonly I[], io: MonthIo,
+): AsyncGenerator<[I, Buffer | null]> {
+  const ahead: Promise<Buffer | null>[] = [];
+  let aheadBytes = 0;
+  let next = 0;
+  for (let i = 0; i < images.length; i++) {
+    while (next < images.length && (ahead.length === 0 || aheadBytes + images[next].size <= PREFETCH_BYTES)) {
+      const p = io.fetch(images[next].from.map((f) => f.path), images[next].hash);
+      p.catch(() => undefined); // awaited below; a run that stops early must not leave it unhandled
+      ahead.push(p);
+      aheadBytes += images[next++].size;
+    }
+    const bytes = await ahead.shift()!;
+    aheadBytes -= images[i].size;
+    yield [images[i], bytes];
   }
-  return null;
 }
 
 async function sealPart(
   vault: Vault, month: string, writer: ZipWriter, tmp: string,
-  images: ManifestImage[], locations: ManifestLocation[], mayRename?: () => Promise<void>,
+  images: ManifestImage[], locations: ManifestLocation[], options: MonthWriteOptions,
 ): Promise<SealedArchive> {
   const manifest: Manifest = {
     format: MANIFEST_FORMAT, version: MANIFEST_VERSION, month, createdAt: new Date().toISOString(), images, locations,
@@ -120,7 +139,7 @@ async function sealPart(
   let sealed;
   try {
     await writer.add(MANIFEST_ENTRY, Buffer.from(JSON.stringify(manifest)), new Date(), { deflate: true });
-    sealed = await writer.finish(); // flush: true, so the bytes are on disk before the rename
+    sealed = await writer.finish(); // fsynced before it closes: the bytes are on disk before the rename
   } catch (err) {
     await writer.abort();
     await rm(tmp, { force: true });
@@ -129,17 +148,17 @@ async function sealPart(
   const name = archiveRelPath(month, sealed.xxh64);
   const final = absArchivePath(vault.dir, name);
   try {
-    await mayRename?.();
+    await options.mayRename?.();
   } catch (err) {
     await rm(tmp, { force: true });
     throw err;
   }
   await rename(tmp, final);
   await fsyncDir(path.dirname(final));
-  const check = await checkZip(final, { readData: true });
-  if (check.damage.length > 0) {
+  const damage = await options.io.check(final);
+  if (damage.length > 0) {
     await rm(final, { force: true });
-    throw new PicvaultError('archive.readback', { archive: name, damage: check.damage.join('; ') }, EXIT.damaged);
+    throw new PicvaultError('archive.readback', { archive: name, damage: damage.join('; ') }, EXIT.damaged);
   }
   const row: ArchiveRow = { name, month, xxh64: sealed.xxh64, bytes: sealed.bytes, createdAt: manifest.createdAt, verifiedAt: new Date().toISOString() };
   return { name, month, bytes: sealed.bytes, images: images.length, locations: locations.length, row, manifest };

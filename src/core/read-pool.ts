@@ -1,33 +1,47 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { InspectOptions } from '../media/inspect.js';
-import type { ReadResult, ReadTask } from './read-worker.js';
+import type { ReadResult, ReadTask, WorkerJob, WorkerReply } from './read-worker.js';
 
 /** Files per message: a message per file would cost the main thread more than the reads. */
 const BATCH = 32;
 
+interface Queued {
+  id: number;
+  job: WorkerJob;
+}
+
 /**
- * Reader threads for archive (see read-worker.ts). Running from source under tsx (the tests), a
- * worker cannot load TypeScript on Node 20, so it runs the compiled worker from dist/, which
- * `npm test` builds first.
+ * Reader threads for archive (see read-worker.ts). Fetches and zip checks jump the queue of hash
+ * batches: they are what the zip writing waits on, while hashing is read ahead.
+ *
+ * Running from source under tsx (the tests), a worker cannot load TypeScript on Node 20, so it
+ * runs the compiled worker from dist/, which `npm test` builds first.
  */
 export class ReadPool {
   private readonly workers: Worker[];
-  private readonly pending = new Map<number, { resolve: (r: ReadResult[]) => void; reject: (e: unknown) => void }>();
+  private readonly pending = new Map<number, { resolve: (r: never) => void; reject: (e: unknown) => void }>();
   private readonly idle: Worker[];
-  private readonly queue: { id: number; tasks: ReadTask[] }[] = [];
+  private readonly urgent: Queued[] = [];
+  private readonly bulk: Queued[] = [];
   private nextId = 0;
+  private failure: Error | null = null;
 
   constructor(private readonly options: InspectOptions, size = Math.max(1, Math.min(2, os.availableParallelism()))) {
     const url = new URL(import.meta.url.endsWith('.ts') ? '../../dist/core/read-worker.js' : './read-worker.js', import.meta.url);
     this.workers = Array.from({ length: size }, () => {
-      const w = new Worker(url);
-      w.on('message', (msg: { id: number; results: ReadResult[] }) => {
-        this.pending.get(msg.id)?.resolve(msg.results);
+      // A small young generation: each reader allocates little that lives, and the default (tens
+      // of megabytes an isolate) counted against archive's memory for nothing.
+      const w = new Worker(url, { resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+      w.on('message', (msg: { id: number; result?: unknown; error?: string }) => {
+        const p = this.pending.get(msg.id);
         this.pending.delete(msg.id);
+        if (msg.error !== undefined) p?.reject(new Error(msg.error));
+        else p?.resolve(msg.result as never);
         this.dispatch(w);
       });
       w.on('error', (err) => {
+        this.failure = err;
         for (const p of this.pending.values()) p.reject(err);
         this.pending.clear();
       });
@@ -37,30 +51,46 @@ export class ReadPool {
   }
 
   private dispatch(worker: Worker): void {
-    const job = this.queue.shift();
-    if (!job) return void this.idle.push(worker);
-    worker.postMessage({ id: job.id, tasks: job.tasks, options: this.options });
+    const next = this.urgent.shift() ?? this.bulk.shift();
+    if (!next) return void this.idle.push(worker);
+    worker.postMessage(next);
   }
 
-  /** Reads all tasks, results in order. */
+  private submit<J extends WorkerJob>(job: J, urgent: boolean): Promise<WorkerReply<J>> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise<WorkerReply<J>>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (r: never) => void, reject });
+      (urgent ? this.urgent : this.bulk).push({ id, job });
+      const w = this.idle.pop();
+      if (w) this.dispatch(w);
+    });
+  }
+
+  /** Reads and hashes all tasks, results in order. */
   async readAll(tasks: ReadTask[], onBatch?: (done: number, bytes: number) => void): Promise<ReadResult[]> {
     const batches: Promise<ReadResult[]>[] = [];
     for (let i = 0; i < tasks.length; i += BATCH) {
       const slice = tasks.slice(i, i + BATCH);
-      const id = this.nextId++;
       batches.push(
-        new Promise<ReadResult[]>((resolve, reject) => {
-          this.pending.set(id, { resolve, reject });
-          this.queue.push({ id, tasks: slice });
-          const w = this.idle.pop();
-          if (w) this.dispatch(w);
-        }).then((r) => {
+        this.submit({ kind: 'hash', tasks: slice, options: this.options }, false).then((r) => {
           onBatch?.(slice.length, slice.reduce((n, t) => n + t.size, 0));
           return r;
         }),
       );
     }
     return (await Promise.all(batches)).flat();
+  }
+
+  /** The bytes of the first path that still hashes to `hash`; null when none does. */
+  async fetch(paths: string[], hash: string): Promise<Buffer | null> {
+    const bytes = await this.submit({ kind: 'fetch', paths, hash }, true);
+    return bytes ? Buffer.from(bytes) : null;
+  }
+
+  /** A zip read back whole, every entry re-hashed: what is wrong with it, empty when whole. */
+  check(zip: string): Promise<string[]> {
+    return this.submit({ kind: 'check', zip }, true);
   }
 
   async close(): Promise<void> {

@@ -1,13 +1,18 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { hashBytes, hashFile } from '../media/hash.js';
 import { inspectBytes, inspectFile, type InspectOptions } from '../media/inspect.js';
 import type { FoundFile } from '../sources/types.js';
+import { checkZip } from '../vault/check-zip.js';
 
 /**
- * A reader thread: reads whole files with plain synchronous reads (no per-call async cost), and
- * from the same bytes gives each file's type, EXIF date and xxh64. Two of these keep both cores
- * busy while the main thread writes zips and the catalogue.
+ * A reader thread. Archive's reading and hashing run here, so the main thread only writes zips
+ * and the catalogue: with two of these both cores stay busy. Three jobs:
+ * - hash: read files whole (plain synchronous reads: no per-call async cost) and from the same
+ *   bytes give each file's type, EXIF date and xxh64;
+ * - fetch: the bytes of a new image, read again just before they are stored and checked against
+ *   the hash the plan was made with, handed over without a copy;
+ * - check: the read-back of a sealed zip, every entry re-hashed.
  */
 export interface ReadTask {
   path: string;
@@ -20,6 +25,17 @@ export interface ReadTask {
 export type ReadResult =
   | { ok: true; hash: string; size: number; ext: string | null; decodedExt: string | null; exifDate: string | null }
   | { ok: false; reason: string };
+
+export type WorkerJob =
+  | { kind: 'hash'; tasks: ReadTask[]; options: InspectOptions }
+  | { kind: 'fetch'; paths: string[]; hash: string }
+  | { kind: 'check'; zip: string };
+
+export type WorkerReply<J extends WorkerJob> = J extends { kind: 'hash' }
+  ? ReadResult[]
+  : J extends { kind: 'fetch' }
+    ? ArrayBuffer | null
+    : string[];
 
 /** Past this a file is hashed as a stream and inspected by its head, never held whole. */
 const WHOLE_READ_LIMIT = 32 * 1024 * 1024;
@@ -53,8 +69,41 @@ async function read(task: ReadTask, options: InspectOptions): Promise<ReadResult
   }
 }
 
-parentPort?.on('message', async (msg: { id: number; tasks: ReadTask[]; options: InspectOptions }) => {
-  const results: ReadResult[] = [];
-  for (const task of msg.tasks) results.push(await read(task, msg.options));
-  parentPort!.postMessage({ id: msg.id, results });
+/** The first of the paths whose bytes still hash to `hash`, as a buffer of its own (transferable). */
+async function fetch(paths: string[], hash: string): Promise<ArrayBuffer | null> {
+  for (const p of paths) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(p);
+    } catch {
+      continue;
+    }
+    if ((await hashBytes(bytes)) !== hash) continue;
+    const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+    return own ? (bytes.buffer as ArrayBuffer) : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  }
+  return null;
+}
+
+async function run(job: WorkerJob): Promise<ReadResult[] | ArrayBuffer | null | string[]> {
+  switch (job.kind) {
+    case 'hash': {
+      const results: ReadResult[] = [];
+      for (const task of job.tasks) results.push(await read(task, job.options));
+      return results;
+    }
+    case 'fetch':
+      return fetch(job.paths, job.hash);
+    case 'check':
+      return (await checkZip(job.zip, { readData: true })).damage;
+  }
+}
+
+parentPort?.on('message', async (msg: { id: number; job: WorkerJob }) => {
+  try {
+    const result = await run(msg.job);
+    parentPort!.postMessage({ id: msg.id, result }, result instanceof ArrayBuffer ? [result] : []);
+  } catch (err) {
+    parentPort!.postMessage({ id: msg.id, error: (err as Error).message ?? String(err) });
+  }
 });
