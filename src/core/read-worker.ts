@@ -4,6 +4,7 @@ import { hashBytes, hashFile } from '../media/hash.js';
 import { inspectBytes, inspectFile, type InspectOptions } from '../media/inspect.js';
 import type { FoundFile } from '../sources/types.js';
 import { checkZip } from '../vault/check-zip.js';
+import { serveJobs } from './thread-pool.js';
 
 /**
  * A reader thread. Archive's reading and hashing run here, so the main thread only writes zips
@@ -85,7 +86,7 @@ async function fetch(paths: string[], hash: string): Promise<ArrayBuffer | null>
   return null;
 }
 
-async function run(job: WorkerJob): Promise<ReadResult[] | ArrayBuffer | null | string[]> {
+async function run(job: WorkerJob): Promise<unknown> {
   switch (job.kind) {
     case 'hash': {
       const results: ReadResult[] = [];
@@ -99,11 +100,4 @@ async function run(job: WorkerJob): Promise<ReadResult[] | ArrayBuffer | null | 
   }
 }
 
-parentPort?.on('message', async (msg: { id: number; job: WorkerJob }) => {
-  try {
-    const result = await run(msg.job);
-    parentPort!.postMessage({ id: msg.id, result }, result instanceof ArrayBuffer ? [result] : []);
-  } catch (err) {
-    parentPort!.postMessage({ id: msg.id, error: (err as Error).message ?? String(err) });
-  }
-});
+if (parentPort) serveJobs(parentPort, run);

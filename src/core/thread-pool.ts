@@ -1,0 +1,87 @@
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+
+interface Queued {
+  id: number;
+  job: unknown;
+  transfer: ArrayBuffer[];
+}
+
+/** Threads for archive's reading and restore's writing: both cores, however many this machine has beyond. */
+export const THREADS = Math.max(1, Math.min(2, os.availableParallelism()));
+
+/**
+ * A few worker threads running one module, each given one job at a time. Urgent jobs jump the
+ * queue. The module answers every `{ id, job }` message with `{ id, result }` or `{ id, error }`.
+ *
+ * Running from source under tsx (the tests), a worker cannot load TypeScript on Node 20, so the
+ * compiled module in dist/ runs, which `npm test` builds first (see `workerUrl`).
+ */
+export class ThreadPool {
+  private readonly workers: Worker[];
+  private readonly pending = new Map<number, { resolve: (r: never) => void; reject: (e: unknown) => void }>();
+  private readonly idle: Worker[];
+  private readonly urgent: Queued[] = [];
+  private readonly bulk: Queued[] = [];
+  private nextId = 0;
+  private failure: Error | null = null;
+
+  constructor(url: URL, size = THREADS) {
+    this.workers = Array.from({ length: size }, () => {
+      // A small young generation: these threads allocate little that lives, and the default (tens
+      // of megabytes an isolate) counted against the run's memory for nothing.
+      const w = new Worker(url, { resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+      w.on('message', (msg: { id: number; result?: unknown; error?: string }) => {
+        const p = this.pending.get(msg.id);
+        this.pending.delete(msg.id);
+        if (msg.error !== undefined) p?.reject(new Error(msg.error));
+        else p?.resolve(msg.result as never);
+        this.dispatch(w);
+      });
+      w.on('error', (err) => {
+        this.failure = err;
+        for (const p of this.pending.values()) p.reject(err);
+        this.pending.clear();
+      });
+      return w;
+    });
+    this.idle = [...this.workers];
+  }
+
+  private dispatch(worker: Worker): void {
+    const next = this.urgent.shift() ?? this.bulk.shift();
+    if (!next) return void this.idle.push(worker);
+    worker.postMessage({ id: next.id, job: next.job }, next.transfer);
+  }
+
+  run<R>(job: unknown, options: { urgent?: boolean; transfer?: ArrayBuffer[] } = {}): Promise<R> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise<R>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (r: never) => void, reject });
+      (options.urgent ? this.urgent : this.bulk).push({ id, job, transfer: options.transfer ?? [] });
+      const w = this.idle.pop();
+      if (w) this.dispatch(w);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/** A worker module's URL beside the calling module, compiled (see ThreadPool). */
+export const workerUrl = (name: string, from: string) =>
+  new URL(from.endsWith('.ts') ? `../../dist/core/${name}.js` : `./${name}.js`, from);
+
+/** The worker side: answers each job with what `handle` returns, handing over any ArrayBuffer result. */
+export function serveJobs(port: { on(event: 'message', fn: (msg: { id: number; job: never }) => void): unknown; postMessage(msg: unknown, transfer?: ArrayBuffer[]): void }, handle: (job: never) => Promise<unknown>): void {
+  port.on('message', async (msg) => {
+    try {
+      const result = await handle(msg.job);
+      port.postMessage({ id: msg.id, result }, result instanceof ArrayBuffer ? [result] : []);
+    } catch (err) {
+      port.postMessage({ id: msg.id, error: (err as Error).message ?? String(err) });
+    }
+  });
+}
