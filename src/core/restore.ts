@@ -1,15 +1,13 @@
-import { mkdir, readFile, realpath, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { groupBy } from './group.js';
 import { mapLimit } from './pool.js';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { selectLocations, type LocationRow } from '../catalog/locations.js';
 import { resolveHashes } from '../catalog/images.js';
 import { markPlaces, recordRun } from '../catalog/runs.js';
 import { hashBytes, hashFile } from '../media/hash.js';
 import { decodeDat } from '../media/dat.js';
-import { isInside } from '../sources/protected.js';
 import { absArchivePath } from '../vault/layout.js';
 import { openVault } from '../vault/vault.js';
 import type { Db } from '../catalog/db.js';
@@ -17,6 +15,8 @@ import { ZipReader } from '../vault/zip-reader.js';
 import { silentProgress, type Progress } from './progress.js';
 import { originalTarget, targetUnder, withHashSuffix } from './restore-target.js';
 import { compileSelection, type Selection } from './selection.js';
+import type { WriteJob, WriteOutcome } from './restore-worker.js';
+import { ThreadPool, workerUrl } from './thread-pool.js';
 
 export type Overwrite = 'never' | 'if-different' | 'always';
 
@@ -92,34 +92,46 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
     const byArchive = groupBy(items.filter(({ item }) => item.action && item.action !== 'already'), ({ row }) => row.archive);
     if (!result.dryRun) {
       progress.begin('phase.restore', items.length);
-      const writer = new TargetWriter();
-      for (const [archive, list] of byArchive) {
-        const reader = await ZipReader.open(absArchivePath(vault.dir, archive)).catch(() => null);
-        try {
-          // Each stored image is read and checked once, then written to every place it belongs.
-          await mapLimit([...groupBy(list, ({ row }) => row.hash).values()], 4, async (group) => {
-            const raw = reader ? await readChecked(reader, group[0].row) : null;
-            let decoded: Buffer | null | undefined;
-            await mapLimit(group, 4, async ({ item, row }) => {
-              let outcome: SkipReason | 'already' | 'raw' | null;
-              if (!raw) outcome = 'damaged';
-              else if (decoding(row)) {
-                decoded ??= decodeDat(raw, { wechatKey: options.wechatKey });
-                outcome = await writer.writeDecoded(decoded ?? raw, item.target!, row.mtimeMs, dest ?? row.root, overwrite);
-                if (!outcome && !decoded) outcome = 'raw';
-              } else outcome = await writer.write(raw, item.target!, row.mtimeMs, dest ?? row.root);
-              if (outcome === 'already') item.action = 'already';
-              else if (outcome === 'raw') result.notDecoded++;
-              else if (outcome) {
-                item.action = null;
-                item.skip = outcome;
-              }
-              progress.advance(1, outcome ? 0 : row.size);
+      const settle = ({ item, row }: Planned, outcome: WriteOutcome | 'damaged', writtenRaw: boolean) => {
+        if (outcome === 'already') item.action = 'already';
+        else if (outcome) {
+          item.action = null;
+          item.skip = outcome;
+        } else if (writtenRaw) result.notDecoded++;
+        progress.advance(1, outcome ? 0 : row.size);
+      };
+      const writers = new ThreadPool(workerUrl('restore-worker', import.meta.url));
+      try {
+        for (const [archive, list] of byArchive) {
+          const reader = await ZipReader.open(absArchivePath(vault.dir, archive)).catch(() => null);
+          try {
+            // Each stored image is read and checked once, then written to every place it belongs
+            // by a writer thread; a few images are in flight so both writers stay busy.
+            await mapLimit([...groupBy(list, ({ row }) => row.hash).values()], 8, async (group) => {
+              const raw = reader ? await readChecked(reader, group[0].row) : null;
+              if (!raw) return void group.forEach((p) => settle(p, 'damaged', false));
+              const dats = group.filter(({ row }) => decoding(row));
+              const decoded = dats.length > 0 ? decodeDat(raw, { wechatKey: options.wechatKey }) : null;
+              const parts: [Buffer, Planned[]][] = decoded ? [[raw, group.filter(({ row }) => !decoding(row))], [decoded, dats]] : [[raw, group]];
+              await Promise.all(
+                parts.filter(([, part]) => part.length > 0).map(async ([bytes, part]) => {
+                  const job: WriteJob = {
+                    bytes: ownArrayBuffer(bytes),
+                    targets: part.map(({ item, row }) => ({
+                      target: item.target!, mtimeMs: row.mtimeMs, destRoot: dest ?? row.root, ...(decoding(row) && { decoded: { overwrite } }),
+                    })),
+                  };
+                  const outcomes = await writers.run<WriteOutcome[]>(job, { transfer: [job.bytes] });
+                  part.forEach((p, i) => settle(p, outcomes[i], decoding(p.row) && !decoded));
+                }),
+              );
             });
-          });
-        } finally {
-          await reader?.close();
+          } finally {
+            await reader?.close();
+          }
         }
+      } finally {
+        await writers.close();
       }
       progress.end();
     }
@@ -194,7 +206,13 @@ function planTargets(rows: LocationRow[], dest: string | null, device: string, d
 
 /** What to do with a target that may already exist, per --overwrite. */
 async function decide(item: RestoreItem, row: LocationRow, overwrite: Overwrite): Promise<void> {
-  const st = await stat(item.target!).catch(() => null);
+  // Synchronous: tens of thousands of targets, nearly all absent, each a thread-pool round trip otherwise.
+  let st;
+  try {
+    st = statSync(item.target!, { throwIfNoEntry: false });
+  } catch {
+    // not reachable (a file where a folder should be, no permission): the write will say so
+  }
   if (!st) return void (item.action = 'write');
   const same = st.isFile() && st.size === row.size && (await hashFile(item.target!).catch(() => null))?.hash === row.hash;
   if (same && overwrite !== 'always') item.action = 'already';
@@ -211,54 +229,8 @@ async function readChecked(reader: ZipReader, row: LocationRow): Promise<Buffer 
   return bytes && bytes.length === row.size && (await hashBytes(bytes)) === row.hash ? bytes : null;
 }
 
-/**
- * Writes restored files: each under a temporary name beside its target, dated, then renamed, so a
- * target is either absent, its old self, or exactly the checked bytes. Folders made and real-path
- * checks are remembered for the run: twenty thousand files live in a few hundred folders.
- */
-class TargetWriter {
-  private readonly checkedParents = new Map<string, Promise<boolean>>();
-  private readonly realRoots = new Map<string, Promise<string>>();
-
-  async write(bytes: Buffer, target: string, mtimeMs: number, destRoot: string): Promise<SkipReason | null> {
-    const parent = path.dirname(target);
-    const tmp = path.join(parent, `.${path.basename(target)}.${randomBytes(4).toString('hex')}.picvault-part`);
-    try {
-      if (!(await this.parentIsSafe(parent, destRoot))) return 'unsafe-path';
-      await writeFile(tmp, bytes, { flag: 'wx' });
-      await utimes(tmp, new Date(mtimeMs), new Date(mtimeMs));
-      await rename(tmp, target);
-      return null;
-    } catch {
-      await rm(tmp, { force: true });
-      return 'write-failed';
-    }
-  }
-
-  /**
-   * `restore --decode`: the raw bytes were checked against the hash (the vault's promise is about
-   * them); the decoded image is compared with what is already there, then written.
-   */
-  async writeDecoded(bytes: Buffer, target: string, mtimeMs: number, destRoot: string, overwrite: Overwrite): Promise<SkipReason | 'already' | null> {
-    const existing = await readFile(target).catch(() => null);
-    if (existing && existing.equals(bytes) && overwrite !== 'always') return 'already';
-    if (existing && overwrite === 'never') return 'exists-different';
-    return this.write(bytes, target, mtimeMs, destRoot);
-  }
-
-  /** The parent exists and its real path lies inside the real destination: a planted symlink cannot lead out. */
-  private parentIsSafe(parent: string, destRoot: string): Promise<boolean> {
-    let checked = this.checkedParents.get(parent);
-    if (!checked) {
-      checked = (async () => {
-        await mkdir(parent, { recursive: true });
-        let realRoot = this.realRoots.get(destRoot);
-        if (!realRoot) this.realRoots.set(destRoot, (realRoot = realpath(destRoot)));
-        return isInside(await realRoot, await realpath(parent));
-      })();
-      checked.catch(() => undefined);
-      this.checkedParents.set(parent, checked);
-    }
-    return checked;
-  }
+/** The bytes as an ArrayBuffer of their own, to hand to a writer thread (small buffers share a pool's). */
+function ownArrayBuffer(b: Buffer): ArrayBuffer {
+  const own = b.byteOffset === 0 && b.byteLength === b.buffer.byteLength;
+  return (own ? b.buffer : b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)) as ArrayBuffer;
 }
