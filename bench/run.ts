@@ -44,8 +44,13 @@ interface Sample {
 
 const du = (p: string) => Number(execFileSync('du', ['-sb', p]).toString().split('\t')[0]);
 
-/** Runs one command under GNU time: wall seconds and peak resident memory. */
+/**
+ * Runs one command under GNU time: wall seconds and peak resident memory. Dirty pages left by the
+ * step before are flushed first (untimed): each tool starts with the same empty write-back queue
+ * instead of paying for its predecessor's writes.
+ */
 function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = WORK): Omit<Sample, 'bytes'> {
+  execFileSync('sync');
   const out = path.join(WORK, 'time.txt');
   const r = spawnSync('/usr/bin/time', ['-f', '%e %M', '-o', out, cmd, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr.toString().slice(-2000)}`);
