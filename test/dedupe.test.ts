@@ -70,3 +70,24 @@ test('a re-run over unchanged files reads none of them; a changed file is archiv
   assert.equal(changed.unchanged, 7);
   assert.equal(changed.plan.newImages, 1);
 });
+
+test('a cache too large to hold in memory is spooled to disk by month: the same vault, the same catalogue', async () => {
+  const root = await tempDir();
+  const src = path.join(root, 'cache');
+  await buildTree(src, 30, ['2023-05', '2024-01', '2024-02']);
+  // Duplicates across months, so the spooled run must also store each image once, in its first month.
+  await cp(path.join(src), path.join(root, 'cache-copy'), { recursive: true });
+  const sources = [src, path.join(root, 'cache-copy')];
+
+  const held = await archive({ vault: path.join(root, 'held'), sources, device: 'pc' });
+  const spooled = await archive({ vault: path.join(root, 'spooled'), sources, device: 'pc', spoolLimit: 7 });
+  assert.equal(spooled.selected, 60);
+  assert.deepEqual(spooled.plan, held.plan);
+  assert.deepEqual(spooled.archives.map((a) => [a.month, a.images, a.locations]), held.archives.map((a) => [a.month, a.images, a.locations]));
+  const rows = async (vault: string) =>
+    (await catalogList(vault, {})).map((r) => JSON.stringify([r.path, r.hash, r.size, r.month, r.taken, r.entry, r.archive.split('/')[2], r.state])).sort();
+  assert.deepEqual(await rows(path.join(root, 'spooled')), await rows(path.join(root, 'held')));
+
+  const again = await archive({ vault: path.join(root, 'spooled'), sources, device: 'pc', spoolLimit: 7 });
+  assert.equal(again.unchanged, 60, 'a re-run reads nothing it already hashed');
+});

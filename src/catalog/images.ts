@@ -10,9 +10,10 @@ export interface CatalogImage {
 }
 
 /** Every stored image's hash and size, for deciding what a run must store. */
-export function storedImages(db: Db): Map<string, number> {
-  const rows = db.prepare('SELECT hash, size FROM images').raw().all() as [string, number][];
-  return new Map(rows);
+/** Whether the vault stores an image, one hash at a time: archive holds no set of them all. */
+export function storesImage(db: Db): (hash: string) => boolean {
+  const stmt = db.prepare('SELECT 1 FROM images WHERE hash = ?').pluck();
+  return (hash) => stmt.get(hash) !== undefined;
 }
 
 export const imageByHash = (db: Db, hash: string) =>

@@ -41,11 +41,13 @@ export const locationsOfHash = (db: Db, hash: string) =>
  * What this device has already catalogued, by path: a file with the same path, size and
  * modification time is unchanged and is not read again.
  */
-export function knownFiles(db: Db, device: string): Map<string, { hash: string; size: number; mtimeMs: number }> {
-  const rows = db
-    .prepare('SELECT path, hash, size, mtime_ms AS mtimeMs FROM locations WHERE device = ? ORDER BY id')
-    .all(device) as { path: string; hash: string; size: number; mtimeMs: number }[];
-  return new Map(rows.map((r) => [r.path, r]));
+/**
+ * The size and time last recorded for a path on a device, looked up one path at a time (the
+ * unique index leads with the path): a re-run holds no map of every file it archived before.
+ */
+export function knownFile(db: Db, device: string): (path: string) => { size: number; mtimeMs: number } | undefined {
+  const stmt = db.prepare('SELECT size, mtime_ms AS mtimeMs FROM locations WHERE path = ? AND device = ? ORDER BY id DESC LIMIT 1');
+  return (p) => stmt.get(p, device) as { size: number; mtimeMs: number } | undefined;
 }
 
 /** Every catalogued place at a path, on any device: what clean checks a file on disk against. */

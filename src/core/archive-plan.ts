@@ -50,15 +50,14 @@ export function toLocation(f: HashedFile, device: string): ManifestLocation {
  * own month. Being incremental lets archive write a month's zip while it reads the next month.
  */
 export class ArchivePlanner {
-  private readonly claimed: Set<string>;
+  /** Images this run stores; the vault's own are asked of `inVault` (a catalogue lookup). */
+  private readonly claimed = new Set<string>();
 
-  constructor(stored: Iterable<string>, private readonly device: string) {
-    this.claimed = new Set(stored);
-  }
+  constructor(private readonly inVault: (hash: string) => boolean, private readonly device: string) {}
 
   /** True when the vault, or an earlier month of this run, already stores these bytes. */
   isClaimed(hash: string): boolean {
-    return this.claimed.has(hash);
+    return this.claimed.has(hash) || this.inVault(hash);
   }
 
   planMonth(month: string, files: HashedFile[]): MonthPlan {
@@ -67,7 +66,7 @@ export class ArchivePlanner {
     for (const f of sorted) {
       const pending = fresh.get(f.hash);
       if (pending) pending.from.push(f);
-      else if (!this.claimed.has(f.hash)) fresh.set(f.hash, { hash: f.hash, size: f.size, ext: f.ext, decodedExt: f.decodedExt, from: [f], date: f.taken });
+      else if (!this.isClaimed(f.hash)) fresh.set(f.hash, { hash: f.hash, size: f.size, ext: f.ext, decodedExt: f.decodedExt, from: [f], date: f.taken });
     }
     for (const h of fresh.keys()) this.claimed.add(h);
     return { month, locations: sorted.map((f) => toLocation(f, this.device)), newImages: [...fresh.values()] };

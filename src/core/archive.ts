@@ -1,15 +1,15 @@
 import os from 'node:os';
-import { storedImages } from '../catalog/images.js';
+import { storesImage } from '../catalog/images.js';
 import { recordRun } from '../catalog/runs.js';
-import { knownFiles } from '../catalog/locations.js';
-import { groupBy } from './group.js';
+import { knownFile } from '../catalog/locations.js';
 import { ReadPool } from './read-pool.js';
 import { openVault, type Vault } from '../vault/vault.js';
 import { ArchivePlanner, type HashedFile, type MonthPlan } from './archive-plan.js';
 import { orderedCommitter, renameGate, writeMonth, type MonthIo, type WrittenArchive } from './month-writer.js';
 import { silentProgress, type Progress } from './progress.js';
 import { recoverVault, type Recovery } from './recover.js';
-import { scan, type ScannedFile, type Skipped } from './scan.js';
+import { scanEach, type ScannedFile, type Skipped } from './scan.js';
+import { MonthSpool } from './month-spool.js';
 import { compileSelection, needsHash, type Selection } from './selection.js';
 
 export interface ArchiveOptions {
@@ -24,6 +24,8 @@ export interface ArchiveOptions {
   progress?: Progress;
   /** WeChat 4.x V2 account key. */
   wechatKey?: string;
+  /** Files held in memory before the month spool goes to disk (default 50 000; tests use a few). */
+  spoolLimit?: number;
 }
 
 export interface ArchiveResult {
@@ -49,8 +51,6 @@ export const DEFAULT_MAX_ARCHIVE_SIZE = 2 * 1024 ** 3;
 const MONTH_CONCURRENCY = 2;
 /** Places hashed and planned but not yet being written; a few hundred bytes each. */
 const READ_AHEAD_PLACES = 4_000;
-
-const groupByMonth = (files: ScannedFile[]) => [...groupBy(files, (f) => f.month)].sort(([a], [b]) => a.localeCompare(b));
 
 /**
  * Writes month plans as they come, a few at a time: renames and catalogue commits in month order
@@ -120,21 +120,24 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
   const writes = vault !== null && !dryRun;
   // Started first: the reader threads load their modules while the sources are scanned.
   const pool = new ReadPool({ wechatKey: options.wechatKey });
+  const spool = new MonthSpool<ScannedFile>(options.spoolLimit);
   try {
     const recovery = writes ? await recoverVault(vault) : null;
-    const scanned = await scan({ sources: options.sources, exclude: [options.vault], selection, progress, wechatKey: options.wechatKey });
+    // Files are spooled by month as they are found (see MonthSpool); a file catalogued before from
+    // this device with the same size and time is counted, never read again.
+    const known = vault ? knownFile(vault.db, device) : () => undefined;
+    let selected = 0;
+    let unchanged = 0;
+    const scanned = await scanEach({ sources: options.sources, exclude: [options.vault], selection, progress, wechatKey: options.wechatKey }, (f) => {
+      selected++;
+      const k = known(f.path);
+      if (k && k.size === f.size && k.mtimeMs === f.mtimeMs) unchanged++;
+      else spool.add(f);
+    });
     const skipped: Skipped[] = [...scanned.unreadable];
 
-    const known = vault ? knownFiles(vault.db, device) : new Map();
-    const unchangedFiles: ScannedFile[] = [];
-    const toRead: ScannedFile[] = [];
-    for (const f of scanned.files) {
-      const k = known.get(f.path);
-      (k && k.size === f.size && k.mtimeMs === f.mtimeMs ? unchangedFiles : toRead).push(f);
-    }
-
     const keepHash = needsHash(selection) ? compileSelection({ hashes: selection.hashes }) : () => true;
-    const planner = new ArchivePlanner(vault ? storedImages(vault.db).keys() : [], device);
+    const planner = new ArchivePlanner(vault ? storesImage(vault.db) : () => false, device);
     const summary: ArchiveResult['plan'] = { newBytes: 0, newImages: 0, duplicates: 0, months: [] };
     const archives: WrittenArchive[] = [];
     const io: MonthIo = { fetch: (paths, hash) => pool.fetch(paths, hash), check: (zip) => pool.check(zip) };
@@ -143,8 +146,9 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
 
     // Months in ascending order: later months are read and hashed while earlier months' zips are
     // written and flushed, so the disk's fsyncs overlap the reading.
-    progress.begin('phase.store', toRead.length, toRead.reduce((n, f) => n + f.size, 0));
-    for (const [month, files] of groupByMonth(toRead)) {
+    progress.begin('phase.store', spool.files, spool.totalBytes);
+    for (const month of spool.months()) {
+      const files = spool.take(month);
       const hashed = await readAll(pool, files, progress, skipped, scanned.notImages);
       const chosen = hashed.filter((f) => keepHash({ ...f, device }));
       chosenCount += chosen.length;
@@ -169,14 +173,15 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
       vault: vault?.dir ?? options.vault,
       device,
       dryRun,
-      selected: scanned.files.length,
-      unchanged: unchangedFiles.length,
+      selected,
+      unchanged,
       plan: summary,
       archives,
       skipped,
       recovery,
     };
   } finally {
+    spool.close();
     await pool.close();
     await vault?.close();
   }
