@@ -64,44 +64,63 @@ export async function checkSources(sources: string[]): Promise<string[]> {
  * their type checked). Whole files are archive's to read.
  */
 export async function scan(options: ScanOptions): Promise<ScanResult> {
+  const files: ScannedFile[] = [];
+  const rest = await scanEach(options, (f) => files.push(f));
+  return { ...rest, files };
+}
+
+/** Files are walked and inspected this many at a time: memory stays flat whatever the cache size. */
+const SCAN_BATCH = 1024;
+
+/**
+ * scan, handing each file over as it is found instead of holding them all (archive spools them
+ * by month). The walk's total is not known in advance: progress counts up.
+ */
+export async function scanEach(options: ScanOptions, onFile: (file: ScannedFile) => void): Promise<Omit<ScanResult, 'files'>> {
   const progress = options.progress ?? silentProgress;
   const nowMs = options.nowMs ?? Date.now();
   const sources = await checkSources(options.sources);
   const exclude = (options.exclude ?? []).map((p) => path.resolve(p));
   const unreadable: Skipped[] = [];
   const onUnreadable = (p: string, err: unknown) => unreadable.push({ path: p, reason: describe(err) });
-
-  const found: FoundFile[] = [];
-  for (const root of sources) {
-    for await (const f of listFiles(root, { exclude, onUnreadable })) found.push(f);
-  }
-
-  const toInspect = options.readFolders === false ? [] : found.filter((f) => f.source === 'folder');
-  progress.begin('phase.scan', toInspect.length);
-  const inspected = new Map<FoundFile, Inspection | Error>();
-  await mapLimit(toInspect, INSPECT_CONCURRENCY, async (f) => {
-    inspected.set(f, await inspectFile(f, { wechatKey: options.wechatKey }).catch((err: unknown) => err as Error));
-    progress.advance(1, f.size);
-  });
-  progress.end();
-
   const keep = compileSelection({ ...options.selection, hashes: undefined });
-  const files: ScannedFile[] = [];
   const notImages: ScanResult['notImages'] = [];
-  for (const f of found) {
-    const ins = inspected.get(f) ?? { ext: null, decodedExt: null, exifDate: null };
-    if (ins instanceof Error) {
-      onUnreadable(f.path, ins);
-      continue;
+
+  const settle = async (batch: FoundFile[]) => {
+    const toInspect = options.readFolders === false ? [] : batch.filter((f) => f.source === 'folder');
+    const inspected = new Map<FoundFile, Inspection | Error>();
+    await mapLimit(toInspect, INSPECT_CONCURRENCY, async (f) => {
+      inspected.set(f, await inspectFile(f, { wechatKey: options.wechatKey }).catch((err: unknown) => err as Error));
+    });
+    for (const f of batch) {
+      const ins = inspected.get(f) ?? { ext: null, decodedExt: null, exifDate: null };
+      if (ins instanceof Error) {
+        onUnreadable(f.path, ins);
+        continue;
+      }
+      if (!ins.ext && inspected.has(f)) {
+        notImages.push({ path: f.path, size: f.size });
+        continue;
+      }
+      const file: ScannedFile = { ...f, ext: ins.ext, decodedExt: ins.decodedExt, ...dateOf(f, ins.exifDate, nowMs) };
+      if (keep(file)) onFile(file);
     }
-    if (!ins.ext && inspected.has(f)) {
-      notImages.push({ path: f.path, size: f.size });
-      continue;
+    progress.advance(batch.length, batch.reduce((n, f) => n + f.size, 0));
+  };
+
+  progress.begin('phase.scan', 0);
+  let batch: FoundFile[] = [];
+  for (const root of sources) {
+    for await (const f of listFiles(root, { exclude, onUnreadable })) {
+      batch.push(f);
+      if (batch.length < SCAN_BATCH) continue;
+      await settle(batch);
+      batch = [];
     }
-    const file: ScannedFile = { ...f, ext: ins.ext, decodedExt: ins.decodedExt, ...dateOf(f, ins.exifDate, nowMs) };
-    if (keep(file)) files.push(file);
   }
-  return { sources, files, notImages, unreadable };
+  await settle(batch);
+  progress.end();
+  return { sources, notImages, unreadable };
 }
 
 export function describe(err: unknown): string {
@@ -115,30 +134,74 @@ export interface MonthRow {
   bytes: number;
 }
 
-/** The year/month table: files and bytes per month, oldest first. */
-export function monthTable(files: readonly { month: string; size: number }[]): MonthRow[] {
-  const by = new Map<string, MonthRow>();
-  for (const f of files) {
-    const row = by.get(f.month) ?? { month: f.month, files: 0, bytes: 0 };
+/** Files and bytes per month, counted as files go by: the year/month table, oldest first. */
+class MonthTally {
+  private readonly by = new Map<string, MonthRow>();
+  files = 0;
+  bytes = 0;
+
+  add(f: { month: string; size: number }): void {
+    const row = this.by.get(f.month) ?? { month: f.month, files: 0, bytes: 0 };
     row.files++;
     row.bytes += f.size;
-    by.set(f.month, row);
+    this.by.set(f.month, row);
+    this.files++;
+    this.bytes += f.size;
   }
-  return [...by.values()].sort((a, b) => a.month.localeCompare(b.month));
+
+  rows(): MonthRow[] {
+    return [...this.by.values()].sort((a, b) => a.month.localeCompare(b.month));
+  }
 }
 
 export type GroupBy = 'source' | 'chat' | 'kind';
 
-/** scan --by: a month table per source layout, chat or kind, largest group first. */
-export function groupedMonthTables(files: readonly ScannedFile[], by: GroupBy): { group: string; files: number; bytes: number; months: MonthRow[] }[] {
-  const groups = new Map<string, ScannedFile[]>();
-  for (const f of files) {
-    const key = by === 'source' ? f.source : by === 'kind' ? f.kind : f.chat ? `${f.account ? f.account + '/' : ''}${f.chat}` : '-';
-    const list = groups.get(key) ?? [];
-    list.push(f);
-    groups.set(key, list);
-  }
-  return [...groups]
-    .map(([group, list]) => ({ group, files: list.length, bytes: list.reduce((n, f) => n + f.size, 0), months: monthTable(list) }))
-    .sort((a, b) => b.bytes - a.bytes || a.group.localeCompare(b.group));
+export interface ScanSummary extends Omit<ScanResult, 'files'> {
+  files: number;
+  bytes: number;
+  /** Per source folder: the layouts found there and its month table. */
+  perSource: { source: string; layouts: string[]; months: MonthRow[] }[];
+  /** scan --by: the grouping, and a month table per source layout, chat or kind, largest group first. */
+  by?: GroupBy;
+  groups?: { group: string; files: number; bytes: number; months: MonthRow[] }[];
+}
+
+const groupKey = (f: ScannedFile, by: GroupBy) =>
+  by === 'source' ? f.source : by === 'kind' ? f.kind : f.chat ? `${f.account ? f.account + '/' : ''}${f.chat}` : '-';
+
+/**
+ * scan, reduced to its tables as files go by: what the scan command shows, in memory that does
+ * not grow with the number of files.
+ */
+export async function scanSummary(options: ScanOptions, by?: GroupBy): Promise<ScanSummary> {
+  const total = new MonthTally();
+  const perSource = new Map<string, { layouts: Set<string>; tally: MonthTally }>();
+  const groups = new Map<string, MonthTally>();
+  const rest = await scanEach(options, (f) => {
+    total.add(f);
+    const s = perSource.get(f.root) ?? { layouts: new Set<string>(), tally: new MonthTally() };
+    s.layouts.add(f.source);
+    s.tally.add(f);
+    perSource.set(f.root, s);
+    if (!by) return;
+    const key = groupKey(f, by);
+    const g = groups.get(key) ?? new MonthTally();
+    g.add(f);
+    groups.set(key, g);
+  });
+  return {
+    ...rest,
+    files: total.files,
+    bytes: total.bytes,
+    perSource: rest.sources.map((source) => {
+      const s = perSource.get(source);
+      return { source, layouts: s ? [...s.layouts] : [], months: s ? s.tally.rows() : [] };
+    }),
+    ...(by && {
+      by,
+      groups: [...groups]
+        .map(([group, t]) => ({ group, files: t.files, bytes: t.bytes, months: t.rows() }))
+        .sort((a, b) => b.bytes - a.bytes || a.group.localeCompare(b.group)),
+    }),
+  };
 }

@@ -18,7 +18,7 @@ export function registerDemo(program: Command, ctx: CliContext): void {
   addCommon(program.command('demo').description('run scan → archive → verify → restore on a built-in sample cache').option('--dir <dir>', 'where to build it (default: a new temp folder)')).action(
     async (flags: CommonFlags & { dir?: string }) => {
       const { t } = ctx;
-      const [{ archive }, { buildSampleCache }, { restore }, { scan }, { verify }] = await Promise.all([
+      const [{ archive }, { buildSampleCache }, { restore }, { scanSummary }, { verify }] = await Promise.all([
         import('../../core/archive.js'), import('../../core/demo-cache.js'), import('../../core/restore.js'), import('../../core/scan.js'), import('../../core/verify.js'),
       ]);
       const base = flags.dir ? path.resolve(flags.dir) : await mkdtemp(path.join(os.tmpdir(), 'picvault-demo-'));
@@ -31,7 +31,7 @@ export function registerDemo(program: Command, ctx: CliContext): void {
       const sample = await buildSampleCache(cache);
 
       step(`picvault scan ${cache}`);
-      renderScan(ctx, await scan({ sources: [cache] }));
+      renderScan(ctx, await scanSummary({ sources: [cache] }));
 
       step(`picvault archive ${cache} --before 2024-06 --to ${vault}`);
       renderArchive(ctx, await archive({ vault, sources: [cache], selection: { before: '2024-06-01' }, device: DEMO_DEVICE }));

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { groupedMonthTables, monthTable, type GroupBy, type MonthRow, type ScanResult } from '../../core/scan.js';
+import type { GroupBy, MonthRow, ScanSummary } from '../../core/scan.js';
 import { parseChoice, toSelection, type SelectionFlags } from '../options.js';
 import { discoveredSources } from './discover.js';
 import { addCommon, addSelection, json, progressFor, reportSkipped, type CliContext, type CommonFlags } from '../context.js';
@@ -16,20 +16,19 @@ function monthsTable(ctx: CliContext, rows: MonthRow[]): string {
 }
 
 /** Per source folder (or, with --by, per layout, chat or kind): a year/month table of files and bytes. */
-export function renderScan(ctx: CliContext, result: ScanResult, by?: GroupBy): void {
+export function renderScan(ctx: CliContext, result: ScanSummary): void {
   const { t } = ctx;
-  if (result.files.length === 0) ctx.out(t('scan.empty'));
-  else if (by) {
-    for (const g of groupedMonthTables(result.files, by)) {
+  if (result.files === 0) ctx.out(t('scan.empty'));
+  else if (result.groups) {
+    const by = result.by!;
+    for (const g of result.groups) {
       const name = by === 'kind' ? t(`kind.${g.group}`) : g.group;
       ctx.out(`${t(`by.${by}`)}: ${name}\n${monthsTable(ctx, g.months)}\n`);
     }
   } else {
-    for (const source of result.sources) {
-      const files = result.files.filter((f) => f.root === source);
-      const layouts = [...new Set(files.map((f) => f.source))].join(', ');
-      ctx.out(t('scan.source', { source }) + (layouts ? `  (${layouts})` : ''));
-      ctx.out(monthsTable(ctx, monthTable(files)) + '\n');
+    for (const s of result.perSource) {
+      ctx.out(t('scan.source', { source: s.source }) + (s.layouts.length > 0 ? `  (${s.layouts.join(', ')})` : ''));
+      ctx.out(monthsTable(ctx, s.months) + '\n');
     }
   }
   if (result.notImages.length > 0) ctx.out(t('scan.notImages', { count: result.notImages.length }));
@@ -45,18 +44,18 @@ export function registerScan(program: Command, ctx: CliContext): void {
     .action(async (given: string[], flags: CommonFlags & SelectionFlags & { by?: string }) => {
       const by = flags.by === undefined ? undefined : parseChoice<GroupBy>('--by', flags.by, ['source', 'chat', 'kind']);
       const sources = given.length > 0 ? given : await discoveredSources(ctx, flags.json);
-      const { scan } = await import('../../core/scan.js');
-      const result = await scan({ sources, selection: toSelection(flags), progress: progressFor(ctx, flags), wechatKey: flags.wechatKey });
+      const { scanSummary } = await import('../../core/scan.js');
+      const result = await scanSummary({ sources, selection: toSelection(flags), progress: progressFor(ctx, flags), wechatKey: flags.wechatKey }, by);
       if (flags.json) {
         json(ctx, {
-          sources: result.sources.map((s) => ({ source: s, months: monthTable(result.files.filter((f) => f.root === s)) })),
-          ...(by && { by, groups: groupedMonthTables(result.files, by) }),
-          files: result.files.length,
-          bytes: result.files.reduce((n, f) => n + f.size, 0),
+          sources: result.perSource.map((s) => ({ source: s.source, months: s.months })),
+          ...(by && { by, groups: result.groups }),
+          files: result.files,
+          bytes: result.bytes,
           notImages: result.notImages,
           unreadable: result.unreadable,
         });
-      } else renderScan(ctx, result, by);
+      } else renderScan(ctx, result);
       reportSkipped(ctx, result.unreadable);
     });
 }

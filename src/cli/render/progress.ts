@@ -17,8 +17,10 @@ export function terminalProgress(t: Translate, enabled: boolean): Progress | und
   return {
     begin(phase, total) {
       bytes = 0;
+      // A total of 0: not known in advance (a walk); the count goes up without a bar.
+      const format = total > 0 ? `${t(phase).padEnd(10)} [{bar}] {value}/{total}  {bytes}` : `${t(phase).padEnd(10)} {value}  {bytes}`;
       bar = new cliProgress.SingleBar(
-        { format: `${t(phase).padEnd(10)} [{bar}] {value}/{total}  {bytes}`, stream: process.stderr, hideCursor: true, clearOnComplete: true, etaBuffer: 50 },
+        { format, stream: process.stderr, hideCursor: true, clearOnComplete: true, etaBuffer: 50 },
         cliProgress.Presets.shades_classic,
       );
       bar.start(total, 0, { bytes: '' });
