@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { encodeDat3 } from '../src/media/dat.js';
@@ -14,6 +14,16 @@ import { mapLimit } from '../src/core/pool.js';
 export interface CacheSpec {
   files: number;
 }
+
+/**
+ * Past this many files the copies of an image are hard links to its first copy: a 300 000-file
+ * tree written out would need some 30 GB, and what the big run checks is that picvault walks,
+ * spools, reads and catalogues that many paths in flat memory. Every path is still opened and read
+ * whole; linked copies share their dates, and stay in the page cache together.
+ */
+export const LINKS_ABOVE = 20_000;
+/** Large camera photos in a cache of any size: a bigger cache has more stickers, not more photos. */
+const LARGE_PHOTOS = 90;
 
 export interface CacheInfo {
   dir: string;
@@ -68,9 +78,10 @@ export async function buildCache(dir: string, spec: CacheSpec, log: (s: string) 
   if (existing && existing.files === spec.files) return existing;
 
   const distinct = Math.max(4, Math.round((spec.files * 1500) / 20000));
-  const large = Math.max(1, Math.round(distinct * 0.06));
+  const large = Math.min(LARGE_PHOTOS, Math.max(1, Math.round(distinct * 0.06)));
+  const links = spec.files > LINKS_ABOVE;
   const root = path.join(dir, 'cache');
-  log(`building the bench cache: ${spec.files} files from ${distinct} distinct images (${large} large photos) in ${root}`);
+  log(`building the bench cache: ${spec.files} files from ${distinct} distinct images (${large} large photos) in ${root}${links ? ', copies hard-linked' : ''}`);
   // Large photos are forwarded less often than stickers, but each copy weighs far more.
   const copiesOf = (i: number) => (i < large ? 7 : Math.max(1, Math.round((spec.files - large * 7) / (distinct - large))));
   let files = 0;
@@ -82,13 +93,20 @@ export async function buildCache(dir: string, spec: CacheSpec, log: (s: string) 
     const image = await makeImage(i, i < large);
     const dat = encodeDat3(image, 0x9f);
     const used = { image: false, dat: false };
+    const first: { image?: string; dat?: string } = {};
     for (let c = 0; c < copiesOf(i) && files < spec.files; c++) {
       const place = placeFor(c, i, root);
-      used[place.xor ? 'dat' : 'image'] = true;
+      const kind = place.xor ? 'dat' : 'image';
+      used[kind] = true;
       await mkdir(path.dirname(place.file), { recursive: true });
       const body = place.xor ? dat : image;
-      await writeFile(place.file, body);
-      await utimes(place.file, place.when, place.when);
+      const linkTo = links ? first[kind] : undefined;
+      if (linkTo) await link(linkTo, place.file);
+      else {
+        await writeFile(place.file, body);
+        await utimes(place.file, place.when, place.when);
+        first[kind] = place.file;
+      }
       files++;
       bytes += body.length;
     }

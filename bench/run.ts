@@ -10,7 +10,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildCache, type CacheInfo } from './cache.js';
+import { statfsSync } from 'node:fs';
+import { buildCache, LINKS_ABOVE, type CacheInfo } from './cache.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = path.join(ROOT, 'bin', 'picvault.js');
@@ -21,7 +22,9 @@ function arg(name: string, fallback: string): string {
 }
 
 const FILES = Number(arg('files', '20000'));
-const REPS = Number(arg('reps', '3'));
+/** The peers run on the default tree; on a hard-linked big one (see LINKS_ABOVE) only with --peers. */
+const PEERS = FILES <= LINKS_ABOVE || process.argv.includes('--peers');
+const REPS = Number(arg('reps', PEERS ? '3' : '1'));
 const WORK = path.resolve(arg('dir', path.join(ROOT, '.bench')));
 const log = (s: string) => process.stderr.write(s + '\n');
 
@@ -61,7 +64,19 @@ function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = W
 interface Task {
   group: 'scan' | 'archive' | 'restore';
   tool: string;
+  /** What the step reads: read once, untimed, before it runs (see warm). */
+  reads: string[];
   run(): Promise<Sample>;
+}
+
+/**
+ * Reads the inputs of a step into the page cache, untimed. Each repetition writes some 20 GB, so
+ * without this a tool read its input from the disk or from memory depending on what ran before
+ * it; now every tool starts from the same state: input cached, no dirty pages (see timed). A cold
+ * cache makes every tool as slow as the disk (docs/performance.md).
+ */
+function warm(paths: string[]): void {
+  execFileSync('sh', ['-c', 'find "$@" -type f -print0 | xargs -0 cat > /dev/null', 'warm', ...paths]);
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -87,23 +102,32 @@ async function main(): Promise<void> {
   const zipKept = out('kept.zip');
   await fresh(vault);
   timed(node, [BIN, 'archive', src, '--to', vault, '--quiet']);
-  await fresh(repo);
-  timed('restic', ['init', '-r', repo, '-q'], restic);
-  timed('restic', ['backup', '-r', repo, '-q', src], restic);
-  await fresh(zipKept);
-  timed('7z', ['a', '-tzip', '-mx0', zipKept, src]);
+  if (PEERS) {
+    await fresh(repo);
+    timed('restic', ['init', '-r', repo, '-q'], restic);
+    timed('restic', ['backup', '-r', repo, '-q', src], restic);
+    await fresh(zipKept);
+    timed('7z', ['a', '-tzip', '-mx0', zipKept, src]);
+  } else log('big tree: picvault alone (add --peers to run restic, 7-Zip, zip, unzip and cp on it too)');
+  // Restoring everything writes the whole tree out again.
+  const free = (() => {
+    const st = statfsSync(WORK);
+    return st.bavail * st.bsize;
+  })();
+  const restores = free > cache.bytes * 1.2;
+  if (!restores) log(`restore skipped: it would write ${(cache.bytes / 1e9).toFixed(1)} GB and ${(free / 1e9).toFixed(1)} GB are free`);
 
-  const tasks: Task[] = [
-    { group: 'scan', tool: 'picvault scan', run: async () => ({ ...timed(node, [BIN, 'scan', src, '--quiet', '--json']), bytes: 0 }) },
+  const allTasks: Task[] = [
+    { group: 'scan', tool: 'picvault scan', reads: [src], run: async () => ({ ...timed(node, [BIN, 'scan', src, '--quiet', '--json']), bytes: 0 }) },
     {
-      group: 'archive', tool: 'picvault archive', run: async () => {
+      group: 'archive', tool: 'picvault archive', reads: [src], run: async () => {
         const v = out('vault');
         await fresh(v);
         return { ...timed(node, [BIN, 'archive', src, '--to', v, '--quiet']), bytes: du(v) };
       },
     },
     {
-      group: 'archive', tool: 'restic backup', run: async () => {
+      group: 'archive', tool: 'restic backup', reads: [src], run: async () => {
         const r = out('restic');
         await fresh(r);
         timed('restic', ['init', '-r', r, '-q'], restic);
@@ -111,42 +135,42 @@ async function main(): Promise<void> {
       },
     },
     {
-      group: 'archive', tool: '7z a -tzip -mx0', run: async () => {
+      group: 'archive', tool: '7z a -tzip -mx0', reads: [src], run: async () => {
         const z = out('7z.zip');
         await fresh(z);
         return { ...timed('7z', ['a', '-tzip', '-mx0', z, src]), bytes: du(z) };
       },
     },
     {
-      group: 'archive', tool: 'zip -0 -r', run: async () => {
+      group: 'archive', tool: 'zip -0 -r', reads: [src], run: async () => {
         const z = out('zip.zip');
         await fresh(z);
         return { ...timed('zip', ['-0', '-r', '-q', z, path.basename(src)], {}, path.dirname(src)), bytes: du(z) };
       },
     },
     {
-      group: 'archive', tool: 'cp -r (floor)', run: async () => {
+      group: 'archive', tool: 'cp -r (floor)', reads: [src], run: async () => {
         const d = out('cp');
         await fresh(d);
         return { ...timed('cp', ['-r', src, d]), bytes: du(d) };
       },
     },
     {
-      group: 'restore', tool: 'picvault restore', run: async () => {
+      group: 'restore', tool: 'picvault restore', reads: [vault], run: async () => {
         const d = out('pv-restore');
         await fresh(d);
         return { ...timed(node, [BIN, 'restore', '--from', vault, '--to', d, '--quiet']), bytes: du(d) };
       },
     },
     {
-      group: 'restore', tool: 'restic restore', run: async () => {
+      group: 'restore', tool: 'restic restore', reads: [repo], run: async () => {
         const d = out('restic-restore');
         await fresh(d);
         return { ...timed('restic', ['restore', '-r', repo, 'latest', '--target', d, '-q'], restic), bytes: du(d) };
       },
     },
     {
-      group: 'restore', tool: 'unzip', run: async () => {
+      group: 'restore', tool: 'unzip', reads: [zipKept], run: async () => {
         const d = out('unzip');
         await fresh(d);
         return { ...timed('unzip', ['-q', zipKept, '-d', d]), bytes: du(d) };
@@ -154,12 +178,14 @@ async function main(): Promise<void> {
     },
   ];
 
+  const tasks = allTasks.filter((t) => (PEERS || t.tool.startsWith('picvault')) && (restores || t.group !== 'restore'));
   const samples = new Map<string, Sample[]>();
   for (let rep = 0; rep < REPS; rep++) {
     // Rotate the order each repetition so no tool always runs on a cold or a warm cache.
     const order = tasks.map((_, i) => tasks[(i + rep) % tasks.length]);
     for (const task of order) {
       log(`rep ${rep + 1}/${REPS}: ${task.tool}`);
+      warm(task.reads);
       const s = await task.run();
       samples.set(task.tool, [...(samples.get(task.tool) ?? []), s]);
       for (const d of ['vault', 'restic', '7z.zip', 'zip.zip', 'cp', 'pv-restore', 'restic-restore', 'unzip']) await rm(out(d), { recursive: true, force: true });
@@ -167,6 +193,7 @@ async function main(): Promise<void> {
   }
 
   // A re-run of archive over the unchanged tree: it must read nothing it already hashed.
+  warm([src, vault]);
   const rerunStart = timed(node, [BIN, 'archive', src, '--to', vault, '--quiet']);
   const rerun = JSON.parse(execFileSync(node, [BIN, 'archive', src, '--to', vault, '--json', '--quiet'], { maxBuffer: 1 << 28 }).toString()) as { selected: number; unchanged: number };
 
@@ -183,15 +210,18 @@ async function main(): Promise<void> {
     const ratio = r.tool.startsWith('picvault') ? '' : (pv(r.group).seconds / r.seconds).toFixed(2);
     lines.push(`| ${r.group} | ${r.tool} | ${r.seconds.toFixed(2)} | ${r.peakMB.toFixed(0)} | ${(r.bytes / 1e6).toFixed(0)} MB | ${ratio} |`);
   }
-  const by = (tool: string) => rows.find((r) => r.tool === tool)!;
-  const checks = [
-    [`archive ≤ 0.5 × restic backup`, pv('archive').seconds / by('restic backup').seconds, 0.5],
-    [`archive < 7z a -tzip -mx0`, pv('archive').seconds / by('7z a -tzip -mx0').seconds, 1],
+  const by = (tool: string) => rows.find((r) => r.tool === tool);
+  const ratio = (tool: string, peer: string) => (by(tool) && by(peer) ? by(tool)!.seconds / by(peer)!.seconds : null);
+  const pvRows = rows.filter((r) => r.tool.startsWith('picvault'));
+  const candidates: [string, number | null, number][] = [
+    [`archive ≤ 0.5 × restic backup`, ratio('picvault archive', 'restic backup'), 0.5],
+    [`archive < 7z a -tzip -mx0`, ratio('picvault archive', '7z a -tzip -mx0'), 1],
     [`vault bytes ≤ 1.02 × distinct bytes`, pv('archive').bytes / cache.distinctBytes, 1.02],
-    [`restore ≤ 0.5 × unzip`, pv('restore').seconds / by('unzip').seconds, 0.5],
-    [`scan of ${cache.files} files < 1 s`, pv('scan').seconds, 1],
-    [`peak memory < 300 MB`, Math.max(pv('scan').peakMB, pv('archive').peakMB, pv('restore').peakMB), 300],
-  ] as const;
+    [`restore ≤ 0.5 × unzip`, ratio('picvault restore', 'unzip'), 0.5],
+    [`scan of ${cache.files} files < 1 s`, cache.files <= 20_000 ? pv('scan').seconds : null, 1],
+    [`peak memory < 300 MB (${pvRows.map((r) => r.group).join(', ')}, re-run)`, Math.max(...pvRows.map((r) => r.peakMB), rerunStart.peakMB), 300],
+  ];
+  const checks = candidates.filter((c): c is [string, number, number] => c[1] !== null);
   lines.push('');
   lines.push(`| target | measured | met |`);
   lines.push(`|---|---:|---|`);
