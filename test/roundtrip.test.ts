@@ -120,3 +120,28 @@ test('the corpus goes through scan and archive without a crash; non-images are l
   assert.equal(flower.length, 2);
   assert.equal(flower[0].hash, flower[1].hash);
 });
+
+test('a restore too large to plan in memory spools by archive and writes the same files', async () => {
+  const root = await tempDir();
+  const src = path.join(root, 'photos');
+  await buildTree(src, 30, ['2023-02', '2024-03', '2024-04']);
+  const before = await snapshot(src);
+  const vault = path.join(root, 'vault');
+  await archive({ vault, sources: [src], device: DEVICE });
+
+  const held = await restore({ vault, to: path.join(root, 'held') });
+  const spooled = await restore({ vault, to: path.join(root, 'spooled'), spoolLimit: 4, items: false });
+  assert.equal(spooled.selected, 30);
+  assert.equal(spooled.restored, 30);
+  assert.deepEqual(spooled.items, [], 'items: false keeps counts only');
+  assert.deepEqual([spooled.restored, spooled.bytes, spooled.skipped.length], [held.restored, held.bytes, held.skipped.length]);
+  for (const [rel, orig] of before) {
+    const target = targetUnder(path.join(root, 'spooled'), DEVICE, path.join(src, rel))!;
+    assert.deepEqual(await readFile(target), orig.bytes, rel);
+    assert.ok(Math.abs((await stat(target)).mtimeMs - orig.mtimeMs) < 1, `mtime of ${target}`);
+  }
+
+  // Run again over what is now there: every place is already in place, spooled or not.
+  const again = await restore({ vault, to: path.join(root, 'spooled'), spoolLimit: 4 });
+  assert.deepEqual([again.restored, again.already, again.items.length], [0, 30, 30]);
+});

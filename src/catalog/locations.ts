@@ -28,10 +28,13 @@ const SELECT_LOCATIONS = `
 
 /** Locations in date order, filtered by a predicate (see core/selection). */
 export function selectLocations(db: Db, keep: (row: LocationRow) => boolean): LocationRow[] {
-  const out: LocationRow[] = [];
+  return [...iterateLocations(db, keep)];
+}
+
+/** selectLocations one row at a time; the connection runs nothing else until the loop ends. */
+export function* iterateLocations(db: Db, keep: (row: LocationRow) => boolean): Generator<LocationRow> {
   const stmt = db.prepare(`${SELECT_LOCATIONS} ORDER BY l.taken, l.path, l.device, l.hash`);
-  for (const row of stmt.iterate() as Iterable<LocationRow>) if (keep(row)) out.push(row);
-  return out;
+  for (const row of stmt.iterate() as Iterable<LocationRow>) if (keep(row)) yield row;
 }
 
 export const locationsOfHash = (db: Db, hash: string) =>

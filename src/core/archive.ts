@@ -9,7 +9,7 @@ import { orderedCommitter, renameGate, writeMonth, type MonthIo, type WrittenArc
 import { silentProgress, type Progress } from './progress.js';
 import { recoverVault, type Recovery } from './recover.js';
 import { scanEach, type ScannedFile, type Skipped } from './scan.js';
-import { MonthSpool } from './month-spool.js';
+import { GroupSpool } from './group-spool.js';
 import { compileSelection, needsHash, type Selection } from './selection.js';
 
 export interface ArchiveOptions {
@@ -120,19 +120,23 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
   const writes = vault !== null && !dryRun;
   // Started first: the reader threads load their modules while the sources are scanned.
   const pool = new ReadPool({ wechatKey: options.wechatKey });
-  const spool = new MonthSpool<ScannedFile>(options.spoolLimit);
+  const spool = new GroupSpool<ScannedFile>((f) => f.month, options.spoolLimit);
   try {
     const recovery = writes ? await recoverVault(vault) : null;
-    // Files are spooled by month as they are found (see MonthSpool); a file catalogued before from
+    // Files are spooled by month as they are found (see GroupSpool); a file catalogued before from
     // this device with the same size and time is counted, never read again.
     const known = vault ? knownFile(vault.db, device) : () => undefined;
     let selected = 0;
     let unchanged = 0;
+    let toReadBytes = 0;
     const scanned = await scanEach({ sources: options.sources, exclude: [options.vault], selection, progress, wechatKey: options.wechatKey }, (f) => {
       selected++;
       const k = known(f.path);
       if (k && k.size === f.size && k.mtimeMs === f.mtimeMs) unchanged++;
-      else spool.add(f);
+      else {
+        spool.add(f);
+        toReadBytes += f.size;
+      }
     });
     const skipped: Skipped[] = [...scanned.unreadable];
 
@@ -146,8 +150,8 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
 
     // Months in ascending order: later months are read and hashed while earlier months' zips are
     // written and flushed, so the disk's fsyncs overlap the reading.
-    progress.begin('phase.store', spool.files, spool.totalBytes);
-    for (const month of spool.months()) {
+    progress.begin('phase.store', spool.size, toReadBytes);
+    for (const month of spool.keys()) {
       const files = spool.take(month);
       const hashed = await readAll(pool, files, progress, skipped, scanned.notImages);
       const chosen = hashed.filter((f) => keepHash({ ...f, device }));

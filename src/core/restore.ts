@@ -3,7 +3,7 @@ import { groupBy } from './group.js';
 import { mapLimit } from './pool.js';
 import os from 'node:os';
 import path from 'node:path';
-import { selectLocations, type LocationRow } from '../catalog/locations.js';
+import { iterateLocations, type LocationRow } from '../catalog/locations.js';
 import { resolveHashes } from '../catalog/images.js';
 import { markPlaces, recordRun } from '../catalog/runs.js';
 import { hashBytes, hashFile } from '../media/hash.js';
@@ -17,6 +17,7 @@ import { originalTarget, targetUnder, withHashSuffix } from './restore-target.js
 import { compileSelection, type Selection } from './selection.js';
 import type { WriteJob, WriteOutcome } from './restore-worker.js';
 import { ThreadPool, workerUrl } from './thread-pool.js';
+import { GroupSpool } from './group-spool.js';
 
 export type Overwrite = 'never' | 'if-different' | 'always';
 
@@ -34,6 +35,10 @@ export interface RestoreOptions {
   decode?: boolean;
   /** WeChat 4.x V2 account key, for --decode. */
   wechatKey?: string;
+  /** List every place in the result (default); without, only counts and skipped places. */
+  items?: boolean;
+  /** Places held in memory before the write plan goes to disk (default 50 000; tests use a few). */
+  spoolLimit?: number;
 }
 
 export type RestoreAction = 'write' | 'already' | 'overwrite';
@@ -52,6 +57,9 @@ export interface RestoreItem {
 export interface RestoreResult {
   dryRun: boolean;
   destination: string | null;
+  /** Places the selection matched. */
+  selected: number;
+  /** Every selected place and what became of it (unless `items: false`): written ones by archive. */
   items: RestoreItem[];
   restored: number;
   already: number;
@@ -72,37 +80,64 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
   const device = options.device ?? os.hostname();
   const dest = options.to !== undefined ? path.resolve(options.to) : null;
   const startedAt = new Date().toISOString();
+  const keepItems = options.items ?? true;
   const vault = await openVault(options.vault, { write: false });
+  // The places to write wait here, by archive (see GroupSpool): memory does not grow with the vault.
+  const spool = new GroupSpool<Planned>(({ row }) => row.archive, options.spoolLimit);
   try {
     const sel = { ...options.selection };
     if (sel.hashes) sel.hashes = resolveHashes(vault.db, sel.hashes);
     const keep = compileSelection(sel);
-    const rows = selectLocations(vault.db, keep);
-    const items = planTargets(rows, dest, device, options.selection?.devices !== undefined);
     const decoding = (row: LocationRow) => options.decode === true && row.ext === 'dat';
-    if (options.decode) {
-      for (const { item, row } of items) if (item.target && decoding(row) && row.decodedExt) item.target = withExtension(item.target, row.decodedExt);
+    const result: RestoreResult = {
+      dryRun: options.dryRun ?? false, destination: dest, selected: 0, items: [], restored: 0, already: 0, bytes: 0, skipped: [], notDecoded: 0,
+    };
+    const restoredInPlace: number[] = [];
+    const tally = ({ item, row }: Planned) => {
+      if (item.skip) result.skipped.push(strip(item));
+      else if (item.action === 'already') result.already++;
+      else if (item.action) {
+        result.restored++;
+        result.bytes += row.size;
+      }
+      // In its original place again (written, or found already there): the catalogue says so.
+      if (item.action && !item.skip && item.target === item.from) restoredInPlace.push(item.id);
+      if (keepItems) result.items.push(strip(item));
+    };
+
+    // Where each selected place goes and what is there now. Places with nothing to write are
+    // counted at once; the others are spooled by archive.
+    const targets = targetPlanner(dest, device, options.selection?.devices !== undefined, dest === null ? newestByPath(vault.db, keep) : null);
+    for (const row of iterateLocations(vault.db, keep)) {
+      const planned = targets.plan(row);
+      const { item } = planned;
+      result.selected++;
+      if (options.decode && item.target && decoding(row) && row.decodedExt) item.target = withExtension(item.target, row.decodedExt);
+      // A decoded file is compared with what is there once it is decoded (see restore-worker).
+      if (item.target && !item.skip) {
+        if (decoding(row)) item.action = 'write';
+        else await decide(item, row, overwrite);
+      }
+      if (!result.dryRun && item.action && item.action !== 'already') spool.add(planned);
+      else tally(planned);
     }
-    const result: RestoreResult = { dryRun: options.dryRun ?? false, destination: dest, items: [], restored: 0, already: 0, bytes: 0, skipped: [], notDecoded: 0 };
 
-    // A decoded file is compared with what is there once it is decoded (see writeDecoded).
-    for (const { item, row } of items) if (item.target && !item.skip && !decoding(row)) await decide(item, row, overwrite);
-    for (const { item, row } of items) if (item.target && !item.skip && decoding(row)) item.action = 'write';
-
-    const byArchive = groupBy(items.filter(({ item }) => item.action && item.action !== 'already'), ({ row }) => row.archive);
     if (!result.dryRun) {
-      progress.begin('phase.restore', items.length);
-      const settle = ({ item, row }: Planned, outcome: WriteOutcome | 'damaged', writtenRaw: boolean) => {
+      progress.begin('phase.restore', spool.size);
+      const settle = (planned: Planned, outcome: WriteOutcome | 'damaged', writtenRaw: boolean) => {
+        const { item, row } = planned;
         if (outcome === 'already') item.action = 'already';
         else if (outcome) {
           item.action = null;
           item.skip = outcome;
         } else if (writtenRaw) result.notDecoded++;
         progress.advance(1, outcome ? 0 : row.size);
+        tally(planned);
       };
       const writers = new ThreadPool(workerUrl('restore-worker', import.meta.url));
       try {
-        for (const [archive, list] of byArchive) {
+        for (const archive of spool.keys()) {
+          const list = spool.take(archive);
           const reader = await ZipReader.open(absArchivePath(vault.dir, archive)).catch(() => null);
           try {
             // Each stored image is read and checked once, then written to every place it belongs
@@ -134,19 +169,11 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
         await writers.close();
       }
       progress.end();
+      recordRestore(vault.db, restoredInPlace, result, options, device, startedAt);
     }
-    for (const { item, row } of items) {
-      if (item.skip) result.skipped.push(strip(item));
-      else if (item.action === 'already') result.already++;
-      else if (item.action) {
-        result.restored++;
-        result.bytes += row.size;
-      }
-    }
-    result.items = items.map(({ item }) => strip(item));
-    if (!result.dryRun) recordRestore(vault.db, items, result, options, device, startedAt);
     return result;
   } finally {
+    spool.close();
     await vault.close();
   }
 }
@@ -155,9 +182,9 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
  * The audit trail. Restore needs no lock and may read a vault on read-only media; there the
  * record is skipped rather than failing a restore that succeeded.
  */
-function recordRestore(db: Db, items: Planned[], result: RestoreResult, options: RestoreOptions, device: string, startedAt: string): void {
+function recordRestore(db: Db, restoredInPlace: number[], result: RestoreResult, options: RestoreOptions, device: string, startedAt: string): void {
   try {
-    markPlaces(db, 'restored_at', items.filter(({ item }) => item.action && !item.skip && item.target === item.from).map(({ item }) => item.id));
+    markPlaces(db, 'restored_at', restoredInPlace);
     recordRun(db, {
       command: 'restore', device, startedAt, sources: result.destination ? [result.destination] : [], selection: options.selection ?? {},
       files: result.restored, bytes: result.bytes, skipped: result.skipped.length, outcome: result.skipped.length > 0 ? 'partial' : 'done',
@@ -171,37 +198,49 @@ const strip = ({ id: _id, ...rest }: RestoreItem & { id: number }): RestoreItem 
 
 type Planned = { item: RestoreItem & { id: number }; row: LocationRow };
 
-/** Where each selected place goes, or why it does not go anywhere. */
-function planTargets(rows: LocationRow[], dest: string | null, device: string, deviceChosen: boolean): Planned[] {
-  const planned: Planned[] = [];
-  const used = new Map<string, string>();
-  // Restoring in place, a path archived twice (it changed between runs) gets its newest version.
-  const newest = new Map<string, LocationRow>();
-  for (const r of rows) {
+/**
+ * Restoring in place, a path archived twice (it changed between runs) gets its newest selected
+ * version: the id of that version per path, found in a first pass over the selection.
+ */
+function newestByPath(db: Db, keep: (row: LocationRow) => boolean): Map<string, number> {
+  const newest = new Map<string, { id: number; mtimeMs: number }>();
+  for (const r of iterateLocations(db, keep)) {
     const cur = newest.get(r.path);
-    if (!cur || r.mtimeMs > cur.mtimeMs) newest.set(r.path, r);
+    if (!cur || r.mtimeMs > cur.mtimeMs) newest.set(r.path, { id: r.id, mtimeMs: r.mtimeMs });
   }
-  for (const row of rows) {
-    const item = { id: row.id, hash: row.hash, month: row.month, from: row.path, device: row.device, target: null as string | null, action: null as RestoreAction | null, skip: null as SkipReason | null };
-    planned.push({ item, row });
-    if (dest === null) {
-      if (row.device !== device && !deviceChosen) item.skip = 'other-device';
-      else if (newest.get(row.path) !== row) item.skip = 'older-version';
-      else if (!(item.target = originalTarget(row.root, row.path))) item.skip = 'unsafe-path';
-      continue;
-    }
-    let target = targetUnder(dest, row.device, row.path);
-    if (!target) {
-      item.skip = 'unsafe-path';
-      continue;
-    }
-    const key = process.platform === 'win32' || process.platform === 'darwin' ? target.toLowerCase() : target;
-    const owner = used.get(key);
-    if (owner !== undefined && owner !== row.hash) target = withHashSuffix(target, row.hash);
-    used.set(process.platform === 'win32' || process.platform === 'darwin' ? target.toLowerCase() : target, row.hash);
-    item.target = target;
-  }
-  return planned;
+  return new Map([...newest].map(([p, { id }]) => [p, id]));
+}
+
+/**
+ * Where each selected place goes, or why it does not go anywhere, one place at a time in the
+ * selection's order. Under --to, a target two different images would share (the same path
+ * archived in two versions, or names differing only in case on Windows and macOS) goes to the
+ * first; the others get the hash in their name.
+ */
+function targetPlanner(dest: string | null, device: string, deviceChosen: boolean, newest: Map<string, number> | null) {
+  const used = new Map<string, string>();
+  const key = (target: string) => (process.platform === 'win32' || process.platform === 'darwin' ? target.toLowerCase() : target);
+  return {
+    plan(row: LocationRow): Planned {
+      const item = { id: row.id, hash: row.hash, month: row.month, from: row.path, device: row.device, target: null as string | null, action: null as RestoreAction | null, skip: null as SkipReason | null };
+      if (dest === null) {
+        if (row.device !== device && !deviceChosen) item.skip = 'other-device';
+        else if (newest?.get(row.path) !== row.id) item.skip = 'older-version';
+        else if (!(item.target = originalTarget(row.root, row.path))) item.skip = 'unsafe-path';
+        return { item, row };
+      }
+      let target = targetUnder(dest, row.device, row.path);
+      if (!target) {
+        item.skip = 'unsafe-path';
+        return { item, row };
+      }
+      const owner = used.get(key(target));
+      if (owner !== undefined && owner !== row.hash) target = withHashSuffix(target, row.hash);
+      used.set(key(target), row.hash);
+      item.target = target;
+      return { item, row };
+    },
+  };
 }
 
 /** What to do with a target that may already exist, per --overwrite. */

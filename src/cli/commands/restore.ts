@@ -14,7 +14,7 @@ interface RestoreFlags extends CommonFlags, SelectionFlags {
 
 export function renderRestore(ctx: CliContext, r: RestoreResult): void {
   const { t } = ctx;
-  if (r.items.length === 0) return void ctx.out(t('restore.none'));
+  if (r.selected === 0) return void ctx.out(t('restore.none'));
   if (r.dryRun) {
     ctx.out(t('restore.dryRun'));
     for (const i of r.items) if (i.action) ctx.out(`  ${t(`restore.action.${i.action}`)}: ${i.target}`);
@@ -46,6 +46,8 @@ export function registerRestore(program: Command, ctx: CliContext): void {
       wechatKey: flags.wechatKey,
       device: ctx.env.PICVAULT_DEVICE,
       progress: progressFor(ctx, flags),
+      // Only --json and --dry-run show every place; otherwise a restore of a whole vault keeps counts.
+      items: Boolean(flags.json || flags.dryRun),
     });
     if (flags.json) json(ctx, result);
     else renderRestore(ctx, result);
