@@ -1,11 +1,11 @@
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import os from 'node:os';
 import { locationsAtPath, rootsOfDevice, type LocationRow } from '../catalog/locations.js';
 import { usageError } from '../errors.js';
 import { absArchivePath } from '../vault/layout.js';
 import { openVault } from '../vault/vault.js';
 import type { Progress } from './progress.js';
-import { scan } from './scan.js';
+import { scanEach } from './scan.js';
 import { compileSelection, type Selection } from './selection.js';
 
 export type KeepReason = 'not-in-vault' | 'changed' | 'archive-unverified' | 'archive-missing' | 'other-device';
@@ -63,42 +63,31 @@ export async function planClean(options: CleanPlanOptions): Promise<CleanPlan> {
     if (sources.length === 0) throw usageError('clean.noSources', { device });
     // Nothing is read here: a file that matches its catalogued place is selected by the catalogued
     // date (EXIF included), and any other file stays whatever its date.
-    const scanned = await scan({ sources, exclude: [vault.dir], progress: options.progress, readFolders: false });
+    // Each file is judged as the walk finds it, so only the plan grows with the cache.
     const at = locationsAtPath(vault.db);
     const selected = compileSelection(selection);
     const selectedByFile = compileSelection({ ...selection, hashes: undefined });
     const archiveOk = new Map<string, boolean>();
-    const plan: CleanPlan = { vault: vault.dir, device, sources: scanned.sources, selection, remove: [], keep: [], bytes: 0 };
+    const plan: CleanPlan = { vault: vault.dir, device, sources: [], selection, remove: [], keep: [], bytes: 0 };
 
-    for (const f of scanned.files) {
+    const scanned = await scanEach({ sources, exclude: [vault.dir], progress: options.progress, readFolders: false }, (f) => {
       const rows = at(f.path);
       const mine = rows.filter((r) => r.device === device);
       const match = mine.find((r) => r.size === f.size && r.mtimeMs === f.mtimeMs);
-      if (match ? !selected({ ...f, taken: match.taken, month: match.month, hash: match.hash, device }) : !selectedByFile(f)) continue;
-      const keep = (reason: KeepReason, other?: LocationRow) => plan.keep.push({ path: f.path, size: f.size, month: match?.month ?? f.month, reason, device: other?.device });
-      if (mine.length === 0) {
-        keep(rows.length > 0 ? 'other-device' : 'not-in-vault', rows[0]);
-        continue;
-      }
-      if (!match) {
-        keep('changed');
-        continue;
-      }
-      if (match.archiveDamage !== null || match.archiveVerifiedAt === null) {
-        keep('archive-unverified');
-        continue;
-      }
+      if (match ? !selected({ ...f, taken: match.taken, month: match.month, hash: match.hash, device }) : !selectedByFile(f)) return;
+      const keep = (reason: KeepReason, other?: LocationRow) => void plan.keep.push({ path: f.path, size: f.size, month: match?.month ?? f.month, reason, device: other?.device });
+      if (mine.length === 0) return keep(rows.length > 0 ? 'other-device' : 'not-in-vault', rows[0]);
+      if (!match) return keep('changed');
+      if (match.archiveDamage !== null || match.archiveVerifiedAt === null) return keep('archive-unverified');
       if (!archiveOk.has(match.archive)) {
-        const st = await stat(absArchivePath(vault.dir, match.archive)).catch(() => null);
-        archiveOk.set(match.archive, st !== null && st.size === match.archiveBytes);
+        const st = statSync(absArchivePath(vault.dir, match.archive), { throwIfNoEntry: false });
+        archiveOk.set(match.archive, st !== undefined && st.size === match.archiveBytes);
       }
-      if (!archiveOk.get(match.archive)) {
-        keep('archive-missing');
-        continue;
-      }
+      if (!archiveOk.get(match.archive)) return keep('archive-missing');
       plan.remove.push({ path: f.path, root: f.root, size: f.size, mtimeMs: f.mtimeMs, month: match.month, hash: match.hash, locationId: match.id, archive: match.archive });
       plan.bytes += f.size;
-    }
+    });
+    plan.sources = scanned.sources;
     return plan;
   } finally {
     await vault.close();

@@ -36,7 +36,6 @@ export interface ScanOptions {
 
 export interface ScanResult {
   sources: string[];
-  files: ScannedFile[];
   /** Files that are not images (by their bytes), left alone. */
   notImages: { path: string; size: number }[];
   unreadable: Skipped[];
@@ -57,26 +56,18 @@ export async function checkSources(sources: string[]): Promise<string[]> {
   return out;
 }
 
-/**
- * What is there: every image under the sources with its date (SPEC's rule), filtered by the
- * selection's file-level criteria. Chat layouts are dated by their folder or file times, so their
- * files are not read at all here; plain folders need their EXIF date, so their heads are read (and
- * their type checked). Whole files are archive's to read.
- */
-export async function scan(options: ScanOptions): Promise<ScanResult> {
-  const files: ScannedFile[] = [];
-  const rest = await scanEach(options, (f) => files.push(f));
-  return { ...rest, files };
-}
-
 /** Files are walked and inspected this many at a time: memory stays flat whatever the cache size. */
 const SCAN_BATCH = 1024;
 
 /**
- * scan, handing each file over as it is found instead of holding them all (archive spools them
- * by month). The walk's total is not known in advance: progress counts up.
+ * What is there: every image under the sources with its date (SPEC's rule), filtered by the
+ * selection's file-level criteria, handed over as it is found (archive spools them by month,
+ * clean judges each, the scan command tallies them). Chat layouts are dated by their folder or
+ * file times, so their files are not read at all here; plain folders need their EXIF date, so
+ * their heads are read (and their type checked). Whole files are archive's to read. The walk's
+ * total is not known in advance: progress counts up.
  */
-export async function scanEach(options: ScanOptions, onFile: (file: ScannedFile) => void): Promise<Omit<ScanResult, 'files'>> {
+export async function scanEach(options: ScanOptions, onFile: (file: ScannedFile) => void): Promise<ScanResult> {
   const progress = options.progress ?? silentProgress;
   const nowMs = options.nowMs ?? Date.now();
   const sources = await checkSources(options.sources);
@@ -156,7 +147,7 @@ class MonthTally {
 
 export type GroupBy = 'source' | 'chat' | 'kind';
 
-export interface ScanSummary extends Omit<ScanResult, 'files'> {
+export interface ScanSummary extends ScanResult {
   files: number;
   bytes: number;
   /** Per source folder: the layouts found there and its month table. */
