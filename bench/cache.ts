@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { link, mkdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { encodeDat3 } from '../src/media/dat.js';
@@ -76,6 +76,8 @@ export async function buildCache(dir: string, spec: CacheSpec, log: (s: string) 
   const infoFile = path.join(dir, 'cache-info.json');
   const existing = await readFile(infoFile, 'utf8').then((t) => JSON.parse(t) as CacheInfo, () => null);
   if (existing && existing.files === spec.files) return existing;
+  // A tree of another size, or one a killed build left half made, is built again from nothing.
+  await rm(dir, { recursive: true, force: true });
 
   const distinct = Math.max(4, Math.round((spec.files * 1500) / 20000));
   const large = Math.min(LARGE_PHOTOS, Math.max(1, Math.round(distinct * 0.06)));
@@ -83,7 +85,10 @@ export async function buildCache(dir: string, spec: CacheSpec, log: (s: string) 
   const root = path.join(dir, 'cache');
   log(`building the bench cache: ${spec.files} files from ${distinct} distinct images (${large} large photos) in ${root}${links ? ', copies hard-linked' : ''}`);
   // Large photos are forwarded less often than stickers, but each copy weighs far more.
-  const copiesOf = (i: number) => (i < large ? 7 : Math.max(1, Math.round((spec.files - large * 7) / (distinct - large))));
+  // The stickers share what is left, the first few one copy more, so the tree has exactly spec.files.
+  const perSticker = Math.floor((spec.files - large * 7) / (distinct - large));
+  const extra = spec.files - large * 7 - perSticker * (distinct - large);
+  const copiesOf = (i: number) => (i < large ? 7 : Math.max(1, perSticker + (i - large < extra ? 1 : 0)));
   let files = 0;
   let bytes = 0;
   let distinctBytes = 0;
