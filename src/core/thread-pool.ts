@@ -25,6 +25,7 @@ export class ThreadPool {
   private readonly bulk: Queued[] = [];
   private nextId = 0;
   private failure: Error | null = null;
+  private closing = false;
 
   constructor(url: URL, size = THREADS) {
     this.workers = Array.from({ length: size }, () => {
@@ -38,14 +39,21 @@ export class ThreadPool {
         else p?.resolve(msg.result as never);
         this.dispatch(w);
       });
-      w.on('error', (err) => {
-        this.failure = err;
-        for (const p of this.pending.values()) p.reject(err);
-        this.pending.clear();
+      w.on('error', (err) => this.fail(err));
+      // A thread that stops without an error (process.exit in a dependency, say) would otherwise
+      // leave its job, and the run, waiting forever.
+      w.on('exit', (code) => {
+        if (!this.closing) this.fail(new Error(`a worker thread stopped (exit code ${code})`));
       });
       return w;
     });
     this.idle = [...this.workers];
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    for (const p of this.pending.values()) p.reject(this.failure);
+    this.pending.clear();
   }
 
   private dispatch(worker: Worker): void {
@@ -66,6 +74,7 @@ export class ThreadPool {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }
