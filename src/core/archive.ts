@@ -144,8 +144,8 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
     const planner = new ArchivePlanner(vault ? storesImage(vault.db) : () => false, device);
     const summary: ArchiveResult['plan'] = { newBytes: 0, newImages: 0, duplicates: 0, months: [] };
     const archives: WrittenArchive[] = [];
-    const io: MonthIo = { fetch: (paths, hash) => pool.fetch(paths, hash), check: (zip) => pool.check(zip) };
-    const writing = writes ? monthWriter(vault, io, options, skipped, archives) : null;
+    // The reader threads fetch the new images and read back the zips (ReadPool is a MonthIo).
+    const writing = writes ? monthWriter(vault, pool, options, skipped, archives) : null;
     let chosenCount = 0;
 
     // Months in ascending order: later months are read and hashed while earlier months' zips are
@@ -167,7 +167,7 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
     await writing?.finish();
     progress.end();
     archives.sort((a, b) => a.name.localeCompare(b.name));
-    if (vault && !dryRun) {
+    if (writes) {
       recordRun(vault.db, {
         command: 'archive', device, startedAt, sources: scanned.sources, selection,
         files: chosenCount, bytes: summary.newBytes, skipped: skipped.length, outcome: skipped.length > 0 ? 'partial' : 'done',

@@ -42,10 +42,7 @@ function commonImage(head: Uint8Array): ImageExt | null {
  * Android keeps no extension at all). null when the bytes are not an image we archive.
  */
 export async function sniffImage(head: Uint8Array): Promise<ImageExt | null> {
-  const common = commonImage(head);
-  if (common) return common;
-  const found = await fileTypeFromBuffer(head).catch(() => undefined);
-  return (found && EXT_BY_SNIFF[found.ext]) ?? null;
+  return commonImage(head) ?? sniffWithFileType(head);
 }
 
 /** file-type's answer alone, for checking the fast path against it. */
