@@ -4,7 +4,7 @@ import { hashBytes, hashFile } from '../media/hash.js';
 import { inspectBytes, inspectFile, type InspectOptions } from '../media/inspect.js';
 import type { FoundFile } from '../sources/types.js';
 import { checkZip } from '../vault/check-zip.js';
-import { serveJobs } from './thread-pool.js';
+import { ownArrayBuffer, serveJobs } from './thread-pool.js';
 
 /**
  * A reader thread. Archive's reading and hashing run here, so the main thread only writes zips
@@ -79,9 +79,7 @@ async function fetch(paths: string[], hash: string): Promise<ArrayBuffer | null>
     } catch {
       continue;
     }
-    if ((await hashBytes(bytes)) !== hash) continue;
-    const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-    return own ? (bytes.buffer as ArrayBuffer) : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    if ((await hashBytes(bytes)) === hash) return ownArrayBuffer(bytes);
   }
   return null;
 }

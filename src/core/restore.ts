@@ -16,7 +16,7 @@ import { silentProgress, type Progress } from './progress.js';
 import { originalTarget, targetUnder, withHashSuffix } from './restore-target.js';
 import { compileSelection, type Selection } from './selection.js';
 import type { WriteJob, WriteOutcome } from './restore-worker.js';
-import { ThreadPool, workerUrl } from './thread-pool.js';
+import { ownArrayBuffer, ThreadPool, workerUrl } from './thread-pool.js';
 import { GroupSpool } from './group-spool.js';
 
 export type Overwrite = 'never' | 'if-different' | 'always';
@@ -135,32 +135,35 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
         tally(planned);
       };
       const writers = new ThreadPool(workerUrl('restore-worker', import.meta.url));
+      /** Hands bytes to a writer thread for these places, and settles each with its outcome. */
+      const write = async (bytes: Buffer, part: Planned[], writtenRaw: (row: LocationRow) => boolean) => {
+        const job: WriteJob = {
+          bytes: ownArrayBuffer(bytes),
+          targets: part.map(({ item, row }) => ({
+            target: item.target!, mtimeMs: row.mtimeMs, destRoot: dest ?? row.root, ...(decoding(row) && { decoded: { overwrite } }),
+          })),
+        };
+        const outcomes = await writers.run<WriteOutcome[]>(job, { transfer: [job.bytes] });
+        part.forEach((p, i) => settle(p, outcomes[i], writtenRaw(p.row)));
+      };
+      /** One stored image, read and checked once, then written to every place it belongs. */
+      const restoreImage = async (reader: ZipReader | null, group: Planned[]) => {
+        const raw = reader ? await readChecked(reader, group[0].row) : null;
+        if (!raw) return void group.forEach((p) => settle(p, 'damaged', false));
+        const dats = group.filter(({ row }) => decoding(row));
+        const decoded = dats.length > 0 ? decodeDat(raw, { wechatKey: options.wechatKey }) : null;
+        // Undecodable .dat files are written raw with the others, and counted.
+        if (!decoded) return write(raw, group, decoding);
+        const plain = group.filter(({ row }) => !decoding(row));
+        await Promise.all([plain.length > 0 && write(raw, plain, () => false), write(decoded, dats, () => false)]);
+      };
       try {
         for (const archive of spool.keys()) {
           const list = spool.take(archive);
           const reader = await ZipReader.open(absArchivePath(vault.dir, archive)).catch(() => null);
           try {
-            // Each stored image is read and checked once, then written to every place it belongs
-            // by a writer thread; a few images are in flight so both writers stay busy.
-            await mapLimit([...groupBy(list, ({ row }) => row.hash).values()], 8, async (group) => {
-              const raw = reader ? await readChecked(reader, group[0].row) : null;
-              if (!raw) return void group.forEach((p) => settle(p, 'damaged', false));
-              const dats = group.filter(({ row }) => decoding(row));
-              const decoded = dats.length > 0 ? decodeDat(raw, { wechatKey: options.wechatKey }) : null;
-              const parts: [Buffer, Planned[]][] = decoded ? [[raw, group.filter(({ row }) => !decoding(row))], [decoded, dats]] : [[raw, group]];
-              await Promise.all(
-                parts.filter(([, part]) => part.length > 0).map(async ([bytes, part]) => {
-                  const job: WriteJob = {
-                    bytes: ownArrayBuffer(bytes),
-                    targets: part.map(({ item, row }) => ({
-                      target: item.target!, mtimeMs: row.mtimeMs, destRoot: dest ?? row.root, ...(decoding(row) && { decoded: { overwrite } }),
-                    })),
-                  };
-                  const outcomes = await writers.run<WriteOutcome[]>(job, { transfer: [job.bytes] });
-                  part.forEach((p, i) => settle(p, outcomes[i], decoding(p.row) && !decoded));
-                }),
-              );
-            });
+            // A few images in flight keep both writer threads busy.
+            await mapLimit([...groupBy(list, ({ row }) => row.hash).values()], 8, (group) => restoreImage(reader, group));
           } finally {
             await reader?.close();
           }
@@ -202,13 +205,13 @@ type Planned = { item: RestoreItem & { id: number }; row: LocationRow };
  * Restoring in place, a path archived twice (it changed between runs) gets its newest selected
  * version: the id of that version per path, found in a first pass over the selection.
  */
-function newestByPath(db: Db, keep: (row: LocationRow) => boolean): Map<string, number> {
+function newestByPath(db: Db, keep: (row: LocationRow) => boolean): Map<string, { id: number; mtimeMs: number }> {
   const newest = new Map<string, { id: number; mtimeMs: number }>();
   for (const r of iterateLocations(db, keep)) {
     const cur = newest.get(r.path);
     if (!cur || r.mtimeMs > cur.mtimeMs) newest.set(r.path, { id: r.id, mtimeMs: r.mtimeMs });
   }
-  return new Map([...newest].map(([p, { id }]) => [p, id]));
+  return newest;
 }
 
 /**
@@ -217,7 +220,7 @@ function newestByPath(db: Db, keep: (row: LocationRow) => boolean): Map<string, 
  * archived in two versions, or names differing only in case on Windows and macOS) goes to the
  * first; the others get the hash in their name.
  */
-function targetPlanner(dest: string | null, device: string, deviceChosen: boolean, newest: Map<string, number> | null) {
+function targetPlanner(dest: string | null, device: string, deviceChosen: boolean, newest: Map<string, { id: number }> | null) {
   const used = new Map<string, string>();
   const key = (target: string) => (process.platform === 'win32' || process.platform === 'darwin' ? target.toLowerCase() : target);
   return {
@@ -225,7 +228,7 @@ function targetPlanner(dest: string | null, device: string, deviceChosen: boolea
       const item = { id: row.id, hash: row.hash, month: row.month, from: row.path, device: row.device, target: null as string | null, action: null as RestoreAction | null, skip: null as SkipReason | null };
       if (dest === null) {
         if (row.device !== device && !deviceChosen) item.skip = 'other-device';
-        else if (newest?.get(row.path) !== row.id) item.skip = 'older-version';
+        else if (newest?.get(row.path)?.id !== row.id) item.skip = 'older-version';
         else if (!(item.target = originalTarget(row.root, row.path))) item.skip = 'unsafe-path';
         return { item, row };
       }
@@ -266,10 +269,4 @@ async function readChecked(reader: ZipReader, row: LocationRow): Promise<Buffer 
   if (!reader.entries.has(row.entry)) return null;
   const bytes = await reader.readEntry(row.entry).catch(() => null);
   return bytes && bytes.length === row.size && (await hashBytes(bytes)) === row.hash ? bytes : null;
-}
-
-/** The bytes as an ArrayBuffer of their own, to hand to a writer thread (small buffers share a pool's). */
-function ownArrayBuffer(b: Buffer): ArrayBuffer {
-  const own = b.byteOffset === 0 && b.byteLength === b.buffer.byteLength;
-  return (own ? b.buffer : b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)) as ArrayBuffer;
 }

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { Worker, type MessagePort } from 'node:worker_threads';
 
 interface Queued {
   id: number;
@@ -83,9 +83,15 @@ export class ThreadPool {
 export const workerUrl = (name: string, from: string) =>
   new URL(from.endsWith('.ts') ? `../../dist/core/${name}.js` : `./${name}.js`, from);
 
+/** Bytes as an ArrayBuffer of their own, to hand to another thread (a small Buffer shares its pool's). */
+export function ownArrayBuffer(b: Uint8Array): ArrayBuffer {
+  const own = b.byteOffset === 0 && b.byteLength === b.buffer.byteLength;
+  return (own ? b.buffer : b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)) as ArrayBuffer;
+}
+
 /** The worker side: answers each job with what `handle` returns, handing over any ArrayBuffer result. */
-export function serveJobs(port: { on(event: 'message', fn: (msg: { id: number; job: never }) => void): unknown; postMessage(msg: unknown, transfer?: ArrayBuffer[]): void }, handle: (job: never) => Promise<unknown>): void {
-  port.on('message', async (msg) => {
+export function serveJobs(port: MessagePort, handle: (job: never) => Promise<unknown>): void {
+  port.on('message', async (msg: { id: number; job: never }) => {
     try {
       const result = await handle(msg.job);
       port.postMessage({ id: msg.id, result }, result instanceof ArrayBuffer ? [result] : []);
