@@ -9,7 +9,6 @@ export interface CatalogImage {
   entry: string;
 }
 
-/** Every stored image's hash and size, for deciding what a run must store. */
 /** Whether the vault stores an image, one hash at a time: archive holds no set of them all. */
 export function storesImage(db: Db): (hash: string) => boolean {
   const stmt = db.prepare('SELECT 1 FROM images WHERE hash = ?').pluck();

@@ -41,12 +41,9 @@ export const locationsOfHash = (db: Db, hash: string) =>
   db.prepare(`${SELECT_LOCATIONS} WHERE l.hash = ? ORDER BY l.taken, l.path, l.device`).all(hash) as LocationRow[];
 
 /**
- * What this device has already catalogued, by path: a file with the same path, size and
- * modification time is unchanged and is not read again.
- */
-/**
- * The size and time last recorded for a path on a device, looked up one path at a time (the
- * unique index leads with the path): a re-run holds no map of every file it archived before.
+ * What this device last catalogued at a path: a file with the same path, size and modification
+ * time is unchanged and is not read again. Looked up one path at a time (the unique index leads
+ * with the path), so a re-run holds no map of every file it archived before.
  */
 export function knownFile(db: Db, device: string): (path: string) => { size: number; mtimeMs: number } | undefined {
   const stmt = db.prepare('SELECT size, mtime_ms AS mtimeMs FROM locations WHERE path = ? AND device = ? ORDER BY id DESC LIMIT 1');
