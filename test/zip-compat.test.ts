@@ -58,3 +58,24 @@ test('concurrent entry reads share one file handle, and close() releases it', { 
   await reader.close();
   assert.equal(await openFds(), before, 'closed');
 });
+
+test('once add() resolves, the entry is in the file: the caller may reuse the memory at once', async () => {
+  const dir = await tempDir();
+  const zip = path.join(dir, 'reused.zip');
+  const w = await ZipWriter.create(zip);
+  // One shared slot for every entry, as archive's fetches use (see SharedSlots).
+  const slot = Buffer.from(new SharedArrayBuffer(300_000));
+  const sizes = [1, 17, 65_536, 299_999, 4096, 123_457];
+  for (const [i, size] of sizes.entries()) {
+    slot.fill(i + 1, 0, size);
+    await w.add(`${i}.bin`, slot.subarray(0, size), new Date(2024, 0, 1));
+    slot.fill(0xee); // overwritten before the next entry, as the next fetch would
+  }
+  await w.finish();
+  await allZipToolsAccept(zip);
+  const reader = await ZipReader.open(zip);
+  for (const [i, size] of sizes.entries()) {
+    assert.ok((await reader.readEntry(`${i}.bin`)).equals(Buffer.alloc(size, i + 1)), `entry ${i} kept its own bytes`);
+  }
+  await reader.close();
+});

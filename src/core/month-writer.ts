@@ -28,6 +28,12 @@ export interface SealedArchive extends WrittenArchive {
   manifest: Manifest;
 }
 
+/** Bytes lent by their owner until `release`, which comes once they are written. */
+export interface LentBytes {
+  bytes: Buffer;
+  release(): void;
+}
+
 /**
  * The reads a month's writing waits on, done off the main thread (the archive's reader threads):
  * the bytes of a new image, checked against the hash the plan was made with (a file that changed
@@ -35,7 +41,7 @@ export interface SealedArchive extends WrittenArchive {
  * and the read-back of a sealed zip, every entry re-hashed (what is wrong, empty when whole).
  */
 export interface MonthIo {
-  fetch(paths: string[], hash: string): Promise<Buffer | null>;
+  fetch(paths: string[], hash: string, size: number): Promise<LentBytes | null>;
   check(zip: string): Promise<string[]>;
 }
 
@@ -80,12 +86,13 @@ export async function writeMonth(vault: Vault, plan: MonthPlan, options: MonthWr
     written.push(await sealPart(vault, plan.month, p.writer, p.tmp, p.images, locations, options));
   };
 
-  for await (const [img, bytes] of prefetched(plan.newImages, options.io)) {
-    if (!bytes) {
+  for await (const [img, lent] of prefetched(plan.newImages, options.io)) {
+    if (!lent) {
       dropped.add(img.hash);
       for (const f of img.from) options.skipped.push({ path: f.path, reason: 'changed' });
       continue;
     }
+    const { bytes } = lent;
     let current: { writer: ZipWriter; tmp: string; images: ManifestImage[] } = part ?? (await startPart());
     const projected = current.writer.size + bytes.length + ENTRY_OVERHEAD + estimateManifest(current.images.length + 1, plan.locations.length);
     if (current.images.length > 0 && projected > options.maxArchiveSize) {
@@ -93,7 +100,9 @@ export async function writeMonth(vault: Vault, plan: MonthPlan, options: MonthWr
       current = await startPart();
     }
     const name = entryName(img.hash, img.ext);
+    // add() resolves once the bytes are in the file: only then may their slot take other bytes.
     await current.writer.add(name, bytes, new Date(img.date.replace(' ', 'T')));
+    lent.release();
     current.images.push({ hash: img.hash, size: img.size, ext: img.ext, entry: name, ...(img.ext === 'dat' && { decodedExt: img.decodedExt }) });
   }
   const remaining = plan.locations.filter((l) => !placed.has(l.hash) && !dropped.has(l.hash));
@@ -112,13 +121,13 @@ const PREFETCH_BYTES = 8 * 1024 * 1024;
 /** The images with their bytes, in order, fetched a window ahead. */
 async function* prefetched<I extends { hash: string; size: number; from: readonly { path: string }[] }>(
   images: readonly I[], io: MonthIo,
-): AsyncGenerator<[I, Buffer | null]> {
-  const ahead: Promise<Buffer | null>[] = [];
+): AsyncGenerator<[I, LentBytes | null]> {
+  const ahead: Promise<LentBytes | null>[] = [];
   let aheadBytes = 0;
   let next = 0;
   for (let i = 0; i < images.length; i++) {
     while (next < images.length && (ahead.length === 0 || aheadBytes + images[next].size <= PREFETCH_BYTES)) {
-      const p = io.fetch(images[next].from.map((f) => f.path), images[next].hash);
+      const p = io.fetch(images[next].from.map((f) => f.path), images[next].hash, images[next].size);
       p.catch(() => undefined); // awaited below; a run that stops early must not leave it unhandled
       ahead.push(p);
       aheadBytes += images[next++].size;

@@ -1,6 +1,8 @@
 import type { InspectOptions } from '../media/inspect.js';
 import type { ReadResult, ReadTask, WorkerJob, WorkerReply } from './read-worker.js';
 import { ThreadPool, workerUrl } from './thread-pool.js';
+import { SharedSlots } from './shared-slots.js';
+import type { LentBytes } from './month-writer.js';
 
 /** Files per message: a message per file would cost the main thread more than the reads. */
 const BATCH = 32;
@@ -11,6 +13,7 @@ const BATCH = 32;
  */
 export class ReadPool {
   private readonly pool = new ThreadPool(workerUrl('read-worker', import.meta.url));
+  private readonly slots = new SharedSlots();
 
   constructor(private readonly options: InspectOptions) {}
 
@@ -33,10 +36,21 @@ export class ReadPool {
     return (await Promise.all(batches)).flat();
   }
 
-  /** The bytes of the first path that still hashes to `hash`; null when none does. */
-  async fetch(paths: string[], hash: string): Promise<Buffer | null> {
-    const bytes = await this.submit({ kind: 'fetch', paths, hash }, true);
-    return bytes ? Buffer.from(bytes) : null;
+  /**
+   * The bytes of the first path that still hashes to `hash`, in a shared slot lent until
+   * `release`; null when no path does.
+   */
+  async fetch(paths: string[], hash: string, size: number): Promise<LentBytes | null> {
+    const slot = this.slots.acquire(size);
+    const found = await this.submit({ kind: 'fetch', paths, hash, size, into: slot }, true).catch((err: unknown) => {
+      this.slots.release(slot);
+      throw err;
+    });
+    if (!found) {
+      this.slots.release(slot);
+      return null;
+    }
+    return { bytes: Buffer.from(slot, 0, size), release: () => this.slots.release(slot) };
   }
 
   /** A zip read back whole, every entry re-hashed: what is wrong with it, empty when whole. */

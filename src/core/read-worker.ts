@@ -1,18 +1,18 @@
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { hashBytes, hashFile } from '../media/hash.js';
 import { inspectBytes, inspectFile, type InspectOptions } from '../media/inspect.js';
 import type { FoundFile } from '../sources/types.js';
 import { checkZip } from '../vault/check-zip.js';
-import { ownArrayBuffer, serveJobs } from './thread-pool.js';
+import { serveJobs } from './thread-pool.js';
 
 /**
  * A reader thread. Archive's reading and hashing run here, so the main thread only writes zips
  * and the catalogue: with two of these both cores stay busy. Three jobs:
  * - hash: read files whole (plain synchronous reads: no per-call async cost) and from the same
  *   bytes give each file's type, EXIF date and xxh64;
- * - fetch: the bytes of a new image, read again just before they are stored and checked against
- *   the hash the plan was made with, handed over without a copy;
+ * - fetch: the bytes of a new image, read again just before they are stored, into shared memory
+ *   the main thread lends (see SharedSlots), and checked against the hash the plan was made with;
  * - check: the read-back of a sealed zip, every entry re-hashed.
  */
 export interface ReadTask {
@@ -29,30 +29,23 @@ export type ReadResult =
 
 export type WorkerJob =
   | { kind: 'hash'; tasks: ReadTask[]; options: InspectOptions }
-  | { kind: 'fetch'; paths: string[]; hash: string }
+  | { kind: 'fetch'; paths: string[]; hash: string; size: number; into: SharedArrayBuffer }
   | { kind: 'check'; zip: string };
 
 export type WorkerReply<J extends WorkerJob> = J extends { kind: 'hash' }
   ? ReadResult[]
   : J extends { kind: 'fetch' }
-    ? ArrayBuffer | null
+    ? boolean
     : string[];
 
 /** Past this a file is hashed as a stream and inspected by its head, never held whole. */
 const WHOLE_READ_LIMIT = 32 * 1024 * 1024;
 let buffer = Buffer.allocUnsafe(4 << 20);
 
+/** A file's bytes in the thread's kept buffer; one byte more is asked for, so a file that grew shows as a different size. */
 function readWhole(path: string, size: number): Buffer {
   if (buffer.length < size + 1) buffer = Buffer.allocUnsafe(Math.max(size + 1, buffer.length * 2));
-  const fd = openSync(path, 'r');
-  try {
-    let got = 0;
-    // One byte more than expected is asked for: a file that grew shows as a different size.
-    for (let n; (n = readSync(fd, buffer, got, buffer.length - got, got)) > 0 && got + n <= size; ) got += n;
-    return buffer.subarray(0, got === size ? size : got + 1);
-  } finally {
-    closeSync(fd);
-  }
+  return buffer.subarray(0, readInto(path, buffer.subarray(0, size + 1)));
 }
 
 async function read(task: ReadTask, options: InspectOptions): Promise<ReadResult> {
@@ -70,18 +63,31 @@ async function read(task: ReadTask, options: InspectOptions): Promise<ReadResult
   }
 }
 
-/** The first of the paths whose bytes still hash to `hash`, as a buffer of its own (transferable). */
-async function fetch(paths: string[], hash: string): Promise<ArrayBuffer | null> {
+/** Reads the first of the paths whose bytes still hash to `hash` into `into`; false when none does. */
+async function fetch(paths: string[], hash: string, size: number, into: SharedArrayBuffer): Promise<boolean> {
+  const view = new Uint8Array(into);
   for (const p of paths) {
-    let bytes: Buffer;
+    let got: number;
     try {
-      bytes = readFileSync(p);
+      got = readInto(p, view);
     } catch {
       continue;
     }
-    if ((await hashBytes(bytes)) === hash) return ownArrayBuffer(bytes);
+    if (got === size && (await hashBytes(view.subarray(0, size))) === hash) return true;
   }
-  return null;
+  return false;
+}
+
+/** Reads a file from its start until its end or `into` is full; the bytes read. */
+function readInto(path: string, into: Uint8Array): number {
+  const fd = openSync(path, 'r');
+  try {
+    let got = 0;
+    for (let n; got < into.length && (n = readSync(fd, into, got, into.length - got, got)) > 0; ) got += n;
+    return got;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 async function run(job: WorkerJob): Promise<unknown> {
@@ -92,7 +98,7 @@ async function run(job: WorkerJob): Promise<unknown> {
       return results;
     }
     case 'fetch':
-      return fetch(job.paths, job.hash);
+      return fetch(job.paths, job.hash, job.size, job.into);
     case 'check':
       return (await checkZip(job.zip, { readData: true })).damage;
   }

@@ -11,6 +11,8 @@ import { Writable } from 'node:stream';
  */
 export class SyncFileSink extends Writable {
   private fd: number | null;
+  /** Callers waiting for bytes of theirs to be written (see whenWritten). */
+  private readonly watchers: { bytes: Uint8Array; done: () => void }[] = [];
 
   constructor(file: string, private readonly onChunk: (chunk: Buffer) => void = () => undefined) {
     super({ highWaterMark: 1 << 20 });
@@ -26,10 +28,33 @@ export class SyncFileSink extends Writable {
       for (const { chunk } of chunks) {
         this.onChunk(chunk);
         for (let at = 0; at < chunk.length; ) at += writeSync(this.fd!, chunk, at, chunk.length - at);
+        if (this.watchers.length > 0) this.settleWatchers(chunk);
       }
       done();
     } catch (err) {
       done(err as Error);
+    }
+  }
+
+  /**
+   * Resolves once a chunk holding exactly these bytes (the same memory: streams pass buffers on,
+   * they do not copy them) has been written, or the file is closed. Until then the caller must
+   * not reuse that memory.
+   */
+  whenWritten(bytes: Uint8Array): Promise<void> {
+    if (this.fd === null) return Promise.resolve();
+    return new Promise((done) => this.watchers.push({ bytes, done }));
+  }
+
+  private settleWatchers(chunk: Buffer): void {
+    for (let i = this.watchers.length - 1; i >= 0; i--) {
+      const { bytes, done } = this.watchers[i];
+      const covered = bytes.buffer === chunk.buffer && bytes.byteOffset >= chunk.byteOffset
+        && bytes.byteOffset + bytes.byteLength <= chunk.byteOffset + chunk.byteLength;
+      if (covered) {
+        this.watchers.splice(i, 1);
+        done();
+      }
     }
   }
 
@@ -40,6 +65,8 @@ export class SyncFileSink extends Writable {
   override _destroy(err: Error | null, done: (err?: Error | null) => void): void {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
+    // Nothing more will be written: any memory still watched is free again.
+    for (const w of this.watchers.splice(0)) w.done();
     done(err);
   }
 }

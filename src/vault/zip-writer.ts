@@ -31,6 +31,9 @@ export class ZipWriter {
   private readonly closed: Promise<void>;
   private readonly waiting = new Map<string, () => void>();
   private failure: Error | null = null;
+  private readonly out: SyncFileSink;
+  /** Resolves on the first error: nothing waits past it for bytes that will never be written. */
+  private readonly failed: Promise<void>;
 
   private constructor(
     private readonly hasher: Awaited<ReturnType<typeof createHash64>>,
@@ -38,10 +41,13 @@ export class ZipWriter {
     forceZip64: boolean,
   ) {
     this.archive = new ZipArchive({ store: true, forceZip64, zlib: { level: 6 } });
-    const out = new SyncFileSink(tmpPath, (chunk) => hasher.update(chunk));
+    const out = (this.out = new SyncFileSink(tmpPath, (chunk) => hasher.update(chunk)));
+    let failed!: () => void;
+    this.failed = new Promise((resolve) => (failed = resolve));
     const fail = (err: Error) => {
       this.failure ??= err;
       for (const resolve of this.waiting.values()) resolve();
+      failed();
     };
     this.archive.on('error', fail);
     this.archive.on('warning', fail);
@@ -67,13 +73,19 @@ export class ZipWriter {
     return this.archive.pointer();
   }
 
-  /** Images are stored as they are; `deflate` is for text (the manifest), which shrinks tenfold. */
+  /**
+   * Images are stored as they are; `deflate` is for text (the manifest), which shrinks tenfold.
+   * Resolves once `bytes` are no longer needed: a stored entry's bytes have reached the file, so
+   * the caller may reuse their memory.
+   */
   async add(name: string, bytes: Buffer, date: Date, options: { deflate?: boolean } = {}): Promise<void> {
     if (this.failure) throw this.failure;
+    const written = options.deflate || bytes.length === 0 ? null : this.out.whenWritten(bytes);
     await new Promise<void>((resolve) => {
       this.waiting.set(name, resolve);
       this.archive.append(bytes, { name, date, store: !options.deflate });
     });
+    await Promise.race([written, this.failed]);
     if (this.failure) throw this.failure;
   }
 
