@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
 import { archive } from '../src/core/archive.js';
+import { restore } from '../src/core/restore.js';
 import { checkZip } from '../src/vault/check-zip.js';
 import { ZipWriter } from '../src/vault/zip-writer.js';
 import { ZipReader } from '../src/vault/zip-reader.js';
 import { verify } from '../src/core/verify.js';
-import { buildTree } from './helpers/images.js';
+import { buildTree, snapshot } from './helpers/images.js';
 import { tempDir } from './helpers/tmp.js';
 import { vaultZips } from './helpers/vault.js';
 import { allZipToolsAccept, pythonZipTest } from './helpers/zip-tools.js';
@@ -78,4 +80,31 @@ test('once add() resolves, the entry is in the file: the caller may reuse the me
     assert.ok((await reader.readEntry(`${i}.bin`)).equals(Buffer.alloc(size, i + 1)), `entry ${i} kept its own bytes`);
   }
   await reader.close();
+});
+
+test('a vault zip another tool rewrote with its images deflated still restores byte for byte', async () => {
+  const root = await tempDir();
+  const src = path.join(root, 'src');
+  await buildTree(src, 6, ['2024-03']);
+  const vault = path.join(root, 'vault');
+  await archive({ vault, sources: [src], device: 'pc' });
+  const [zip] = await vaultZips(vault);
+  // Same name, same entries, every one deflated (as a zip tool re-packing the folder would).
+  execFileSync('python3', ['-c', `
+import sys, zipfile
+src = zipfile.ZipFile(sys.argv[1]); items = [(i, src.read(i)) for i in src.infolist()]; src.close()
+with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as out:
+    for i, data in items:
+        i.compress_type = zipfile.ZIP_DEFLATED; out.writestr(i, data)
+`, zip]);
+  assert.deepEqual((await pythonZipTest(zip)).methods, [8], 'the images are deflated now');
+  const back = path.join(root, 'back');
+  const r = await restore({ vault, to: back });
+  assert.deepEqual([r.restored, r.skipped.length], [6, 0]);
+  const original = await snapshot(src);
+  const restored = await snapshot(path.join(back, 'pc'));
+  for (const [rel, f] of original) {
+    const got = [...restored].find(([k]) => k.endsWith(rel))?.[1];
+    assert.ok(got?.bytes.equals(f.bytes), `${rel} byte for byte`);
+  }
 });

@@ -1,7 +1,9 @@
-import { closeSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, utimesSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, renameSync, rmSync, utimesSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
+import { hashBytes } from '../media/hash.js';
+import { decodeDat } from '../media/dat.js';
 import { isInside } from '../sources/protected.js';
 import { serveJobs } from './thread-pool.js';
 
@@ -9,6 +11,11 @@ import { serveJobs } from './thread-pool.js';
  * A writer thread for restore. Writing 3.6 GB of files is mostly kernel time; two of these
  * spread it over both cores, and synchronous calls spare each file the five thread-pool round
  * trips (open, write, close, utimes, rename) that async writes cost the main thread.
+ *
+ * The thread reads each stored image itself, at its offset in the zip, into a buffer it keeps,
+ * and checks it against the catalogue's hash and size before writing a byte: no image's bytes
+ * cross between threads (each crossing was a fresh buffer for the garbage collector, and memory
+ * glibc could not hand back).
  *
  * Each file is written under a temporary name beside its target, dated, then renamed, so a target
  * is either absent, its old self, or exactly the checked bytes. Folders made and real-path checks
@@ -20,18 +27,36 @@ export interface WriteTarget {
   /** The folder the target must stay inside, through any symlink. */
   destRoot: string;
   /**
-   * `restore --decode`: the bytes are the decoded image, compared with what is already there
-   * (the raw bytes were checked against the hash: the vault's promise is about them).
+   * `restore --decode`: this place gets the decoded image, compared with what is already there
+   * (the raw bytes were checked against the hash: the vault's promise is about them). When the
+   * bytes cannot be decoded, the raw bytes are written instead.
    */
   decoded?: { overwrite: 'never' | 'if-different' | 'always' };
 }
 
-export interface WriteJob {
-  bytes: ArrayBuffer;
-  targets: WriteTarget[];
+/** Where a stored entry's bytes are: its zip and its local header (from the central directory). */
+export interface StoredEntry {
+  zip: string;
+  headerOffset: number;
+  size: number;
 }
 
-export type WriteOutcome = 'unsafe-path' | 'write-failed' | 'exists-different' | 'already' | null;
+export interface WriteJob {
+  /** The image's bytes, read here from a stored entry, or given (an entry unzipper had to inflate). */
+  from: { entry: StoredEntry } | { bytes: ArrayBuffer };
+  hash: string;
+  size: number;
+  targets: WriteTarget[];
+  wechatKey?: string;
+}
+
+export type WriteOutcome = 'unsafe-path' | 'write-failed' | 'exists-different' | 'already' | 'damaged' | null;
+
+export interface WriteReply {
+  outcomes: WriteOutcome[];
+  /** The image could not be decoded: places that asked for the decoded image got the raw bytes. */
+  undecodable: boolean;
+}
 
 const checkedParents = new Map<string, boolean>();
 const realRoots = new Map<string, string>();
@@ -81,9 +106,44 @@ function writeDecoded(bytes: Uint8Array, t: WriteTarget, overwrite: 'never' | 'i
   return write(bytes, t);
 }
 
-export function writeAll(job: WriteJob): WriteOutcome[] {
-  const bytes = new Uint8Array(job.bytes);
-  return job.targets.map((t) => (t.decoded ? writeDecoded(bytes, t, t.decoded.overwrite) : write(bytes, t)));
+let buffer = Buffer.allocUnsafe(4 << 20);
+const LOCAL_HEADER = 30;
+
+function readFully(fd: number, into: Uint8Array, position: number): number {
+  let got = 0;
+  for (let n; got < into.length && (n = readSync(fd, into, got, into.length - got, position + got)) > 0; ) got += n;
+  return got;
 }
 
-if (parentPort) serveJobs(parentPort, async (job: WriteJob) => writeAll(job));
+/**
+ * A stored entry's bytes, in the kept buffer; null when the zip is unreadable there. The zip is
+ * opened for each image: a restore reads a few thousand images, and no handle outlives its job.
+ */
+function readEntry(entry: StoredEntry): Buffer | null {
+  let fd: number | null = null;
+  try {
+    fd = openSync(entry.zip, 'r');
+    const header = buffer.subarray(0, LOCAL_HEADER);
+    if (readFully(fd, header, entry.headerOffset) !== LOCAL_HEADER || header.readUInt32LE(0) !== 0x04034b50) return null;
+    const dataStart = entry.headerOffset + LOCAL_HEADER + header.readUInt16LE(26) + header.readUInt16LE(28);
+    if (buffer.length < entry.size) buffer = Buffer.allocUnsafe(Math.max(entry.size, buffer.length * 2));
+    const data = buffer.subarray(0, entry.size);
+    return readFully(fd, data, dataStart) === entry.size ? data : null;
+  } catch {
+    return null;
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
+
+/** One stored image, read and checked once, then written to every place it belongs. */
+export async function restoreImage(job: WriteJob): Promise<WriteReply> {
+  const raw = 'entry' in job.from ? readEntry(job.from.entry) : Buffer.from(job.from.bytes);
+  const checked = raw !== null && raw.length === job.size && (await hashBytes(raw)) === job.hash;
+  if (!checked) return { outcomes: job.targets.map(() => 'damaged'), undecodable: false };
+  const decoded = job.targets.some((t) => t.decoded) ? decodeDat(raw, { wechatKey: job.wechatKey }) : null;
+  const outcomes = job.targets.map((t) => (t.decoded ? writeDecoded(decoded ?? raw, t, t.decoded.overwrite) : write(raw, t)));
+  return { outcomes, undecodable: decoded === null && job.targets.some((t) => t.decoded) };
+}
+
+if (parentPort) serveJobs(parentPort, restoreImage);

@@ -6,8 +6,7 @@ import path from 'node:path';
 import { iterateLocations, type LocationRow } from '../catalog/locations.js';
 import { resolveHashes } from '../catalog/images.js';
 import { markPlaces, recordRun } from '../catalog/runs.js';
-import { hashBytes, hashFile } from '../media/hash.js';
-import { decodeDat } from '../media/dat.js';
+import { hashFile } from '../media/hash.js';
 import { absArchivePath } from '../vault/layout.js';
 import { openVault } from '../vault/vault.js';
 import type { Db } from '../catalog/db.js';
@@ -15,7 +14,7 @@ import { ZipReader } from '../vault/zip-reader.js';
 import { silentProgress, type Progress } from './progress.js';
 import { originalTarget, targetUnder, withHashSuffix } from './restore-target.js';
 import { compileSelection, type Selection } from './selection.js';
-import type { WriteJob, WriteOutcome } from './restore-worker.js';
+import type { WriteJob, WriteOutcome, WriteReply } from './restore-worker.js';
 import { ownArrayBuffer, ThreadPool, workerUrl } from './thread-pool.js';
 import { GroupSpool } from './group-spool.js';
 
@@ -124,7 +123,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
 
     if (!result.dryRun) {
       progress.begin('phase.restore', spool.size);
-      const settle = (planned: Planned, outcome: WriteOutcome | 'damaged', writtenRaw: boolean) => {
+      const settle = (planned: Planned, outcome: WriteOutcome, writtenRaw: boolean) => {
         const { item, row } = planned;
         if (outcome === 'already') item.action = 'already';
         else if (outcome) {
@@ -135,35 +134,37 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
         tally(planned);
       };
       const writers = new ThreadPool(workerUrl('restore-worker', import.meta.url));
-      /** Hands bytes to a writer thread for these places, and settles each with its outcome. */
-      const write = async (bytes: Buffer, part: Planned[], writtenRaw: (row: LocationRow) => boolean) => {
+      /**
+       * One stored image to a writer thread, which reads and checks it and writes it to every
+       * place it belongs (see restore-worker); each place settled with its outcome.
+       */
+      const restoreImage = async (zip: string, reader: ZipReader | null, group: Planned[]) => {
+        const { row } = group[0];
+        const entry = reader?.entries.get(row.entry);
+        if (!reader || !entry) return void group.forEach((p) => settle(p, 'damaged', false));
+        // Images are stored; an entry some other tool deflated is inflated here and handed over.
+        const bytes = entry.method === 0 ? null : await reader.readEntry(row.entry).catch(() => null);
+        if (entry.method !== 0 && !bytes) return void group.forEach((p) => settle(p, 'damaged', false));
         const job: WriteJob = {
-          bytes: ownArrayBuffer(bytes),
-          targets: part.map(({ item, row }) => ({
-            target: item.target!, mtimeMs: row.mtimeMs, destRoot: dest ?? row.root, ...(decoding(row) && { decoded: { overwrite } }),
+          from: bytes ? { bytes: ownArrayBuffer(bytes) } : { entry: { zip, headerOffset: entry.headerOffset, size: entry.compressedSize } },
+          hash: row.hash,
+          size: row.size,
+          targets: group.map(({ item, row: r }) => ({
+            target: item.target!, mtimeMs: r.mtimeMs, destRoot: dest ?? r.root, ...(decoding(r) && { decoded: { overwrite } }),
           })),
+          wechatKey: options.wechatKey,
         };
-        const outcomes = await writers.run<WriteOutcome[]>(job, { transfer: [job.bytes] });
-        part.forEach((p, i) => settle(p, outcomes[i], writtenRaw(p.row)));
-      };
-      /** One stored image, read and checked once, then written to every place it belongs. */
-      const restoreImage = async (reader: ZipReader | null, group: Planned[]) => {
-        const raw = reader ? await readChecked(reader, group[0].row) : null;
-        if (!raw) return void group.forEach((p) => settle(p, 'damaged', false));
-        const dats = group.filter(({ row }) => decoding(row));
-        const decoded = dats.length > 0 ? decodeDat(raw, { wechatKey: options.wechatKey }) : null;
-        // Undecodable .dat files are written raw with the others, and counted.
-        if (!decoded) return write(raw, group, decoding);
-        const plain = group.filter(({ row }) => !decoding(row));
-        await Promise.all([plain.length > 0 && write(raw, plain, () => false), write(decoded, dats, () => false)]);
+        const reply = await writers.run<WriteReply>(job, { transfer: 'bytes' in job.from ? [job.from.bytes] : [] });
+        group.forEach((p, i) => settle(p, reply.outcomes[i], reply.undecodable && decoding(p.row)));
       };
       try {
         for (const archive of spool.keys()) {
           const list = spool.take(archive);
-          const reader = await ZipReader.open(absArchivePath(vault.dir, archive)).catch(() => null);
+          const zip = absArchivePath(vault.dir, archive);
+          const reader = await ZipReader.open(zip).catch(() => null);
           try {
             // A few images in flight keep both writer threads busy.
-            await mapLimit([...groupBy(list, ({ row }) => row.hash).values()], 8, (group) => restoreImage(reader, group));
+            await mapLimit([...groupBy(list, ({ row }) => row.hash).values()], 8, (group) => restoreImage(zip, reader, group));
           } finally {
             await reader?.close();
           }
@@ -263,10 +264,3 @@ async function decide(item: RestoreItem, row: LocationRow, overwrite: Overwrite)
 }
 
 const withExtension = (p: string, ext: string) => p.replace(/\.dat$/i, '') + `.${ext}`;
-
-/** An entry's bytes, only if they are exactly what the catalogue says (hash and size). */
-async function readChecked(reader: ZipReader, row: LocationRow): Promise<Buffer | null> {
-  if (!reader.entries.has(row.entry)) return null;
-  const bytes = await reader.readEntry(row.entry).catch(() => null);
-  return bytes && bytes.length === row.size && (await hashBytes(bytes)) === row.hash ? bytes : null;
-}
