@@ -6,7 +6,7 @@ import { archive } from '../src/core/archive.js';
 import { catalogList } from '../src/core/catalog.js';
 import { restore } from '../src/core/restore.js';
 import { targetUnder } from '../src/core/restore-target.js';
-import { buildTree, snapshot } from './helpers/images.js';
+import { buildTree, snapshot, writeImage } from './helpers/images.js';
 import { tempDir } from './helpers/tmp.js';
 import { CORPUS, vaultZips } from './helpers/vault.js';
 import { allZipToolsAccept } from './helpers/zip-tools.js';
@@ -144,4 +144,33 @@ test('a restore too large to plan in memory spools by archive and writes the sam
   // Run again over what is now there: every place is already in place, spooled or not.
   const again = await restore({ vault, to: path.join(root, 'spooled'), spoolLimit: 4 });
   assert.deepEqual([again.restored, again.already, again.items.length], [0, 30, 30]);
+});
+
+test('under --to, a path archived in two versions gives both back, the second with its hash in the name, held or spooled', async () => {
+  const root = await tempDir();
+  const src = path.join(root, 'photos');
+  const files = await buildTree(src, 12, ['2024-01', '2024-02']);
+  const vault = path.join(root, 'vault');
+  await archive({ vault, sources: [src], device: DEVICE });
+  // Three files change: the next archive catalogues a second version of each path.
+  const changed = files.slice(0, 3);
+  const second = new Map<string, Buffer>();
+  for (const [i, f] of changed.entries()) second.set(f, await writeImage(f, 1000 + i, '2024-03-05'));
+  await archive({ vault, sources: [src], device: DEVICE });
+
+  for (const [name, spoolLimit] of [['held', undefined], ['spooled', 2]] as const) {
+    const dest = path.join(root, name);
+    const r = await restore({ vault, to: dest, spoolLimit });
+    assert.deepEqual([r.restored, r.skipped.length], [15, 0], name);
+    for (const f of changed) {
+      const target = targetUnder(dest, DEVICE, f)!;
+      const ext = path.extname(target);
+      const base = path.basename(target, ext);
+      const siblings = (await readdir(path.dirname(target))).filter((n) => n === `${base}${ext}` || new RegExp(`^${base}~[0-9a-f]{8}\\${ext}$`).test(n));
+      assert.equal(siblings.length, 2, `${name}: ${siblings.join(', ')}`);
+      const versions = await Promise.all(siblings.map((n) => readFile(path.join(path.dirname(target), n))));
+      assert.ok(versions.some((b) => b.equals(second.get(f)!)), `${name}: the new version of ${f}`);
+      assert.ok(siblings.includes(path.basename(target)), `${name}: one keeps the name`);
+    }
+  }
 });

@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { scratchDatabase } from './scratch-db.js';
 
 /**
  * Items grouped by a key, to be taken one group at a time: archive's scanned files by month,
@@ -36,10 +37,7 @@ export class GroupSpool<T> {
   }
 
   private spill(): void {
-    // A temporary database: no journal, no fsync, nothing to keep if the run dies.
-    const db = new Database('');
-    db.pragma('journal_mode = OFF');
-    db.pragma('synchronous = OFF');
+    const db = scratchDatabase();
     db.exec('CREATE TABLE items (seq INTEGER PRIMARY KEY, key TEXT NOT NULL, data TEXT NOT NULL)');
     this.insert = db.prepare('INSERT INTO items (key, data) VALUES (?, ?)');
     db.exec('BEGIN');

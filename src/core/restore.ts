@@ -17,6 +17,7 @@ import { compileSelection, type Selection } from './selection.js';
 import type { WriteJob, WriteOutcome, WriteReply } from './restore-worker.js';
 import { ownArrayBuffer, ThreadPool, workerUrl } from './thread-pool.js';
 import { GroupSpool } from './group-spool.js';
+import { SpillingMap } from './spilling-map.js';
 
 export type Overwrite = 'never' | 'if-different' | 'always';
 
@@ -83,6 +84,8 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
   const vault = await openVault(options.vault, { write: false });
   // The places to write wait here, by archive (see GroupSpool): memory does not grow with the vault.
   const spool = new GroupSpool<Planned>(({ row }) => row.archive, options.spoolLimit);
+  // Every target given out under --to, by its key (see targetPlanner): on disk past the same limit.
+  const used = new SpillingMap(options.spoolLimit);
   try {
     const sel = { ...options.selection };
     if (sel.hashes) sel.hashes = resolveHashes(vault.db, sel.hashes);
@@ -106,7 +109,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
 
     // Where each selected place goes and what is there now. Places with nothing to write are
     // counted at once; the others are spooled by archive.
-    const targets = targetPlanner(dest, device, options.selection?.devices !== undefined, dest === null ? newestByPath(vault.db, keep) : null);
+    const targets = targetPlanner(dest, device, options.selection?.devices !== undefined, dest === null ? newestByPath(vault.db, keep) : null, used);
     for (const row of iterateLocations(vault.db, keep)) {
       const planned = targets.plan(row);
       const { item } = planned;
@@ -178,6 +181,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
     return result;
   } finally {
     spool.close();
+    used.close();
     await vault.close();
   }
 }
@@ -221,8 +225,7 @@ function newestByPath(db: Db, keep: (row: LocationRow) => boolean): Map<string, 
  * archived in two versions, or names differing only in case on Windows and macOS) goes to the
  * first; the others get the hash in their name.
  */
-function targetPlanner(dest: string | null, device: string, deviceChosen: boolean, newest: Map<string, { id: number }> | null) {
-  const used = new Map<string, string>();
+function targetPlanner(dest: string | null, device: string, deviceChosen: boolean, newest: Map<string, { id: number }> | null, used: SpillingMap) {
   const key = (target: string) => (process.platform === 'win32' || process.platform === 'darwin' ? target.toLowerCase() : target);
   return {
     plan(row: LocationRow): Planned {
