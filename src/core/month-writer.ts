@@ -12,6 +12,7 @@ import type { Vault } from '../vault/vault.js';
 import { ZipWriter } from '../vault/zip-writer.js';
 import { PicvaultError, EXIT } from '../errors.js';
 import type { MonthPlan } from './archive-plan.js';
+import { ByteRing } from './byte-ring.js';
 import type { Skipped } from './scan.js';
 
 export interface WrittenArchive {
@@ -28,20 +29,19 @@ export interface SealedArchive extends WrittenArchive {
   manifest: Manifest;
 }
 
-/** Bytes lent by their owner until `release`, which comes once they are written. */
-export interface LentBytes {
-  bytes: Buffer;
-  release(): void;
-}
-
 /**
  * The reads a month's writing waits on, done off the main thread (the archive's reader threads):
- * the bytes of a new image, checked against the hash the plan was made with (a file that changed
- * since is not stored under a hash it no longer has; any place holding the same bytes will do),
- * and the read-back of a sealed zip, every entry re-hashed (what is wrong, empty when whole).
+ * the bytes of a new image, read into memory the month lends (see ByteRing) and checked against
+ * the hash the plan was made with (a file that changed since is not stored under a hash it no
+ * longer has; any place holding the same bytes will do), and the read-back of a sealed zip, every
+ * entry re-hashed (what is wrong, empty when whole).
  */
 export interface MonthIo {
-  fetch(paths: string[], hash: string, size: number): Promise<LentBytes | null>;
+  /** Shared memory of `bytes` for one month's fetches, lent until given back. */
+  lendMemory(bytes: number): SharedArrayBuffer;
+  returnMemory(memory: SharedArrayBuffer): void;
+  /** Reads the first path whose bytes still hash to `hash` into `into` (one byte longer than the image); false when none does. */
+  fetch(paths: string[], hash: string, into: Uint8Array): Promise<boolean>;
   check(zip: string): Promise<string[]>;
 }
 
@@ -86,13 +86,12 @@ export async function writeMonth(vault: Vault, plan: MonthPlan, options: MonthWr
     written.push(await sealPart(vault, plan.month, p.writer, p.tmp, p.images, locations, options));
   };
 
-  for await (const [img, lent] of prefetched(plan.newImages, options.io)) {
-    if (!lent) {
+  for await (const [img, bytes] of prefetched(plan.newImages, options.io)) {
+    if (!bytes) {
       dropped.add(img.hash);
       for (const f of img.from) options.skipped.push({ path: f.path, reason: 'changed' });
       continue;
     }
-    const { bytes } = lent;
     let current: { writer: ZipWriter; tmp: string; images: ManifestImage[] } = part ?? (await startPart());
     const projected = current.writer.size + bytes.length + ENTRY_OVERHEAD + estimateManifest(current.images.length + 1, plan.locations.length);
     if (current.images.length > 0 && projected > options.maxArchiveSize) {
@@ -100,9 +99,8 @@ export async function writeMonth(vault: Vault, plan: MonthPlan, options: MonthWr
       current = await startPart();
     }
     const name = entryName(img.hash, img.ext);
-    // add() resolves once the bytes are in the file: only then may their slot take other bytes.
+    // add() resolves once the bytes are in the file: only then may their memory take other bytes.
     await current.writer.add(name, bytes, new Date(img.date.replace(' ', 'T')));
-    lent.release();
     current.images.push({ hash: img.hash, size: img.size, ext: img.ext, entry: name, ...(img.ext === 'dat' && { decodedExt: img.decodedExt }) });
   }
   const remaining = plan.locations.filter((l) => !placed.has(l.hash) && !dropped.has(l.hash));
@@ -115,26 +113,50 @@ export async function writeMonth(vault: Vault, plan: MonthPlan, options: MonthWr
 
 const estimateManifest = (images: number, locations: number) => images * ENTRY_OVERHEAD + locations * LOCATION_OVERHEAD;
 
-/** Fetched bytes are held up to this much ahead of the zip writing, so it never waits on a read. */
-const PREFETCH_BYTES = 8 * 1024 * 1024;
+/**
+ * Fetched bytes are held up to this much ahead of the zip writing, so it never waits on a read;
+ * an image past half of it is read into memory of its own, one at a time.
+ */
+const PREFETCH_BYTES = 16 * 1024 * 1024;
 
-/** The images with their bytes, in order, fetched a window ahead. */
+/**
+ * The images with their bytes, in order, fetched a window ahead into the month's ring. Each
+ * image's bytes stay valid until the consumer asks for the next one.
+ */
 async function* prefetched<I extends { hash: string; size: number; from: readonly { path: string }[] }>(
   images: readonly I[], io: MonthIo,
-): AsyncGenerator<[I, LentBytes | null]> {
-  const ahead: Promise<LentBytes | null>[] = [];
-  let aheadBytes = 0;
+): AsyncGenerator<[I, Buffer | null]> {
+  const memory = io.lendMemory(PREFETCH_BYTES);
+  const ring = new ByteRing(memory);
+  const ahead: { fetched: Promise<boolean>; into: Uint8Array; inRing: boolean }[] = [];
   let next = 0;
-  for (let i = 0; i < images.length; i++) {
-    while (next < images.length && (ahead.length === 0 || aheadBytes + images[next].size <= PREFETCH_BYTES)) {
-      const p = io.fetch(images[next].from.map((f) => f.path), images[next].hash, images[next].size);
-      p.catch(() => undefined); // awaited below; a run that stops early must not leave it unhandled
-      ahead.push(p);
-      aheadBytes += images[next++].size;
+  try {
+    for (let i = 0; i < images.length; i++) {
+      while (next < images.length) {
+        const need = images[next].size + 1;
+        let into: Uint8Array;
+        if (need > PREFETCH_BYTES / 2) {
+          if (ahead.length > 0) break;
+          into = new Uint8Array(new SharedArrayBuffer(need));
+        } else {
+          const region = ring.take(need);
+          if (!region) break;
+          into = new Uint8Array(memory, region.offset, need);
+        }
+        const fetched = io.fetch(images[next].from.map((f) => f.path), images[next].hash, into);
+        fetched.catch(() => undefined); // awaited below; a run that stops early must not leave it unhandled
+        ahead.push({ fetched, into, inRing: into.buffer === memory });
+        next++;
+      }
+      const { fetched, into, inRing } = ahead.shift()!;
+      const found = await fetched;
+      yield [images[i], found ? Buffer.from(into.buffer, into.byteOffset, images[i].size) : null];
+      if (inRing) ring.giveBack();
     }
-    const bytes = await ahead.shift()!;
-    aheadBytes -= images[i].size;
-    yield [images[i], bytes];
+  } finally {
+    // Reads still running write into the ring: it goes back only once they are done.
+    await Promise.allSettled(ahead.map((a) => a.fetched));
+    io.returnMemory(memory);
   }
 }
 

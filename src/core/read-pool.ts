@@ -1,8 +1,6 @@
 import type { InspectOptions } from '../media/inspect.js';
 import type { ReadResult, ReadTask, WorkerJob, WorkerReply } from './read-worker.js';
 import { ThreadPool, workerUrl } from './thread-pool.js';
-import { SharedSlots } from './shared-slots.js';
-import type { LentBytes } from './month-writer.js';
 
 /** Files per message: a message per file would cost the main thread more than the reads. */
 const BATCH = 32;
@@ -13,7 +11,7 @@ const BATCH = 32;
  */
 export class ReadPool {
   private readonly pool = new ThreadPool(workerUrl('read-worker', import.meta.url));
-  private readonly slots = new SharedSlots();
+  private readonly memory: SharedArrayBuffer[] = [];
 
   constructor(private readonly options: InspectOptions) {}
 
@@ -36,21 +34,20 @@ export class ReadPool {
     return (await Promise.all(batches)).flat();
   }
 
-  /**
-   * The bytes of the first path that still hashes to `hash`, in a shared slot lent until
-   * `release`; null when no path does.
-   */
-  async fetch(paths: string[], hash: string, size: number): Promise<LentBytes | null> {
-    const slot = this.slots.acquire(size);
-    const found = await this.submit({ kind: 'fetch', paths, hash, size, into: slot }, true).catch((err: unknown) => {
-      this.slots.release(slot);
-      throw err;
-    });
-    if (!found) {
-      this.slots.release(slot);
-      return null;
-    }
-    return { bytes: Buffer.from(slot, 0, size), release: () => this.slots.release(slot) };
+  /** Reads the first of the paths whose bytes still hash to `hash` into `into` (shared memory); false when none does. */
+  fetch(paths: string[], hash: string, into: Uint8Array): Promise<boolean> {
+    const memory = into.buffer as SharedArrayBuffer;
+    return this.submit({ kind: 'fetch', paths, hash, size: into.length - 1, memory, offset: into.byteOffset }, true);
+  }
+
+  /** Shared memory for a month's fetches: the few blocks of a run are reused from month to month. */
+  lendMemory(bytes: number): SharedArrayBuffer {
+    const i = this.memory.findIndex((m) => m.byteLength === bytes);
+    return i >= 0 ? this.memory.splice(i, 1)[0] : new SharedArrayBuffer(bytes);
+  }
+
+  returnMemory(memory: SharedArrayBuffer): void {
+    this.memory.push(memory);
   }
 
   /** A zip read back whole, every entry re-hashed: what is wrong with it, empty when whole. */

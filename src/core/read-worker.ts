@@ -12,7 +12,7 @@ import { serveJobs } from './thread-pool.js';
  * - hash: read files whole (plain synchronous reads: no per-call async cost) and from the same
  *   bytes give each file's type, EXIF date and xxh64;
  * - fetch: the bytes of a new image, read again just before they are stored, into shared memory
- *   the main thread lends (see SharedSlots), and checked against the hash the plan was made with;
+ *   the main thread lends (see ByteRing), and checked against the hash the plan was made with;
  * - check: the read-back of a sealed zip, every entry re-hashed.
  */
 export interface ReadTask {
@@ -29,7 +29,7 @@ export type ReadResult =
 
 export type WorkerJob =
   | { kind: 'hash'; tasks: ReadTask[]; options: InspectOptions }
-  | { kind: 'fetch'; paths: string[]; hash: string; size: number; into: SharedArrayBuffer }
+  | { kind: 'fetch'; paths: string[]; hash: string; size: number; memory: SharedArrayBuffer; offset: number }
   | { kind: 'check'; zip: string };
 
 export type WorkerReply<J extends WorkerJob> = J extends { kind: 'hash' }
@@ -63,9 +63,8 @@ async function read(task: ReadTask, options: InspectOptions): Promise<ReadResult
   }
 }
 
-/** Reads the first of the paths whose bytes still hash to `hash` into `into`; false when none does. */
-async function fetch(paths: string[], hash: string, size: number, into: SharedArrayBuffer): Promise<boolean> {
-  const view = new Uint8Array(into);
+/** Reads the first of the paths whose bytes still hash to `hash` into `view`; false when none does. */
+async function fetch(paths: string[], hash: string, size: number, view: Uint8Array): Promise<boolean> {
   for (const p of paths) {
     let got: number;
     try {
@@ -98,7 +97,8 @@ async function run(job: WorkerJob): Promise<unknown> {
       return results;
     }
     case 'fetch':
-      return fetch(job.paths, job.hash, job.size, job.into);
+      // One byte more than the image: a file that grew shows as a different size.
+      return fetch(job.paths, job.hash, job.size, new Uint8Array(job.memory, job.offset, job.size + 1));
     case 'check':
       return (await checkZip(job.zip, { readData: true })).damage;
   }
