@@ -1,9 +1,10 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { hashBytes, hashFile } from '../media/hash.js';
 import { inspectBytes, inspectFile, type InspectOptions } from '../media/inspect.js';
 import type { FoundFile } from '../sources/types.js';
 import { checkZip } from '../vault/check-zip.js';
+import { readFully } from '../vault/sync-io.js';
 import { serveJobs } from './thread-pool.js';
 
 /**
@@ -81,9 +82,7 @@ async function fetch(paths: string[], hash: string, size: number, view: Uint8Arr
 function readInto(path: string, into: Uint8Array): number {
   const fd = openSync(path, 'r');
   try {
-    let got = 0;
-    for (let n; got < into.length && (n = readSync(fd, into, got, into.length - got, got)) > 0; ) got += n;
-    return got;
+    return readFully(fd, into, 0);
   } finally {
     closeSync(fd);
   }

@@ -1,10 +1,12 @@
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, renameSync, rmSync, utimesSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import { hashBytes } from '../media/hash.js';
 import { decodeDat } from '../media/dat.js';
 import { isInside } from '../sources/protected.js';
+import { readFully, writeFully } from '../vault/sync-io.js';
+import { LOCAL_HEADER, localDataStart } from '../vault/zip-reader.js';
 import { serveJobs } from './thread-pool.js';
 
 /**
@@ -81,7 +83,7 @@ function write(bytes: Uint8Array, t: WriteTarget): WriteOutcome {
     if (!parentIsSafe(parent, t.destRoot)) return 'unsafe-path';
     const fd = openSync(tmp, 'wx');
     try {
-      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+      writeFully(fd, bytes);
     } finally {
       closeSync(fd);
     }
@@ -107,13 +109,6 @@ function writeDecoded(bytes: Uint8Array, t: WriteTarget, overwrite: 'never' | 'i
 }
 
 let buffer = Buffer.allocUnsafe(4 << 20);
-const LOCAL_HEADER = 30;
-
-function readFully(fd: number, into: Uint8Array, position: number): number {
-  let got = 0;
-  for (let n; got < into.length && (n = readSync(fd, into, got, into.length - got, position + got)) > 0; ) got += n;
-  return got;
-}
 
 /**
  * A stored entry's bytes, in the kept buffer; null when the zip is unreadable there. The zip is
@@ -124,8 +119,8 @@ function readEntry(entry: StoredEntry): Buffer | null {
   try {
     fd = openSync(entry.zip, 'r');
     const header = buffer.subarray(0, LOCAL_HEADER);
-    if (readFully(fd, header, entry.headerOffset) !== LOCAL_HEADER || header.readUInt32LE(0) !== 0x04034b50) return null;
-    const dataStart = entry.headerOffset + LOCAL_HEADER + header.readUInt16LE(26) + header.readUInt16LE(28);
+    const dataStart = readFully(fd, header, entry.headerOffset) === LOCAL_HEADER ? localDataStart(header, entry.headerOffset) : null;
+    if (dataStart === null) return null;
     if (buffer.length < entry.size) buffer = Buffer.allocUnsafe(Math.max(entry.size, buffer.length * 2));
     const data = buffer.subarray(0, entry.size);
     return readFully(fd, data, dataStart) === entry.size ? data : null;

@@ -1,5 +1,6 @@
-import { closeSync, fsync, openSync, writeSync } from 'node:fs';
+import { closeSync, fsync, openSync } from 'node:fs';
 import { Writable } from 'node:stream';
+import { writeFully } from './sync-io.js';
 
 /**
  * A new file written with synchronous writes, flushed with fsync when the stream ends. Archive's
@@ -27,7 +28,7 @@ export class SyncFileSink extends Writable {
     try {
       for (const { chunk } of chunks) {
         this.onChunk(chunk);
-        for (let at = 0; at < chunk.length; ) at += writeSync(this.fd!, chunk, at, chunk.length - at);
+        writeFully(this.fd!, chunk);
         if (this.watchers.length > 0) this.settleWatchers(chunk);
       }
       done();

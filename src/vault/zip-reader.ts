@@ -22,7 +22,14 @@ interface UnzipperFile {
   buffer(): Promise<Buffer>;
 }
 
-const LOCAL_HEADER = 30;
+/** A local file header's fixed part: signature, versions, sizes, and the name and extra lengths. */
+export const LOCAL_HEADER = 30;
+
+/** Where an entry's data starts, from the fixed part of its local header; null when it is not one. */
+export function localDataStart(header: Buffer, headerOffset: number): number | null {
+  if (header.length < LOCAL_HEADER || header.readUInt32LE(0) !== 0x04034b50) return null;
+  return headerOffset + LOCAL_HEADER + header.readUInt16LE(26) + header.readUInt16LE(28);
+}
 
 /**
  * A zip opened by its central directory, parsed by unzipper (structure, ZIP64, names, sizes,
@@ -85,8 +92,8 @@ export class ZipReader {
     const handle = await this.handle;
     const header = Buffer.alloc(LOCAL_HEADER);
     await handle.read(header, 0, LOCAL_HEADER, entry.headerOffset);
-    if (header.readUInt32LE(0) !== 0x04034b50) throw new Error(`${name}: no local header at ${entry.headerOffset}`);
-    const dataStart = entry.headerOffset + LOCAL_HEADER + header.readUInt16LE(26) + header.readUInt16LE(28);
+    const dataStart = localDataStart(header, entry.headerOffset);
+    if (dataStart === null) throw new Error(`${name}: no local header at ${entry.headerOffset}`);
     const data = alloc(entry.compressedSize);
     const { bytesRead } = await handle.read(data, 0, data.length, dataStart);
     if (bytesRead !== data.length) throw new Error(`${name}: truncated (${bytesRead} of ${data.length} bytes)`);
