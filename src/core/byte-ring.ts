@@ -6,7 +6,8 @@
  * collector met every few tens of megabytes, and memory glibc's arenas kept (docs/performance.md).
  */
 export class ByteRing {
-  private readonly taken: { start: number; end: number }[] = [];
+  /** Where each region still taken starts, oldest first. */
+  private readonly taken: number[] = [];
   private head = 0;
 
   constructor(readonly memory: SharedArrayBuffer) {}
@@ -19,7 +20,7 @@ export class ByteRing {
   take(size: number): { offset: number; size: number } | null {
     if (size > this.capacity) return null;
     if (this.taken.length === 0) this.head = 0;
-    const tail = this.taken.length > 0 ? this.taken[0].start : 0;
+    const tail = this.taken.length > 0 ? this.taken[0] : 0;
     let start: number;
     if (this.taken.length === 0 || this.head > tail) {
       // Free space runs from head to the end, then from the start to the tail.
@@ -31,7 +32,7 @@ export class ByteRing {
       if (this.head + size <= tail) start = this.head;
       else return null;
     }
-    this.taken.push({ start, end: start + size });
+    this.taken.push(start);
     this.head = start + size;
     return { offset: start, size };
   }

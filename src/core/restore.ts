@@ -145,11 +145,15 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
         const { row } = group[0];
         const entry = reader?.entries.get(row.entry);
         if (!reader || !entry) return void group.forEach((p) => settle(p, 'damaged', false));
-        // Images are stored; an entry some other tool deflated is inflated here and handed over.
-        const bytes = entry.method === 0 ? null : await reader.readEntry(row.entry).catch(() => null);
-        if (entry.method !== 0 && !bytes) return void group.forEach((p) => settle(p, 'damaged', false));
+        let from: WriteJob['from'] = { entry: { zip, headerOffset: entry.headerOffset, size: entry.compressedSize } };
+        if (entry.method !== 0) {
+          // Images are stored; an entry some other tool deflated is inflated here and handed over.
+          const bytes = await reader.readEntry(row.entry).catch(() => null);
+          if (!bytes) return void group.forEach((p) => settle(p, 'damaged', false));
+          from = { bytes: ownArrayBuffer(bytes) };
+        }
         const job: WriteJob = {
-          from: bytes ? { bytes: ownArrayBuffer(bytes) } : { entry: { zip, headerOffset: entry.headerOffset, size: entry.compressedSize } },
+          from,
           hash: row.hash,
           size: row.size,
           targets: group.map(({ item, row: r }) => ({

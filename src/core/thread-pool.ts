@@ -89,12 +89,12 @@ export function ownArrayBuffer(b: Uint8Array): ArrayBuffer {
   return (own ? b.buffer : b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)) as ArrayBuffer;
 }
 
-/** The worker side: answers each job with what `handle` returns, handing over any ArrayBuffer result. */
+/** The worker side: answers each job with what `handle` returns. */
 export function serveJobs(port: MessagePort, handle: (job: never) => Promise<unknown>): void {
   port.on('message', async (msg: { id: number; job: never }) => {
     try {
       const result = await handle(msg.job);
-      port.postMessage({ id: msg.id, result }, result instanceof ArrayBuffer ? [result] : []);
+      port.postMessage({ id: msg.id, result });
     } catch (err) {
       port.postMessage({ id: msg.id, error: (err as Error).message ?? String(err) });
     }
