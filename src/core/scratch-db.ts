@@ -8,5 +8,8 @@ export function scratchDatabase(): Database.Database {
   const db = new Database('');
   db.pragma('journal_mode = OFF');
   db.pragma('synchronous = OFF');
+  // better-sqlite3 gives each connection a 16 MB page cache. These tables are written in order and
+  // read a group at a time, so pages are seldom visited twice: 2 MB does, and the rest stays free.
+  db.pragma('cache_size = -2000');
   return db;
 }
