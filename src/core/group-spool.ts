@@ -65,6 +65,26 @@ export class GroupSpool<T> {
     return rows.map((r) => JSON.parse(r) as T);
   }
 
+  /**
+   * A group's items in order, at most `size` at a time: for groups that may be far larger than
+   * what the spool holds (restore: every place whose image one zip stores).
+   */
+  *takeInChunks(key: string, size: number): Generator<T[]> {
+    if (!this.db) {
+      const list = this.take(key);
+      for (let i = 0; i < list.length; i += size) yield list.slice(i, i + size);
+      return;
+    }
+    // Page by seq rather than hold a statement open across the caller's awaits.
+    const page = this.db.prepare('SELECT seq, data FROM items WHERE key = ? AND seq > ? ORDER BY seq LIMIT ?');
+    for (let after = 0; ; ) {
+      const rows = page.all(key, after, size) as { seq: number; data: string }[];
+      if (rows.length === 0) return;
+      after = rows[rows.length - 1].seq;
+      yield rows.map((r) => JSON.parse(r.data) as T);
+    }
+  }
+
   close(): void {
     this.db?.close();
     this.db = null;
