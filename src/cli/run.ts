@@ -1,3 +1,5 @@
+// First, before the modules that do the work are loaded (see heap-growth.ts).
+import './heap-growth.js';
 import { EXIT } from '../errors.js';
 import { main } from './main.js';
 import { detectLang, translator } from './render/messages.js';

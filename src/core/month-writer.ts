@@ -117,7 +117,7 @@ const estimateManifest = (images: number, locations: number) => images * ENTRY_O
  * Fetched bytes are held up to this much ahead of the zip writing, so it never waits on a read;
  * an image past half of it is read into memory of its own, one at a time.
  */
-const PREFETCH_BYTES = 16 * 1024 * 1024;
+const PREFETCH_BYTES = 8 * 1024 * 1024;
 
 /**
  * The images with their bytes, in order, fetched a window ahead into the month's ring. Each
