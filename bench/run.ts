@@ -79,6 +79,19 @@ function warm(paths: string[]): void {
   execFileSync('sh', ['-c', 'find "$@" -type f -print0 | xargs -0 cat > /dev/null', 'warm', ...paths]);
 }
 
+/**
+ * After a repetition's outputs are deleted, waits until the file system is past the deletion.
+ * On ext4 without a journal (this machine's root), for 60 s after inodes are freed the allocator
+ * skips each recently deleted one when it creates a file: a step that creates 20 000 files right
+ * after 20 000 were deleted spent most of its time there, whichever tool it was, which pulled every
+ * ratio towards 1 (docs/performance.md). Outputs are therefore kept until the repetition ends.
+ */
+async function settle(): Promise<void> {
+  execFileSync('sync');
+  log('letting the file system settle after the deletion (61 s)');
+  await new Promise((resolve) => setTimeout(resolve, 61_000));
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
@@ -179,6 +192,13 @@ async function main(): Promise<void> {
   ];
 
   const tasks = allTasks.filter((t) => (PEERS || t.tool.startsWith('picvault')) && (restores || t.group !== 'restore'));
+  const removeOutputs = async () => {
+    for (const d of ['vault', 'restic', '7z.zip', 'zip.zip', 'cp', 'pv-restore', 'restic-restore', 'unzip']) await rm(out(d), { recursive: true, force: true });
+  };
+  // What one repetition writes: the tree once per copy, unzip and restore, the distinct bytes per vault and repository.
+  const perRep = tasks.reduce((n, t) => n + (t.group === 'scan' ? 0 : /picvault archive|restic backup/.test(t.tool) ? cache.distinctBytes : cache.bytes), 0);
+  const keepOutputs = free > perRep * 1.2;
+  if (!keepOutputs) log(`each step's output is removed before the next (a repetition would write ${(perRep / 1e9).toFixed(1)} GB): the steps that create files pay for the deletion (see settle)`);
   const samples = new Map<string, Sample[]>();
   for (let rep = 0; rep < REPS; rep++) {
     // Rotate the order each repetition so no tool always runs on a cold or a warm cache.
@@ -188,7 +208,11 @@ async function main(): Promise<void> {
       warm(task.reads);
       const s = await task.run();
       samples.set(task.tool, [...(samples.get(task.tool) ?? []), s]);
-      for (const d of ['vault', 'restic', '7z.zip', 'zip.zip', 'cp', 'pv-restore', 'restic-restore', 'unzip']) await rm(out(d), { recursive: true, force: true });
+      if (!keepOutputs) await removeOutputs();
+    }
+    if (keepOutputs) {
+      await removeOutputs();
+      await settle();
     }
   }
 
@@ -199,16 +223,17 @@ async function main(): Promise<void> {
 
   const med = (tool: string) => {
     const xs = samples.get(tool)!;
-    return { seconds: median(xs.map((x) => x.seconds)), peakMB: Math.max(...xs.map((x) => x.peakMB)), bytes: median(xs.map((x) => x.bytes)) };
+    return { seconds: median(xs.map((x) => x.seconds)), runs: xs.map((x) => x.seconds), peakMB: Math.max(...xs.map((x) => x.peakMB)), bytes: median(xs.map((x) => x.bytes)) };
   };
   const rows = tasks.map((t) => ({ group: t.group, tool: t.tool, ...med(t.tool) }));
   const pv = (g: string) => rows.find((r) => r.tool.startsWith('picvault') && r.group === g)!;
   const lines: string[] = [];
-  lines.push(`| step | tool | median s | peak MB | bytes written | picvault ÷ tool |`);
-  lines.push(`|---|---|---:|---:|---:|---:|`);
+  // Each run's time too, in the order run: on a shared VM one run can be far off the others.
+  lines.push(`| step | tool | median s | runs s | peak MB | bytes written | picvault ÷ tool |`);
+  lines.push(`|---|---|---:|---:|---:|---:|---:|`);
   for (const r of rows) {
     const ratio = r.tool.startsWith('picvault') ? '' : (pv(r.group).seconds / r.seconds).toFixed(2);
-    lines.push(`| ${r.group} | ${r.tool} | ${r.seconds.toFixed(2)} | ${r.peakMB.toFixed(0)} | ${(r.bytes / 1e6).toFixed(0)} MB | ${ratio} |`);
+    lines.push(`| ${r.group} | ${r.tool} | ${r.seconds.toFixed(2)} | ${r.runs.map((x) => x.toFixed(1)).join(', ')} | ${r.peakMB.toFixed(0)} | ${(r.bytes / 1e6).toFixed(0)} MB | ${ratio} |`);
   }
   const by = (tool: string) => rows.find((r) => r.tool === tool);
   const ratio = (tool: string, peer: string) => (by(tool) && by(peer) ? by(tool)!.seconds / by(peer)!.seconds : null);
