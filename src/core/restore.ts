@@ -92,7 +92,8 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
   // The places to write wait here, by archive (see GroupSpool): memory does not grow with the vault.
   const held = options.spoolLimit ?? PLANNED_HELD;
   const spool = new GroupSpool<Planned>(({ row }) => row.archive, held);
-  // Every target given out under --to, by its key (see targetPlanner): on disk past the same limit.
+  // Every target given out under --to, by its key (see targetPlanner): on disk past its default
+  // 50 000 (a target is only a path and a hash), or past the tests' limit.
   const used = new SpillingMap(options.spoolLimit);
   try {
     const sel = { ...options.selection };
