@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFile, readFile, stat, readdir, utimes } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, stat, readdir, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { archive } from '../src/core/archive.js';
@@ -124,15 +124,27 @@ test('the corpus goes through scan and archive without a crash; non-images are l
 test('a restore too large to plan in memory spools by archive and writes the same files', async () => {
   const root = await tempDir();
   const src = path.join(root, 'photos');
-  await buildTree(src, 30, ['2023-02', '2024-03', '2024-04']);
+  const files = await buildTree(src, 30, ['2023-02', '2024-03', '2024-04']);
+  // Five images seen in four chats each: their places are taken from the spool a few at a time
+  // (spoolLimit 4), so some images' places fall in two chunks.
+  for (const file of files.slice(0, 5)) {
+    const { mtime } = await stat(file);
+    for (const chat of ['chat7', 'chat8', 'chat9']) {
+      const copy = path.join(src, chat, path.basename(file));
+      await mkdir(path.dirname(copy), { recursive: true });
+      await copyFile(file, copy);
+      await utimes(copy, mtime, mtime);
+    }
+  }
   const before = await snapshot(src);
+  assert.equal(before.size, 45);
   const vault = path.join(root, 'vault');
   await archive({ vault, sources: [src], device: DEVICE });
 
   const held = await restore({ vault, to: path.join(root, 'held') });
   const spooled = await restore({ vault, to: path.join(root, 'spooled'), spoolLimit: 4, items: false });
-  assert.equal(spooled.selected, 30);
-  assert.equal(spooled.restored, 30);
+  assert.equal(spooled.selected, 45);
+  assert.equal(spooled.restored, 45);
   assert.deepEqual(spooled.items, [], 'items: false keeps counts only');
   assert.deepEqual([spooled.restored, spooled.bytes, spooled.skipped.length], [held.restored, held.bytes, held.skipped.length]);
   for (const [rel, orig] of before) {
@@ -143,7 +155,7 @@ test('a restore too large to plan in memory spools by archive and writes the sam
 
   // Run again over what is now there: every place is already in place, spooled or not.
   const again = await restore({ vault, to: path.join(root, 'spooled'), spoolLimit: 4 });
-  assert.deepEqual([again.restored, again.already, again.items.length], [0, 30, 30]);
+  assert.deepEqual([again.restored, again.already, again.items.length], [0, 45, 45]);
 });
 
 test('under --to, a path archived in two versions gives both back, the second with its hash in the name, held or spooled', async () => {
