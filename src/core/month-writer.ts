@@ -128,7 +128,7 @@ async function* prefetched<I extends { hash: string; size: number; from: readonl
 ): AsyncGenerator<[I, Buffer | null]> {
   const memory = io.lendMemory(PREFETCH_BYTES);
   const ring = new ByteRing(memory);
-  const ahead: { fetched: Promise<boolean>; into: Uint8Array; inRing: boolean }[] = [];
+  const ahead: { fetched: Promise<boolean>; into: Uint8Array }[] = [];
   let next = 0;
   try {
     for (let i = 0; i < images.length; i++) {
@@ -145,13 +145,13 @@ async function* prefetched<I extends { hash: string; size: number; from: readonl
         }
         const fetched = io.fetch(images[next].from.map((f) => f.path), images[next].hash, into);
         fetched.catch(() => undefined); // awaited below; a run that stops early must not leave it unhandled
-        ahead.push({ fetched, into, inRing: into.buffer === memory });
+        ahead.push({ fetched, into });
         next++;
       }
-      const { fetched, into, inRing } = ahead.shift()!;
+      const { fetched, into } = ahead.shift()!;
       const found = await fetched;
       yield [images[i], found ? Buffer.from(into.buffer, into.byteOffset, images[i].size) : null];
-      if (inRing) ring.giveBack();
+      if (into.buffer === memory) ring.giveBack();
     }
   } finally {
     // Reads still running write into the ring: it goes back only once they are done.

@@ -136,9 +136,10 @@ export async function restoreImage(job: WriteJob): Promise<WriteReply> {
   const raw = 'entry' in job.from ? readEntry(job.from.entry) : Buffer.from(job.from.bytes);
   const checked = raw !== null && raw.length === job.size && (await hashBytes(raw)) === job.hash;
   if (!checked) return { outcomes: job.targets.map(() => 'damaged'), undecodable: false };
-  const decoded = job.targets.some((t) => t.decoded) ? decodeDat(raw, { wechatKey: job.wechatKey }) : null;
+  const decoding = job.targets.some((t) => t.decoded);
+  const decoded = decoding ? decodeDat(raw, { wechatKey: job.wechatKey }) : null;
   const outcomes = job.targets.map((t) => (t.decoded ? writeDecoded(decoded ?? raw, t, t.decoded.overwrite) : write(raw, t)));
-  return { outcomes, undecodable: decoded === null && job.targets.some((t) => t.decoded) };
+  return { outcomes, undecodable: decoding && decoded === null };
 }
 
 if (parentPort) serveJobs(parentPort, restoreImage);
