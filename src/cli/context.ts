@@ -59,18 +59,58 @@ export function progressFor(ctx: CliContext, flags: CommonFlags): Progress | und
   return terminalProgress(ctx.t, !flags.quiet && flags.progress !== false && !flags.json);
 }
 
-/** Prints the files a run skipped (at most 20; --json has them all) and marks the run partial. */
-export function reportSkipped(ctx: CliContext, skipped: { path: string; reason: string; device?: string }[]): void {
-  if (skipped.length === 0) return;
+export const SKIPPED_SHOWN = 20;
+
+/**
+ * Prints the files a run skipped (at most 20; --json has them all) and marks the run partial.
+ * `total` is for callers that pass only the first of a longer list.
+ */
+export function reportSkipped(ctx: CliContext, skipped: { path: string; reason: string; device?: string }[], total = skipped.length): void {
+  if (total === 0) return;
   ctx.exit(EXIT.partial);
-  ctx.err(ctx.t('skipped.head', { count: skipped.length }));
-  for (const s of skipped.slice(0, 20)) {
+  ctx.err(ctx.t('skipped.head', { count: total }));
+  for (const s of skipped.slice(0, SKIPPED_SHOWN)) {
     const why = hasMessage(`skip.${s.reason}`) ? ctx.t(`skip.${s.reason}`, { device: s.device ?? '' }) : s.reason;
     ctx.err(`  ${s.path}: ${why}`);
   }
-  if (skipped.length > 20) ctx.err(ctx.t('skipped.more', { count: skipped.length - 20 }));
+  if (total > SKIPPED_SHOWN) ctx.err(ctx.t('skipped.more', { count: total - SKIPPED_SHOWN }));
 }
 
 export const json = (ctx: CliContext, value: unknown) => ctx.out(JSON.stringify(value, null, 2));
+
+/** A list read back a chunk at a time (ListSpool), printed by jsonStreamed without being joined. */
+export interface Chunked {
+  chunks(): Iterable<unknown[]>;
+}
+
+const isChunked = (v: unknown): v is Chunked => typeof v === 'object' && v !== null && typeof (v as Chunked).chunks === 'function';
+
+/**
+ * The same document as json(), but each Chunked field is written an item at a time: clean's plan
+ * at a million files would otherwise be one string of hundreds of MB.
+ */
+export function jsonStreamed(ctx: CliContext, value: Record<string, unknown>): void {
+  const fields = Object.entries(value).filter(([, v]) => v !== undefined);
+  ctx.out('{');
+  for (const [i, [key, v]] of fields.entries()) {
+    const comma = i < fields.length - 1 ? ',' : '';
+    if (!isChunked(v)) {
+      ctx.out(`  ${JSON.stringify(key)}: ${JSON.stringify(v, null, 2).replace(/\n/g, '\n  ')}${comma}`);
+      continue;
+    }
+    ctx.out(`  ${JSON.stringify(key)}: [`);
+    // Each item is printed when the next arrives, so the last one goes without a comma.
+    let previous: string | null = null;
+    for (const chunk of v.chunks()) {
+      for (const item of chunk) {
+        if (previous !== null) ctx.out(`    ${previous},`);
+        previous = JSON.stringify(item);
+      }
+    }
+    if (previous !== null) ctx.out(`    ${previous}`);
+    ctx.out(`  ]${comma}`);
+  }
+  ctx.out('}');
+}
 
 export type { Skipped };

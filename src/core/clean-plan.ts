@@ -4,6 +4,8 @@ import { locationsAtPath, rootsOfDevice, type LocationRow } from '../catalog/loc
 import { usageError } from '../errors.js';
 import { absArchivePath } from '../vault/layout.js';
 import { openVault } from '../vault/vault.js';
+import { ListSpool } from './list-spool.js';
+import { Reservoir } from './reservoir.js';
 import type { Progress } from './progress.js';
 import { scanEach } from './scan.js';
 import { compileSelection, type Selection } from './selection.js';
@@ -29,15 +31,69 @@ export interface KeptFile {
   device?: string;
 }
 
+/**
+ * Selected files that stay, with a count for each reason. `clean` adds the files that fail its
+ * last check before delete. Held in a ListSpool: a cache never archived can be all of them.
+ */
+export class KeptFiles {
+  readonly byReason = new Map<KeptFile['reason'], number>();
+  private readonly list: ListSpool<KeptFile>;
+
+  constructor(limit?: number) {
+    this.list = new ListSpool(limit);
+  }
+
+  get size(): number {
+    return this.list.size;
+  }
+
+  add(kept: KeptFile): void {
+    this.list.add(kept);
+    this.byReason.set(kept.reason, (this.byReason.get(kept.reason) ?? 0) + 1);
+  }
+
+  chunks(size?: number): Generator<KeptFile[]> {
+    return this.list.chunks(size);
+  }
+
+  /** How many stay for any of these reasons, and the first `n` of them. */
+  some(reasons: (reason: KeptFile['reason']) => boolean, n: number): { count: number; first: KeptFile[] } {
+    let count = 0;
+    for (const [reason, c] of this.byReason) if (reasons(reason)) count += c;
+    return { count, first: count === 0 ? [] : this.list.first(n, (k) => reasons(k.reason)) };
+  }
+
+  close(): void {
+    this.list.close();
+  }
+}
+
+export interface MonthTotal {
+  files: number;
+  bytes: number;
+}
+
+/**
+ * What goes and what stays. Both lists spill to a temporary database past `holdLimit` items, so
+ * the plan costs the same memory at a million files as at ten thousand; close() frees them.
+ */
 export interface CleanPlan {
   vault: string;
   device: string;
   sources: string[];
   selection: Selection;
-  remove: CleanCandidate[];
-  keep: KeptFile[];
+  /** The files to delete, in the order the walk found them. */
+  remove: ListSpool<CleanCandidate>;
+  keep: KeptFiles;
   bytes: number;
+  byMonth: Map<string, MonthTotal>;
+  /** A uniform random sample of `remove`, for the contact sheet shown before deleting. */
+  sample: CleanCandidate[];
+  close(): void;
 }
+
+/** The contact sheet's tiles (preview.ts). */
+const PREVIEW_SAMPLE = 24;
 
 export interface CleanPlanOptions {
   vault: string;
@@ -46,6 +102,9 @@ export interface CleanPlanOptions {
   selection?: Selection;
   device?: string;
   progress?: Progress;
+  /** Items each list holds in memory before spilling to disk. */
+  holdLimit?: number;
+  random?: () => number;
 }
 
 /**
@@ -63,23 +122,36 @@ export async function planClean(options: CleanPlanOptions): Promise<CleanPlan> {
     if (sources.length === 0) throw usageError('clean.noSources', { device });
     // Nothing is read here: a file that matches its catalogued place is selected by the catalogued
     // date (EXIF included), and any other file stays whatever its date.
-    // Each file is judged as the walk finds it, so only the plan grows with the cache.
+    // Each file is judged as the walk finds it, and the plan spills to disk, so memory stays flat.
     const at = locationsAtPath(vault.db);
     const selected = compileSelection(selection);
     const selectedByFile = compileSelection({ ...selection, hashes: undefined });
     const archiveOk = new Map<string, boolean>();
-    // Every catalogue row brings its own copy of its month and archive name; the plan keeps one
-    // of each (a few hundred distinct values among hundreds of thousands of files: 26 MB at 300 000).
-    const shared = new Map<string, string>();
-    const one = (s: string) => shared.get(s) ?? (shared.set(s, s), s);
-    const plan: CleanPlan = { vault: vault.dir, device, sources: [], selection, remove: [], keep: [], bytes: 0 };
+    const sample = new Reservoir<CleanCandidate>(PREVIEW_SAMPLE, options.random);
+    const plan: CleanPlan = {
+      vault: vault.dir, device, sources: [], selection, bytes: 0, byMonth: new Map(), sample: sample.items,
+      remove: new ListSpool(options.holdLimit), keep: new KeptFiles(options.holdLimit),
+      close() {
+        this.remove.close();
+        this.keep.close();
+      },
+    };
+    const toRemove = (c: CleanCandidate) => {
+      sample.offer(c);
+      plan.remove.add(c);
+      plan.bytes += c.size;
+      const month = plan.byMonth.get(c.month) ?? { files: 0, bytes: 0 };
+      month.files++;
+      month.bytes += c.size;
+      plan.byMonth.set(c.month, month);
+    };
 
     const scanned = await scanEach({ sources, exclude: [vault.dir], progress: options.progress, readFolders: false }, (f) => {
       const rows = at(f.path);
       const mine = rows.filter((r) => r.device === device);
       const match = mine.find((r) => r.size === f.size && r.mtimeMs === f.mtimeMs);
       if (match ? !selected({ ...f, taken: match.taken, month: match.month, hash: match.hash, device }) : !selectedByFile(f)) return;
-      const keep = (reason: KeepReason, other?: LocationRow) => void plan.keep.push({ path: f.path, size: f.size, month: match?.month ?? f.month, reason, device: other?.device });
+      const keep = (reason: KeepReason, other?: LocationRow) => plan.keep.add({ path: f.path, size: f.size, month: match?.month ?? f.month, reason, ...(other && { device: other.device }) });
       if (mine.length === 0) return keep(rows.length > 0 ? 'other-device' : 'not-in-vault', rows[0]);
       if (!match) return keep('changed');
       if (match.archiveDamage !== null || match.archiveVerifiedAt === null) return keep('archive-unverified');
@@ -88,8 +160,10 @@ export async function planClean(options: CleanPlanOptions): Promise<CleanPlan> {
         archiveOk.set(match.archive, st !== undefined && st.size === match.archiveBytes);
       }
       if (!archiveOk.get(match.archive)) return keep('archive-missing');
-      plan.remove.push({ path: f.path, root: f.root, size: f.size, mtimeMs: f.mtimeMs, month: one(match.month), hash: match.hash, locationId: match.id, archive: one(match.archive) });
-      plan.bytes += f.size;
+      toRemove({ path: f.path, root: f.root, size: f.size, mtimeMs: f.mtimeMs, month: match.month, hash: match.hash, locationId: match.id, archive: match.archive });
+    }).catch((err: unknown) => {
+      plan.close();
+      throw err;
     });
     plan.sources = scanned.sources;
     return plan;

@@ -5,7 +5,7 @@ import { EXIT, PicvaultError } from '../errors.js';
 import { hashBytes } from '../media/hash.js';
 import { isInside, isProtectedPath } from '../sources/protected.js';
 import { openVault } from '../vault/vault.js';
-import type { CleanPlan, KeptFile } from './clean-plan.js';
+import type { CleanCandidate, CleanPlan, KeptFile, KeptFiles } from './clean-plan.js';
 import { silentProgress, type Progress } from './progress.js';
 
 export interface CleanExecuteOptions {
@@ -19,8 +19,8 @@ export interface CleanExecuteOptions {
 export interface CleanResult {
   deleted: number;
   bytes: number;
-  /** Every selected file that stays: the plan's reasons, and files that failed the last check. */
-  kept: KeptFile[];
+  /** Every selected file that stays: the plan's own list, with the files that failed the last check added. */
+  kept: KeptFiles;
   removedFolders: number;
 }
 
@@ -38,7 +38,7 @@ export async function executeClean(plan: CleanPlan, options: CleanExecuteOptions
     if (running.length > 0) throw new PicvaultError('clean.appRunning', { apps: running.join(', ') }, EXIT.failed);
   }
   const vault = await openVault(plan.vault, { write: true });
-  const result: CleanResult = { deleted: 0, bytes: 0, kept: [...plan.keep], removedFolders: 0 };
+  const result: CleanResult = { deleted: 0, bytes: 0, kept: plan.keep, removedFolders: 0 };
   const verified = vault.db.prepare('SELECT verified_at IS NOT NULL AND damage IS NULL FROM archives WHERE name = ?').pluck();
   const hashOf = vault.db.prepare('SELECT hash FROM locations WHERE id = ?').pluck();
   let pending: number[] = [];
@@ -48,54 +48,63 @@ export async function executeClean(plan: CleanPlan, options: CleanExecuteOptions
   };
   const emptied = new Set<string>();
   try {
-    progress.begin('phase.clean', plan.remove.length, plan.bytes);
-    for (const c of plan.remove) {
-      const kept = (reason: KeptFile['reason']) => result.kept.push({ path: c.path, size: c.size, month: c.month, reason });
-      progress.advance(1, c.size);
-      if (!plan.sources.some((s) => s === c.root && isInside(s, c.path))) {
-        kept('outside-sources');
-        continue;
+    progress.begin('phase.clean', plan.remove.size, plan.bytes);
+    const check = { sources: plan.sources, hashOf: (id: number) => hashOf.get(id), verified: (archive: string) => verified.get(archive) === 1 };
+    for (const chunk of plan.remove.chunks()) {
+      for (const c of chunk) {
+        progress.advance(1, c.size);
+        const reason = await deleteIfStillSafe(c, check);
+        if (reason) {
+          result.kept.add({ path: c.path, size: c.size, month: c.month, reason });
+          continue;
+        }
+        result.deleted++;
+        result.bytes += c.size;
+        pending.push(c.locationId);
+        emptied.add(path.dirname(c.path));
+        if (pending.length >= MARK_BATCH) flush();
       }
-      // The walk never yields these; checked again here because this is where files are deleted.
-      if (isProtectedPath(path.relative(c.root, c.path))) {
-        kept('protected');
-        continue;
-      }
-      const st = await stat(c.path).catch(() => null);
-      if (!st) {
-        kept('vanished');
-        continue;
-      }
-      const bytes = st.isFile() && st.size === c.size && st.mtimeMs === c.mtimeMs ? await readFile(c.path).catch(() => null) : null;
-      if (!bytes || (await hashBytes(bytes)) !== c.hash || hashOf.get(c.locationId) !== c.hash || verified.get(c.archive) !== 1) {
-        kept('changed-since-plan');
-        continue;
-      }
-      try {
-        await unlink(c.path);
-      } catch {
-        kept('delete-failed');
-        continue;
-      }
-      result.deleted++;
-      result.bytes += c.size;
-      pending.push(c.locationId);
-      emptied.add(path.dirname(c.path));
-      if (pending.length >= MARK_BATCH) flush();
     }
     flush();
     progress.end();
     result.removedFolders = await removeEmptiedFolders(emptied, plan.sources);
     recordRun(vault.db, {
       command: 'clean', device: plan.device, startedAt: options.startedAt ?? new Date().toISOString(), sources: plan.sources,
-      selection: plan.selection, files: result.deleted, bytes: result.bytes, skipped: result.kept.length,
-      outcome: result.kept.length > 0 ? 'partial' : 'done',
+      selection: plan.selection, files: result.deleted, bytes: result.bytes, skipped: result.kept.size,
+      outcome: result.kept.size > 0 ? 'partial' : 'done',
     });
     return result;
   } finally {
     if (pending.length > 0) flush();
     await vault.close();
   }
+}
+
+interface SafetyCheck {
+  sources: string[];
+  /** The catalogued hash of a place now, in case the catalogue changed since the plan. */
+  hashOf(locationId: number): unknown;
+  /** Whether the archive is still verified whole. */
+  verified(archive: string): boolean;
+}
+
+/** Deletes one planned file if every check still holds; otherwise says why it stays. */
+async function deleteIfStillSafe(c: CleanCandidate, check: SafetyCheck): Promise<KeptFile['reason'] | null> {
+  if (!check.sources.some((s) => s === c.root && isInside(s, c.path))) return 'outside-sources';
+  // The walk never yields these; checked again here because this is where files are deleted.
+  if (isProtectedPath(path.relative(c.root, c.path))) return 'protected';
+  const st = await stat(c.path).catch(() => null);
+  if (!st) return 'vanished';
+  const bytes = st.isFile() && st.size === c.size && st.mtimeMs === c.mtimeMs ? await readFile(c.path).catch(() => null) : null;
+  if (!bytes || (await hashBytes(bytes)) !== c.hash || check.hashOf(c.locationId) !== c.hash || !check.verified(c.archive)) {
+    return 'changed-since-plan';
+  }
+  try {
+    await unlink(c.path);
+  } catch {
+    return 'delete-failed';
+  }
+  return null;
 }
 
 /** Folders the clean emptied, up to but never including a source root. */

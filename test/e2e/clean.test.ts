@@ -151,10 +151,61 @@ test('the preview is a PNG sharp reads, showing the sampled images with their mo
 test('clean refuses while QQ or WeChat is running, unless forced', async () => {
   const { src, vault } = await archived(4);
   const plan = await planClean({ vault, sources: [src], device: 'pc', selection: { before: '2024-06-01' } });
-  assert.equal(plan.remove.length, 3);
+  assert.equal(plan.remove.size, 3);
   const before = await snapshot(src);
   await assert.rejects(executeClean(plan, { appsRunning: async () => ['WeChat.exe'] }), /clean\.appRunning/);
   assert.deepEqual(await snapshot(src), before);
   const forced = await executeClean(plan, { appsRunning: async () => ['WeChat.exe'], force: true });
   assert.equal(forced.deleted, 3);
+  plan.close();
+});
+
+test('a plan spilled to disk deletes exactly what a held one would, and keeps what changed before or after planning', async () => {
+  const { src, vault, files } = await archived();
+  // files 0, 3, 6, 9 are dated 2024-03 and 1, 4, 7, 10 2024-04; 0 and 1 change before the plan.
+  await writeImage(files[0], 500, '2024-03-02');
+  await writeImage(files[1], 501, '2024-04-02');
+  const selection = { before: '2024-06-01' };
+  const held = await planClean({ vault, sources: [src], device: 'pc', selection });
+  const spilled = await planClean({ vault, sources: [src], device: 'pc', selection, holdLimit: 1 });
+  // The walk reads folders concurrently: the same tree can come in another order.
+  const all = <T extends { path: string }>(list: { chunks(): Iterable<T[]> }) => [...list.chunks()].flat().sort((a, b) => a.path.localeCompare(b.path));
+  try {
+    assert.ok(spilled.remove.spilled);
+    assert.deepEqual(all(spilled.remove), all(held.remove));
+    assert.equal(spilled.remove.size, 6);
+    assert.deepEqual(all(spilled.keep), all(held.keep));
+    assert.deepEqual(all(spilled.keep).map((k) => [path.basename(k.path), k.reason]), [['img0.jpg', 'changed'], ['img1.png', 'changed']]);
+    assert.deepEqual([...spilled.byMonth], [...held.byMonth]);
+    assert.deepEqual([spilled.bytes, spilled.sample.length], [held.bytes, 6]);
+    const planned = new Set(all(spilled.remove).map((c) => c.path));
+    assert.ok(spilled.sample.every((c) => planned.has(c.path)));
+
+    // Changed between the plan and the delete: the re-check keeps it.
+    await writeImage(files[4], 502, '2024-04-05');
+    const result = await executeClean(spilled);
+    assert.equal(result.deleted, 5);
+    assert.deepEqual(all(result.kept).map((k) => [path.basename(k.path), k.reason]), [['img0.jpg', 'changed'], ['img1.png', 'changed'], ['img4.jpg', 'changed-since-plan']]);
+    assert.deepEqual([...result.kept.byReason], [['changed', 2], ['changed-since-plan', 1]]);
+    for (const f of files.slice(0, 12)) {
+      const gone = planned.has(f) && f !== files[4];
+      assert.equal((await stat(f).catch(() => null)) === null, gone, f);
+    }
+  } finally {
+    held.close();
+    spilled.close();
+  }
+});
+
+test('clean --dry-run --json is one JSON document listing every file that would go and every one that stays', async () => {
+  const { src, vault, files } = await archived();
+  await writeImage(files[0], 500, '2024-03-02');
+  const r = await picvault(['clean', src, '--vault', vault, '--before', '2024-06', '--dry-run', '--json'], { env });
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.equal(doc.dryRun, true);
+  assert.deepEqual(doc.remove.map((c: { path: string }) => c.path).sort(), [3, 6, 9, 1, 4, 7, 10].map((i) => files[i]).sort());
+  assert.deepEqual(doc.keep.map((k: { path: string; reason: string }) => [k.path, k.reason]), [[files[0], 'changed']]);
+  assert.equal(doc.bytes, doc.remove.reduce((sum: number, c: { size: number }) => sum + c.size, 0));
+  assert.ok(await stat(files[3]));
 });

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import os from 'node:os';
 import path from 'node:path';
-import type { CleanPlan, KeptFile } from '../../core/clean-plan.js';
+import type { CleanPlan, KeptFile, KeptFiles } from '../../core/clean-plan.js';
 import type { Selection } from '../../core/selection.js';
 import { usageError } from '../../errors.js';
 import { toSelection, type SelectionFlags } from '../options.js';
-import { addCommon, addSelection, json, progressFor, reportSkipped, vaultOf, type CliContext, type CommonFlags } from '../context.js';
+import { addCommon, addSelection, jsonStreamed, progressFor, reportSkipped, SKIPPED_SHOWN, vaultOf, type CliContext, type CommonFlags } from '../context.js';
 import { askYesNo, onTerminal } from '../render/confirm.js';
 import { hasMessage } from '../render/messages.js';
 import { formatBytes, table } from '../render/format.js';
@@ -19,25 +19,16 @@ export interface CleanFlags {
 
 function renderPlan(ctx: CliContext, plan: CleanPlan, listAll: boolean): void {
   const { t } = ctx;
-  const byMonth = new Map<string, { files: number; bytes: number }>();
-  for (const c of plan.remove) {
-    const m = byMonth.get(c.month) ?? { files: 0, bytes: 0 };
-    m.files++;
-    m.bytes += c.size;
-    byMonth.set(c.month, m);
-  }
-  if (listAll) for (const c of plan.remove) ctx.out(`  ${t('clean.wouldDelete')}: ${c.path}`);
-  if (byMonth.size > 0) {
-    ctx.out(table([t('col.month'), t('col.files'), t('col.bytes')], [...byMonth].sort().map(([m, v]) => [m, v.files, formatBytes(v.bytes)]), [false, true, true]));
+  if (listAll) for (const chunk of plan.remove.chunks()) for (const c of chunk) ctx.out(`  ${t('clean.wouldDelete')}: ${c.path}`);
+  if (plan.byMonth.size > 0) {
+    ctx.out(table([t('col.month'), t('col.files'), t('col.bytes')], [...plan.byMonth].sort().map(([m, v]) => [m, v.files, formatBytes(v.bytes)]), [false, true, true]));
   }
   renderKeptCounts(ctx, plan.keep);
-  ctx.out(t('clean.planSummary', { count: plan.remove.length, bytes: formatBytes(plan.bytes), kept: plan.keep.length }));
+  ctx.out(t('clean.planSummary', { count: plan.remove.size, bytes: formatBytes(plan.bytes), kept: plan.keep.size }));
 }
 
-function renderKeptCounts(ctx: CliContext, kept: KeptFile[]): void {
-  const reasons = new Map<string, number>();
-  for (const k of kept) reasons.set(k.reason, (reasons.get(k.reason) ?? 0) + 1);
-  for (const [reason, count] of reasons) {
+function renderKeptCounts(ctx: CliContext, kept: KeptFiles): void {
+  for (const [reason, count] of kept.byReason) {
     ctx.out(ctx.t('clean.keptBecause', { count, reason: ctx.t(hasMessage(`keep.${reason}`) ? `keep.${reason}` : `skip.${reason}`) }));
   }
 }
@@ -47,41 +38,59 @@ function renderKeptCounts(ctx: CliContext, kept: KeptFile[]): void {
  * not listed. Anything else kept is a file the user expected to go: listed, and the run exits 3.
  */
 const NOT_ELIGIBLE = new Set<KeptFile['reason']>(['not-in-vault', 'other-device']);
-function reportKept(ctx: CliContext, kept: KeptFile[]): void {
-  reportSkipped(ctx, kept.filter((k) => !NOT_ELIGIBLE.has(k.reason)).map((k) => ({ path: k.path, reason: k.reason, device: k.device })));
+function reportKept(ctx: CliContext, kept: KeptFiles): void {
+  const { count, first } = kept.some((reason) => !NOT_ELIGIBLE.has(reason), SKIPPED_SHOWN);
+  reportSkipped(ctx, first.map((k) => ({ path: k.path, reason: k.reason, device: k.device })), count);
 }
 
 /** Plan, show, ask, delete: the one flow behind `clean` and `archive --clean`. */
 export async function runClean(ctx: CliContext, opts: { vault: string; sources: string[]; selection: Selection; device?: string } & CleanFlags & CommonFlags): Promise<void> {
-  const { t } = ctx;
   const startedAt = new Date().toISOString();
-  const [{ planClean }, { executeClean }, { writeContactSheet }, { chatAppsRunning }] = await Promise.all([
-    import('../../core/clean-plan.js'), import('../../core/clean.js'), import('../../core/preview.js'), import('../../sources/apps-running.js'),
-  ]);
+  const { planClean } = await import('../../core/clean-plan.js');
   const plan = await planClean({ vault: opts.vault, sources: opts.sources, selection: opts.selection, device: opts.device, progress: progressFor(ctx, opts) });
+  try {
+    await showAskDelete(ctx, plan, opts, startedAt);
+  } finally {
+    plan.close();
+  }
+}
 
+/** What runClean does with its plan, which it closes whatever happens here. */
+async function showAskDelete(
+  ctx: CliContext,
+  plan: CleanPlan,
+  opts: CleanFlags & CommonFlags,
+  startedAt: string,
+): Promise<void> {
+  const { t } = ctx;
+  const [{ executeClean }, { writeContactSheet }, { chatAppsRunning }] = await Promise.all([
+    import('../../core/clean.js'), import('../../core/preview.js'), import('../../sources/apps-running.js'),
+  ]);
   if (opts.dryRun) {
-    if (opts.preview && plan.remove.length > 0) await writeContactSheet(plan.remove, path.resolve(opts.preview), { wechatKey: opts.wechatKey });
-    if (opts.json) return json(ctx, { dryRun: true, ...plan });
+    if (opts.preview && plan.remove.size > 0) await writeContactSheet(plan.sample, path.resolve(opts.preview), { wechatKey: opts.wechatKey });
+    if (opts.json) {
+      const { vault, device, sources, selection, remove, keep, bytes } = plan;
+      return jsonStreamed(ctx, { dryRun: true, vault, device, sources, selection, remove, keep, bytes });
+    }
     ctx.out(t('clean.dryRun'));
     renderPlan(ctx, plan, true);
     return;
   }
-  if (plan.remove.length === 0) {
-    if (opts.json) json(ctx, { deleted: 0, bytes: 0, kept: plan.keep });
+  if (plan.remove.size === 0) {
+    if (opts.json) jsonStreamed(ctx, { deleted: 0, bytes: 0, kept: plan.keep });
     else renderPlan(ctx, plan, false);
     return reportKept(ctx, plan.keep);
   }
   const previewFile = path.resolve(opts.preview ?? path.join(os.tmpdir(), `picvault-preview-${Date.now()}.png`));
-  const preview = await writeContactSheet(plan.remove, previewFile, { wechatKey: opts.wechatKey });
+  const preview = await writeContactSheet(plan.sample, previewFile, { wechatKey: opts.wechatKey });
   if (!opts.yes) {
-    if (!onTerminal()) throw usageError('clean.needYes', { count: plan.remove.length, bytes: formatBytes(plan.bytes), preview: preview.file });
+    if (!onTerminal()) throw usageError('clean.needYes', { count: plan.remove.size, bytes: formatBytes(plan.bytes), preview: preview.file });
     renderPlan(ctx, plan, false);
-    const ok = await askYesNo(t('clean.ask', { count: plan.remove.length, bytes: formatBytes(plan.bytes), preview: preview.file }));
+    const ok = await askYesNo(t('clean.ask', { count: plan.remove.size, bytes: formatBytes(plan.bytes), preview: preview.file }));
     if (!ok) return void ctx.out(t('clean.cancelled'));
   }
   const result = await executeClean(plan, { progress: progressFor(ctx, opts), appsRunning: chatAppsRunning, force: opts.force, startedAt });
-  if (opts.json) json(ctx, { ...result, preview: preview.file });
+  if (opts.json) jsonStreamed(ctx, { ...result, preview: preview.file });
   else {
     ctx.out(t('clean.done', { count: result.deleted, bytes: formatBytes(result.bytes), folders: result.removedFolders }));
     renderKeptCounts(ctx, result.kept);
