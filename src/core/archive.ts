@@ -151,9 +151,20 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
     // Months in ascending order: later months are read and hashed while earlier months' zips are
     // written and flushed, so the disk's fsyncs overlap the reading.
     progress.begin('phase.store', spool.size, toReadBytes);
-    for (const month of spool.keys()) {
-      const files = spool.take(month);
-      const hashed = await readAll(pool, files, progress, skipped, scanned.notImages);
+    // The next month is queued to the reader threads before this one's hashes are awaited: with
+    // none queued they would idle at each month's end while the main thread plans and writes.
+    const months = spool.keys();
+    const hashMonth = (i: number) => {
+      if (i >= months.length) return null;
+      const hashing = readAll(pool, spool.take(months[i]), progress, skipped, scanned.notImages);
+      hashing.catch(() => undefined); // awaited in its turn; a run that stops early must not leave it unhandled
+      return hashing;
+    };
+    let following = hashMonth(0);
+    for (const [i, month] of months.entries()) {
+      const hashing = following!;
+      following = hashMonth(i + 1);
+      const hashed = await hashing;
       const chosen = hashed.filter((f) => keepHash({ ...f, device }));
       chosenCount += chosen.length;
       const plan = planner.planMonth(month, chosen);
