@@ -208,4 +208,12 @@ test('clean --dry-run --json is one JSON document listing every file that would 
   assert.deepEqual(doc.keep.map((k: { path: string; reason: string }) => [k.path, k.reason]), [[files[0], 'changed']]);
   assert.equal(doc.bytes, doc.remove.reduce((sum: number, c: { size: number }) => sum + c.size, 0));
   assert.ok(await stat(files[3]));
+
+  const done = await picvault(['clean', src, '--vault', vault, '--before', '2024-06', '--yes', '--json'], { env });
+  assert.equal(done.code, 3, done.stderr);
+  const result = JSON.parse(done.stdout);
+  assert.deepEqual([result.deleted, result.bytes, result.removedFolders], [7, doc.bytes, 0]);
+  assert.deepEqual(result.kept.map((k: { path: string; reason: string }) => [k.path, k.reason]), [[files[0], 'changed']]);
+  assert.match(result.preview, /\.png$/);
+  assert.equal(await stat(files[3]).catch(() => null), null);
 });
