@@ -212,7 +212,9 @@ test('clean --dry-run --json is one JSON document listing every file that would 
   const done = await picvault(['clean', src, '--vault', vault, '--before', '2024-06', '--yes', '--json'], { env });
   assert.equal(done.code, 3, done.stderr);
   const result = JSON.parse(done.stdout);
-  assert.deepEqual([result.deleted, result.bytes, result.removedFolders], [7, doc.bytes, 0]);
+  // chat1 held only 2024-04's four files and goes with them; chat0 keeps img0.
+  assert.deepEqual([result.deleted, result.bytes, result.removedFolders], [7, doc.bytes, 1]);
+  assert.equal(await stat(path.dirname(files[1])).catch(() => null), null);
   assert.deepEqual(result.kept.map((k: { path: string; reason: string }) => [k.path, k.reason]), [[files[0], 'changed']]);
   assert.match(result.preview, /\.png$/);
   assert.equal(await stat(files[3]).catch(() => null), null);
