@@ -50,10 +50,20 @@ export function knownFile(db: Db, device: string): (path: string) => { size: num
   return (p) => stmt.get(p, device) as { size: number; mtimeMs: number } | undefined;
 }
 
-/** Every catalogued place at a path, on any device: what clean checks a file on disk against. */
-export function locationsAtPath(db: Db): (path: string) => LocationRow[] {
-  const stmt = db.prepare(`${SELECT_LOCATIONS} WHERE l.path = ? ORDER BY l.mtime_ms DESC`);
-  return (p) => stmt.all(p) as LocationRow[];
+/** What clean checks a file on disk against: a catalogued place, and the archive that stores its image. */
+export type PlaceAtPath = Pick<LocationRow, 'id' | 'hash' | 'size' | 'device' | 'mtimeMs' | 'taken' | 'month' | 'archive' | 'archiveDamage' | 'archiveVerifiedAt' | 'archiveBytes'>;
+
+/**
+ * Every catalogued place at a path, on any device. Only the columns clean uses: it asks once per
+ * file on disk, and a full LocationRow (25 columns) made each lookup twice as slow.
+ */
+export function placesAtPath(db: Db): (path: string) => PlaceAtPath[] {
+  const stmt = db.prepare(`
+    SELECT l.id, l.hash, l.size, l.device, l.mtime_ms AS mtimeMs, l.taken, l.month,
+           a.name AS archive, a.damage AS archiveDamage, a.verified_at AS archiveVerifiedAt, a.bytes AS archiveBytes
+    FROM locations l JOIN images i ON i.hash = l.hash JOIN archives a ON a.id = i.archive_id
+    WHERE l.path = ? ORDER BY l.mtime_ms DESC`);
+  return (p) => stmt.all(p) as PlaceAtPath[];
 }
 
 /** The source folders a device archived from: clean's default when no source is named. */

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import os from 'node:os';
-import { locationsAtPath, rootsOfDevice, type LocationRow } from '../catalog/locations.js';
+import { placesAtPath, rootsOfDevice, type PlaceAtPath } from '../catalog/locations.js';
 import { usageError } from '../errors.js';
 import { absArchivePath } from '../vault/layout.js';
 import { openVault } from '../vault/vault.js';
@@ -123,7 +123,7 @@ export async function planClean(options: CleanPlanOptions): Promise<CleanPlan> {
     // Nothing is read here: a file that matches its catalogued place is selected by the catalogued
     // date (EXIF included), and any other file stays whatever its date.
     // Each file is judged as the walk finds it, and the plan spills to disk, so memory stays flat.
-    const at = locationsAtPath(vault.db);
+    const at = placesAtPath(vault.db);
     const selected = compileSelection(selection);
     const selectedByFile = compileSelection({ ...selection, hashes: undefined });
     const archiveOk = new Map<string, boolean>();
@@ -151,7 +151,7 @@ export async function planClean(options: CleanPlanOptions): Promise<CleanPlan> {
       const mine = rows.filter((r) => r.device === device);
       const match = mine.find((r) => r.size === f.size && r.mtimeMs === f.mtimeMs);
       if (match ? !selected({ ...f, taken: match.taken, month: match.month, hash: match.hash, device }) : !selectedByFile(f)) return;
-      const keep = (reason: KeepReason, other?: LocationRow) => plan.keep.add({ path: f.path, size: f.size, month: match?.month ?? f.month, reason, ...(other && { device: other.device }) });
+      const keep = (reason: KeepReason, other?: PlaceAtPath) => plan.keep.add({ path: f.path, size: f.size, month: match?.month ?? f.month, reason, ...(other && { device: other.device }) });
       if (mine.length === 0) return keep(rows.length > 0 ? 'other-device' : 'not-in-vault', rows[0]);
       if (!match) return keep('changed');
       if (match.archiveDamage !== null || match.archiveVerifiedAt === null) return keep('archive-unverified');
