@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
-import { copyFile, cp, mkdir, utimes } from 'node:fs/promises';
+import { copyFile, cp, mkdir, readFile, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { archive } from '../src/core/archive.js';
-import { catalogDevices, catalogList, catalogMonths, catalogShow } from '../src/core/catalog.js';
-import { buildTree, writeImage } from './helpers/images.js';
+import { catalogDevices, catalogMonths, catalogShow } from '../src/core/catalog.js';
+import { restore } from '../src/core/restore.js';
+import { targetUnder } from '../src/core/restore-target.js';
+import { buildTree, snapshot, writeImage } from './helpers/images.js';
 import { tempDir } from './helpers/tmp.js';
-import { vaultZips } from './helpers/vault.js';
+import { listAll, vaultZips } from './helpers/vault.js';
 import { ZipReader } from '../src/vault/zip-reader.js';
+import { allZipToolsAccept } from './helpers/zip-tools.js';
 
 test('the same image in two folders and from two devices is stored once; every place is catalogued', async () => {
   const root = await tempDir();
@@ -44,7 +47,7 @@ test('the same image in two folders and from two devices is stored once; every p
   assert.ok(months.find((m) => m.month === '2023-11'));
   assert.ok(months.find((m) => m.month === '2024-09'));
 
-  const [sticker] = await catalogList(vault, { month: '2023-11' });
+  const [sticker] = await listAll(vault, { month: '2023-11' });
   const list = await catalogShow(vault, sticker.hash.slice(0, 8));
   assert.equal(list.locations.length, 4);
   assert.deepEqual(new Set(list.locations.map((l) => l.device)), new Set(['laptop', 'phone']));
@@ -85,9 +88,43 @@ test('a cache too large to hold in memory is spooled to disk by month: the same 
   assert.deepEqual(spooled.plan, held.plan);
   assert.deepEqual(spooled.archives.map((a) => [a.month, a.images, a.locations]), held.archives.map((a) => [a.month, a.images, a.locations]));
   const rows = async (vault: string) =>
-    (await catalogList(vault, {})).map((r) => JSON.stringify([r.path, r.hash, r.size, r.month, r.taken, r.entry, r.archive.split('/')[2], r.state])).sort();
+    (await listAll(vault, {})).map((r) => JSON.stringify([r.path, r.hash, r.size, r.month, r.taken, r.entry, r.archive.split('/')[2], r.state])).sort();
   assert.deepEqual(await rows(path.join(root, 'spooled')), await rows(path.join(root, 'held')));
 
   const again = await archive({ vault: path.join(root, 'spooled'), sources, device: 'pc', spoolLimit: 7 });
   assert.equal(again.unchanged, 60, 'a re-run reads nothing it already hashed');
+});
+
+test('a month larger than a slice is written in zips of a slice each, each image stored once, all restorable', async () => {
+  const root = await tempDir();
+  const src = path.join(root, 'cache');
+  // One month only, as a cache copied to a new disk can be: 12 images, each also in another chat.
+  const files = await buildTree(src, 12, ['2024-03']);
+  for (const f of files) await cp(f, path.join(src, 'forwarded', path.basename(f)), { preserveTimestamps: true });
+  const before = await snapshot(src);
+  const vault = path.join(root, 'vault');
+
+  const r = await archive({ vault, sources: [src], device: 'pc', monthSlice: 5 });
+  assert.equal(r.skipped.length, 0, JSON.stringify(r.skipped));
+  assert.deepEqual(r.plan.months.map((m) => [m.month, m.files, m.newImages]), [['2024-03', 24, 12]], 'one month in the report');
+  assert.equal(r.archives.length, 5, '24 places in slices of 5');
+  assert.ok(r.archives.every((a) => a.month === '2024-03' && a.locations <= 5), JSON.stringify(r.archives));
+  assert.equal(r.archives.reduce((n, a) => n + a.images, 0), 12, 'an image a later slice meets again is not stored again');
+  let stored = 0;
+  for (const zip of await vaultZips(vault)) {
+    await allZipToolsAccept(zip);
+    stored += [...(await ZipReader.open(zip)).entries.keys()].filter((n) => !n.startsWith('picvault-')).length;
+  }
+  assert.equal(stored, 12);
+  assert.deepEqual([(await catalogMonths(vault)).totals.images, (await listAll(vault)).length], [12, 24]);
+
+  const back = path.join(root, 'back');
+  const restored = await restore({ vault, to: back });
+  assert.equal(restored.restored, 24);
+  for (const [rel, orig] of before) {
+    const target = targetUnder(back, 'pc', path.join(src, rel))!;
+    assert.deepEqual(await readFile(target), orig.bytes, rel);
+    assert.ok(Math.abs((await stat(target)).mtimeMs - orig.mtimeMs) < 1, `mtime of ${rel}`);
+  }
+  assert.equal((await archive({ vault, sources: [src], device: 'pc', monthSlice: 5 })).unchanged, 24);
 });

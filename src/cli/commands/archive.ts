@@ -6,6 +6,9 @@ import { addCommon, addSelection, json, progressFor, reportSkipped, vaultOf, typ
 import { formatBytes, table } from '../render/format.js';
 import { addCleanFlags, runClean, type CleanFlags } from './clean.js';
 
+/** Zips listed by name after a run; the rest are counted. */
+const ARCHIVES_SHOWN = 20;
+
 interface ArchiveFlags extends CommonFlags, SelectionFlags, CleanFlags {
   clean?: boolean;
   to?: string;
@@ -39,7 +42,10 @@ export function renderArchive(ctx: CliContext, r: ArchiveResult): void {
   );
   if (!r.dryRun) {
     ctx.out('\n' + t('archive.written', { count: r.archives.length, vault: r.vault }));
-    for (const a of r.archives) ctx.out(`  ${a.name}  ${formatBytes(a.bytes)}`);
+    // A busy month is written in slices of its own zips (see MONTH_SLICE): a big first run can
+    // write hundreds; the first ARCHIVES_SHOWN say where they are, --json lists them all.
+    for (const a of r.archives.slice(0, ARCHIVES_SHOWN)) ctx.out(`  ${a.name}  ${formatBytes(a.bytes)}`);
+    if (r.archives.length > ARCHIVES_SHOWN) ctx.out(t('archive.more', { count: r.archives.length - ARCHIVES_SHOWN }));
     ctx.out(t('archive.originalsKept'));
   }
 }
