@@ -35,19 +35,19 @@ for (const [how, limit] of [['held in memory', 1_000], ['spilled to disk', 10]] 
     }
   });
 
-  test(`a list prints as the same JSON document whether streamed or whole (${how})`, () => {
+  test(`a list prints as the same JSON document whether streamed or whole (${how})`, async () => {
     const { list, items } = fill(limit, 40);
-    const printed = (print: (ctx: CliContext) => void) => {
+    const printed = async (print: (ctx: CliContext) => void | Promise<void>) => {
       const lines: string[] = [];
-      print({ out: (s: string) => void lines.push(s) } as unknown as CliContext);
+      await print({ out: (s: string) => void lines.push(s), drain: () => Promise.resolve() } as unknown as CliContext);
       return JSON.parse(lines.join('\n')) as unknown;
     };
     try {
       const head = { dryRun: true, sources: ['C:\\QQ', '/home/李'], selection: { before: '2024-06-01' } };
-      assert.deepEqual(printed((ctx) => jsonStreamed(ctx, { ...head, remove: list, keep: new ListSpool(), bytes: 5, skipped: undefined })), {
+      assert.deepEqual(await printed((ctx) => jsonStreamed(ctx, { ...head, remove: list, keep: new ListSpool(), bytes: 5, skipped: undefined })), {
         ...head, remove: items, keep: [], bytes: 5,
       });
-      assert.deepEqual(printed((ctx) => json(ctx, { items })), printed((ctx) => jsonStreamed(ctx, { items: list })));
+      assert.deepEqual(await printed((ctx) => json(ctx, { items })), await printed((ctx) => jsonStreamed(ctx, { items: list })));
     } finally {
       list.close();
     }

@@ -3,12 +3,11 @@ import { copyFile, mkdir, readFile, stat, readdir, utimes } from 'node:fs/promis
 import path from 'node:path';
 import { test } from 'node:test';
 import { archive } from '../src/core/archive.js';
-import { catalogList } from '../src/core/catalog.js';
 import { restore } from '../src/core/restore.js';
 import { targetUnder } from '../src/core/restore-target.js';
 import { buildTree, snapshot, writeImage } from './helpers/images.js';
 import { tempDir } from './helpers/tmp.js';
-import { CORPUS, vaultZips } from './helpers/vault.js';
+import { CORPUS, listAll, vaultZips } from './helpers/vault.js';
 import { allZipToolsAccept } from './helpers/zip-tools.js';
 
 const DEVICE = 'laptop';
@@ -49,7 +48,7 @@ test('archive then restore by month and by hash prefix gives back the same bytes
   // The originals are never touched by archive.
   assert.deepEqual(await snapshot(src), before);
   // Nothing dated on or after the cutoff was archived.
-  const listed = await catalogList(vault, {});
+  const listed = await listAll(vault, {});
   assert.ok(listed.every((r) => r.taken < '2024-06-01'));
   assert.ok(!listed.some((r) => r.month === '2024-07'));
   // Every zip is whole for the tools a user has.
@@ -105,7 +104,7 @@ test('the corpus goes through scan and archive without a crash; non-images are l
   const vault = path.join(root, 'vault');
   const r = await archive({ vault, sources: [src], device: DEVICE });
   assert.equal(r.skipped.length, 0);
-  const listed = await catalogList(vault, {});
+  const listed = await listAll(vault, {});
   const paths = new Set(listed.map((l) => path.relative(src, l.path)));
   assert.ok(!paths.has(path.join('file-type', 'fixture', 'fixture-json.webp')), 'a JSON file named .webp is not an image');
   assert.ok(paths.has(path.join('wechat-dat2picture', 'sample', 'color.jpg')));

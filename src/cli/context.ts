@@ -11,6 +11,11 @@ export interface CliContext {
   t: Translate;
   env: NodeJS.ProcessEnv;
   out(text: string): void;
+  /**
+   * Resolves once stdout has taken what was written. Long listings wait on it now and then: a
+   * pipe to a slower reader (`| less`, a script) would otherwise queue all of it in memory.
+   */
+  drain(): Promise<void>;
   err(text: string): void;
   /** The worst status so far; main exits with it. */
   exit(code: ExitCode): void;
@@ -89,7 +94,7 @@ const isChunked = (v: unknown): v is Chunked => typeof v === 'object' && v !== n
  * The same document as json(), but each Chunked field is written an item at a time: clean's plan
  * at a million files would otherwise be one string of hundreds of MB.
  */
-export function jsonStreamed(ctx: CliContext, value: Record<string, unknown>): void {
+export async function jsonStreamed(ctx: CliContext, value: Record<string, unknown>): Promise<void> {
   const fields = Object.entries(value).filter(([, v]) => v !== undefined);
   ctx.out('{');
   for (const [i, [key, v]] of fields.entries()) {
@@ -103,7 +108,10 @@ export function jsonStreamed(ctx: CliContext, value: Record<string, unknown>): v
     let previous: string | null = null;
     for (const chunk of v.chunks()) {
       for (const item of chunk) {
-        if (previous !== null) ctx.out(`    ${previous},`);
+        if (previous !== null) {
+          ctx.out(`    ${previous},`);
+          await ctx.drain();
+        }
         previous = JSON.stringify(item);
       }
     }

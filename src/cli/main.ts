@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { CommanderError } from 'commander';
 import { EXIT, PicvaultError, type ExitCode } from '../errors.js';
 import type { CliContext } from './context.js';
@@ -28,6 +29,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<Exit
     t,
     env,
     out: (s) => void process.stdout.write(s + '\n'),
+    drain: () => (process.stdout.writableNeedDrain ? once(process.stdout, 'drain').then(() => undefined) : Promise.resolve()),
     err: (s) => void process.stderr.write(s + '\n'),
     exit: (code) => void (status = Math.max(status, code) as ExitCode),
   };

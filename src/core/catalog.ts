@@ -1,5 +1,5 @@
 import { resolveHashes, imageByHash, type CatalogImage } from '../catalog/images.js';
-import { locationsOfHash, selectLocations, type LocationRow } from '../catalog/locations.js';
+import { iterateLocations, locationsOfHash, type LocationRow } from '../catalog/locations.js';
 import { deviceReports, monthReports, vaultTotals, type DeviceReport, type MonthReport, type VaultTotals } from '../catalog/reports.js';
 import { openVault, type Vault } from '../vault/vault.js';
 import { listRuns, type RunRow } from '../catalog/runs.js';
@@ -20,12 +20,20 @@ export const catalogMonths = (dir: string): Promise<{ months: MonthReport[]; tot
 
 export const catalogDevices = (dir: string): Promise<DeviceReport[]> => withVault(dir, (v) => deviceReports(v.db));
 
-export const catalogList = (dir: string, selection: Selection): Promise<LocationRow[]> =>
-  withVault(dir, (v) => {
+/**
+ * Every selected place in date order, a row at a time: a catalogue of 300 000 places is never
+ * held whole. The vault stays open until the loop ends (or breaks).
+ */
+export async function* catalogList(dir: string, selection: Selection): AsyncGenerator<LocationRow> {
+  const vault = await openVault(dir, { write: false });
+  try {
     const sel = { ...selection };
-    if (sel.hashes) sel.hashes = resolveHashes(v.db, sel.hashes);
-    return selectLocations(v.db, compileSelection(sel));
-  });
+    if (sel.hashes) sel.hashes = resolveHashes(vault.db, sel.hashes);
+    yield* iterateLocations(vault.db, compileSelection(sel));
+  } finally {
+    await vault.close();
+  }
+}
 
 export interface ImageDetail {
   image: CatalogImage & { archive: string; verifiedAt: string | null; damage: string | null };

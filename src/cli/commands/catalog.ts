@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { catalogDevices, catalogList, catalogLog, catalogMonths, catalogShow } from '../../core/catalog.js';
 import { parseHash, toSelection, type SelectionFlags } from '../options.js';
 import { addCommon, addSelection, json, vaultOf, type CliContext, type CommonFlags } from '../context.js';
-import { formatBytes, table } from '../render/format.js';
+import { displayWidth, formatBytes, table, tableLines } from '../render/format.js';
 
 export async function printMonths(ctx: CliContext, vault: string, asJson = false): Promise<void> {
   const { t } = ctx;
@@ -30,18 +30,29 @@ export function registerCatalog(program: Command, ctx: CliContext): void {
 
   addSelection(withVault(catalog.command('list').description('every catalogued place, with the selection flags'))).action(
     async (flags: CommonFlags & SelectionFlags) => {
-      const rows = await catalogList(vaultOf(ctx, flags.vault), toSelection(flags));
+      const vault = vaultOf(ctx, flags.vault);
+      const rows = catalogList(vault, toSelection(flags));
       if (flags.json) {
-        for (const r of rows) ctx.out(JSON.stringify(r));
+        for await (const r of rows) {
+          ctx.out(JSON.stringify(r));
+          await ctx.drain();
+        }
         return;
       }
-      ctx.out(
-        table(
-          [t('col.taken'), t('col.hash'), t('col.type'), t('col.bytes'), t('col.state'), t('col.device'), t('col.path')],
-          rows.map((r) => [r.taken, r.hash, r.ext, formatBytes(r.size), t(`state.${r.state}`), r.device, r.path]),
-          [false, false, false, true, false, false, false],
-        ),
+      // Printed as read: the widths that vary come from the states' names and the devices', the
+      // rest are fixed (a date, 16 hex, a type, a size).
+      const states = ['archived', 'cleaned', 'restored'].map((s) => displayWidth(t(`state.${s}`)));
+      const devices = (await catalogDevices(vault)).map((d) => displayWidth(d.device));
+      const { head, line } = tableLines(
+        [t('col.taken'), t('col.hash'), t('col.type'), t('col.bytes'), t('col.state'), t('col.device'), t('col.path')],
+        [19, 16, 4, 9, Math.max(...states), Math.max(0, ...devices)],
+        [false, false, false, true, false, false, false],
       );
+      ctx.out(head);
+      for await (const r of rows) {
+        ctx.out(line([r.taken, r.hash, r.ext, formatBytes(r.size), t(`state.${r.state}`), r.device, r.path]));
+        await ctx.drain();
+      }
     },
   );
 

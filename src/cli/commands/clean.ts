@@ -77,7 +77,7 @@ async function showAskDelete(
     return;
   }
   if (plan.remove.size === 0) {
-    if (opts.json) jsonStreamed(ctx, { deleted: 0, bytes: 0, kept: plan.keep });
+    if (opts.json) await jsonStreamed(ctx, { deleted: 0, bytes: 0, kept: plan.keep });
     else renderPlan(ctx, plan, false);
     return reportKept(ctx, plan.keep);
   }
@@ -90,7 +90,7 @@ async function showAskDelete(
     if (!ok) return void ctx.out(t('clean.cancelled'));
   }
   const result = await executeClean(plan, { progress: progressFor(ctx, opts), appsRunning: chatAppsRunning, force: opts.force, startedAt });
-  if (opts.json) jsonStreamed(ctx, { ...result, preview: preview.file });
+  if (opts.json) await jsonStreamed(ctx, { ...result, preview: preview.file });
   else {
     ctx.out(t('clean.done', { count: result.deleted, bytes: formatBytes(result.bytes), folders: result.removedFolders }));
     renderKeptCounts(ctx, result.kept);

@@ -19,15 +19,29 @@ export function displayWidth(s: string): number {
 
 /** A plain text table; numbers right-aligned. */
 export function table(headers: string[], rows: (string | number)[][], rightAlign: boolean[] = []): string {
-  const cells = [headers, ...rows.map((r) => r.map(String))];
-  const widths = headers.map((_, c) => Math.max(...cells.map((r) => displayWidth(r[c] ?? ''))));
-  const line = (r: string[]) =>
-    r
-      .map((cell, c) => {
-        const pad = ' '.repeat(widths[c] - displayWidth(cell));
+  const cells = rows.map((r) => r.map(String));
+  // A loop, not Math.max(...column): spreading a listing of 300 000 rows overflows the stack.
+  const widths = headers.map(() => 0);
+  for (const r of cells) for (const [c, cell] of r.entries()) widths[c] = Math.max(widths[c], displayWidth(cell));
+  const { head, line } = tableLines(headers, widths, rightAlign);
+  return [head, ...cells.map(line)].join('\n');
+}
+
+/**
+ * A table printed a row at a time, for listings too long to hold: the caller gives each column's
+ * width up front (a column is never narrower than its header), and a longer cell pushes its row
+ * out of line rather than anything being cut.
+ */
+export function tableLines(headers: string[], widths: number[], rightAlign: boolean[] = []): { head: string; line(row: (string | number)[]): string } {
+  const w = headers.map((h, c) => Math.max(displayWidth(h), widths[c] ?? 0));
+  const line = (row: (string | number)[]) =>
+    row
+      .map((value, c) => {
+        const cell = String(value);
+        const pad = ' '.repeat(Math.max(0, w[c] - displayWidth(cell)));
         return rightAlign[c] ? pad + cell : cell + pad;
       })
       .join('  ')
       .trimEnd();
-  return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+  return { head: `${line(headers)}\n${w.map((n) => '-'.repeat(n)).join('  ')}`, line };
 }
