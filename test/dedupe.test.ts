@@ -3,6 +3,7 @@ import { copyFile, cp, mkdir, readFile, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { archive } from '../src/core/archive.js';
+import { ArchivePlanner, type HashedFile } from '../src/core/archive-plan.js';
 import { catalogDevices, catalogMonths, catalogShow } from '../src/core/catalog.js';
 import { restore } from '../src/core/restore.js';
 import { targetUnder } from '../src/core/restore-target.js';
@@ -127,4 +128,25 @@ test('a month larger than a slice is written in zips of a slice each, each image
     assert.ok(Math.abs((await stat(target)).mtimeMs - orig.mtimeMs) < 1, `mtime of ${rel}`);
   }
   assert.equal((await archive({ vault, sources: [src], device: 'pc', monthSlice: 5 })).unchanged, 24);
+});
+
+test('the planner forgets a slice\'s images once they are catalogued, and still stores each once', () => {
+  const catalogued = new Set<string>();
+  const planner = new ArchivePlanner((h) => catalogued.has(h), 'pc');
+  const file = (hash: string, n: number): HashedFile => ({
+    hash, ext: 'jpg', path: `/cache/chat${n}/${hash}.jpg`, root: '/cache', size: 10, mtimeMs: 0, birthtimeMs: 0,
+    source: 'folder', kind: 'original', taken: '2024-03-01 12:00:00', month: '2024-03', dateRule: 'file-time', exifDate: null, decodedExt: null,
+  } as HashedFile);
+  const first = planner.planMonth('2024-03', [file('aa', 1), file('bb', 1), file('aa', 2)]);
+  assert.deepEqual(first.newImages.map((i) => [i.hash, i.from.length]), [['aa', 2], ['bb', 1]]);
+  // Planned before the first slice is catalogued: its images are claimed, not stored again.
+  const second = planner.planMonth('2024-03', [file('aa', 3), file('cc', 3)]);
+  assert.deepEqual(second.newImages.map((i) => i.hash), ['cc']);
+  assert.equal(planner.pending, 3);
+  for (const h of ['aa', 'bb']) catalogued.add(h);
+  planner.release(['aa', 'bb']);
+  assert.equal(planner.pending, 1, 'only the slice in flight is held');
+  const third = planner.planMonth('2024-03', [file('aa', 4), file('bb', 4), file('dd', 4)]);
+  assert.deepEqual(third.newImages.map((i) => i.hash), ['dd'], 'the catalogue answers for released images');
+  assert.equal(third.locations.length, 3);
 });

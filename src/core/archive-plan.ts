@@ -50,7 +50,11 @@ export function toLocation(f: HashedFile, device: string): ManifestLocation {
  * own month. Being incremental lets archive write a month's zip while it reads the next month.
  */
 export class ArchivePlanner {
-  /** Images this run stores; the vault's own are asked of `inVault` (a catalogue lookup). */
+  /**
+   * Images this run stores and the catalogue does not know yet; the vault's own are asked of
+   * `inVault` (a catalogue lookup). A slice's images leave once it is catalogued (release), so
+   * a run that stores a million images holds the hashes of the slices in flight, not a million.
+   */
   private readonly claimed = new Set<string>();
 
   constructor(private readonly inVault: (hash: string) => boolean, private readonly device: string) {}
@@ -58,6 +62,16 @@ export class ArchivePlanner {
   /** True when the vault, or an earlier month of this run, already stores these bytes. */
   isClaimed(hash: string): boolean {
     return this.claimed.has(hash) || this.inVault(hash);
+  }
+
+  /** These images are catalogued now: `inVault` answers for them. */
+  release(hashes: Iterable<string>): void {
+    for (const h of hashes) this.claimed.delete(h);
+  }
+
+  /** Images claimed and not yet released. */
+  get pending(): number {
+    return this.claimed.size;
   }
 
   planMonth(month: string, files: HashedFile[]): MonthPlan {

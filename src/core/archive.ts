@@ -57,19 +57,26 @@ const READ_AHEAD_PLACES = 4_000;
  * A month is hashed, planned and written this many places at a time, each slice in zips of its
  * own: a busy month (or a cache copied to a new disk, all its files dated the day of the copy)
  * can hold hundreds of thousands of files, and a plan and manifest of all of them cost memory
- * in proportion (100 000 places in one month peaked at 466 MB). Images are still stored once:
- * a later slice records places of an earlier slice's images without storing them again.
+ * in proportion (100 000 places in one month peaked at 466 MB; 211 MB in slices). Images are
+ * still stored once: a later slice records places of an earlier slice's images without storing
+ * them again. Slices of 5 000 peaked at 286-308 MB on the bench's 300 000 files (5 000 a month),
+ * of 2 000 at 262-267 MB, in the same time.
  */
-export const MONTH_SLICE = 5_000;
+export const MONTH_SLICE = 2_000;
 
 /**
- * Writes month plans (a slice of a month each, see MONTH_SLICE) as they come, a few at a time: renames and catalogue commits in month order
- * (see renameGate and orderedCommitter). Plans wait in a queue so that hashing reads ahead of the
- * writing; past READ_AHEAD_PLACES queued places add() waits, which keeps memory flat on any cache
- * size. The first failure stops the run.
+ * Writes month plans (a slice of a month each, see MONTH_SLICE) as they come, a few at a time:
+ * renames and catalogue commits in month order (see renameGate and orderedCommitter). Plans wait
+ * in a queue so that hashing reads ahead of the writing; past READ_AHEAD_PLACES queued places
+ * add() waits, which keeps memory flat on any cache size. A plan's new images are handed to
+ * `catalogued` once its zips are in the catalogue. The first failure stops the run.
  */
-function monthWriter(vault: Vault, io: MonthIo, options: ArchiveOptions, skipped: Skipped[], archives: WrittenArchive[]) {
+function monthWriter(
+  vault: Vault, io: MonthIo, options: ArchiveOptions, skipped: Skipped[], archives: WrittenArchive[], catalogued: (stored: string[]) => void,
+) {
   const commit = orderedCommitter(vault.db);
+  /** Each plan's new images, until its commit. */
+  const storing = new Map<number, string[]>();
   const gate = renameGate();
   const inFlight = new Set<Promise<void>>();
   const queue: { plan: MonthPlan; index: number }[] = [];
@@ -80,12 +87,16 @@ function monthWriter(vault: Vault, io: MonthIo, options: ArchiveOptions, skipped
     while (!failure && inFlight.size < MONTH_CONCURRENCY && queue.length > 0) {
       const { plan, index: i } = queue.shift()!;
       queuedPlaces -= plan.locations.length;
+      storing.set(i, plan.newImages.map((img) => img.hash));
       const job = writeMonth(vault, plan, {
         io, maxArchiveSize: options.maxArchiveSize ?? DEFAULT_MAX_ARCHIVE_SIZE, forceZip64: options.forceZip64, skipped, mayRename: gate.mayRename(i),
       })
         .then((sealed) => {
           gate.monthDone(i);
-          commit(i, sealed);
+          for (const c of commit(i, sealed)) {
+            catalogued(storing.get(c)!);
+            storing.delete(c);
+          }
           archives.push(...sealed.map(({ row: _row, manifest: _manifest, ...summary }) => summary));
         })
         .catch((err: unknown) => {
@@ -155,7 +166,7 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
     const summary: ArchiveResult['plan'] = { newBytes: 0, newImages: 0, duplicates: 0, months: [] };
     const archives: WrittenArchive[] = [];
     // The reader threads fetch the new images and read back the zips (ReadPool is a MonthIo).
-    const writing = writes ? monthWriter(vault, pool, options, skipped, archives) : null;
+    const writing = writes ? monthWriter(vault, pool, options, skipped, archives, (stored) => planner.release(stored)) : null;
     let chosenCount = 0;
 
     // Months in ascending order, each in slices (see MONTH_SLICE): later slices are read and

@@ -230,17 +230,21 @@ export function renameGate(): { mayRename(index: number): () => Promise<void>; m
 /**
  * Catalogues sealed zips. Months are written concurrently but committed in month order: a later
  * month's places may refer to images an earlier month's zip stores. A zip written but not yet
- * committed when a run dies is adopted by the next run (core/recover).
+ * committed when a run dies is adopted by the next run (core/recover). Returns the indexes this
+ * call committed (none while an earlier month is still being written).
  */
-export function orderedCommitter(db: Db): (index: number, sealed: SealedArchive[]) => void {
+export function orderedCommitter(db: Db): (index: number, sealed: SealedArchive[]) => number[] {
   const done = new Map<number, SealedArchive[]>();
   let next = 0;
   return (index, sealed) => {
     done.set(index, sealed);
+    const committed: number[] = [];
     while (done.has(next)) {
       for (const a of done.get(next)!) recordArchive(db, a.row, a.manifest);
-      done.delete(next++);
+      done.delete(next);
+      committed.push(next++);
     }
+    return committed;
   };
 }
 
