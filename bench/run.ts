@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --files N] [--reps R] [--dir DIR]
+ * npm run bench [-- --files N] [--reps R] [--dir DIR] [--one-month] [--peers]
  *
  * picvault beside the tools a user would otherwise use, on the same tree, in one run, alternating
  * and repeated: scan, archive (vs restic backup, 7z -mx0, zip -0, cp -r) and restore of
@@ -22,6 +22,9 @@ function arg(name: string, fallback: string): string {
 }
 
 const FILES = Number(arg('files', '20000'));
+/** Every file in one month (see CacheSpec): memory at the shape that holds the most per month. */
+const ONE_MONTH = process.argv.includes('--one-month');
+const TREE = `${FILES}${ONE_MONTH ? '-one-month' : ''}`;
 /** The peers run on the default tree; on a hard-linked big one (see LINKS_ABOVE) only with --peers. */
 const PEERS = FILES <= LINKS_ABOVE || process.argv.includes('--peers');
 const REPS = Number(arg('reps', PEERS ? '3' : '1'));
@@ -98,7 +101,7 @@ async function main(): Promise<void> {
   ensureTools();
   execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
   await mkdir(WORK, { recursive: true });
-  const cache: CacheInfo = await buildCache(path.join(WORK, `cache-${FILES}`), { files: FILES }, log);
+  const cache: CacheInfo = await buildCache(path.join(WORK, `cache-${TREE}`), { files: FILES, oneMonth: ONE_MONTH }, log);
   log(`cache: ${cache.files} files, ${(cache.bytes / 1e9).toFixed(2)} GB, ${cache.distinct} distinct images (${(cache.distinctBytes / 1e6).toFixed(0)} MB distinct bytes)`);
   const src = cache.dir;
   const out = (name: string) => path.join(WORK, 'out', name);
@@ -255,7 +258,7 @@ async function main(): Promise<void> {
   const header = `bench: ${cache.files} files, ${(cache.bytes / 1e9).toFixed(2)} GB, ${cache.distinct} distinct images (${(cache.distinctBytes / 1e6).toFixed(0)} MB), ${REPS} repetitions, ${new Date().toISOString()}`;
   const report = [header, '', ...lines].join('\n');
   console.log(report);
-  await writeFile(path.join(WORK, `results-${FILES}.md`), report + '\n');
+  await writeFile(path.join(WORK, `results-${TREE}.md`), report + '\n');
   await rm(path.join(WORK, 'out'), { recursive: true, force: true });
 }
 
