@@ -79,3 +79,19 @@ test('catalog list --json to a reader that stops for a while still gets every li
   assert.equal(lines.length, 160);
   for (const l of lines) assert.ok(JSON.parse(l).hash);
 });
+
+test('archive names the first 20 zips it wrote and counts the rest; --json lists them all', async () => {
+  const root = await tempDir();
+  const src = path.join(root, 'cache');
+  const months = Array.from({ length: 22 }, (_, i) => `20${22 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`);
+  await buildTree(src, 22, months);
+  const shown = await picvault(['archive', src, '--to', path.join(root, 'v1'), '--quiet']);
+  assert.equal(shown.code, 0, shown.stderr);
+  const zips = shown.stdout.split('\n').filter((l) => /^ {2}archives\/\d{4}\/\d{4}-\d{2}\/\S+\.zip {2}/.test(l));
+  assert.equal(zips.length, 20);
+  assert.match(shown.stdout, /^ {2}… and 2 more \(use --json for all\)$/m);
+  const zh = await picvault(['archive', src, '--to', path.join(root, 'v2'), '--quiet', '--lang', 'zh']);
+  assert.match(zh.stdout, /^ {2}……另有 2 个（用 --json 查看全部）$/m);
+  const all = JSON.parse((await picvault(['archive', src, '--to', path.join(root, 'v3'), '--json'])).stdout) as { archives: unknown[] };
+  assert.equal(all.archives.length, 22);
+});
