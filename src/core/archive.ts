@@ -74,7 +74,7 @@ export const MONTH_SLICE = 2_000;
 function monthWriter(
   vault: Vault, io: MonthIo, options: ArchiveOptions, skipped: Skipped[], archives: WrittenArchive[], catalogued: (stored: string[]) => void,
 ) {
-  const commit = orderedCommitter(vault.db);
+  const commit = orderedCommitter(vault.db, skipped);
   /** Each plan's new images, until its commit. */
   const storing = new Map<number, string[]>();
   const gate = renameGate();

@@ -2,6 +2,7 @@ import { open, rename, rm, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../catalog/db.js';
+import { storesImage } from '../catalog/images.js';
 import { recordArchive, type ArchiveRow } from '../catalog/record.js';
 import { absArchivePath, archiveRelPath, monthDir, PARTIAL_SUFFIX } from '../vault/layout.js';
 import {
@@ -232,15 +233,32 @@ export function renameGate(): { mayRename(index: number): () => Promise<void>; m
  * month's places may refer to images an earlier month's zip stores. A zip written but not yet
  * committed when a run dies is adopted by the next run (core/recover). Returns the indexes this
  * call committed (none while an earlier month is still being written).
+ *
+ * A place may refer to an image that no zip stores: the month that was to store it found every
+ * place it could read it from changed (writeMonth skips those), after a later month had planned
+ * on it. Such places are left out and reported as changed, as recovery and reindex leave them out;
+ * the next run hashes them again.
  */
-export function orderedCommitter(db: Db): (index: number, sealed: SealedArchive[]) => number[] {
+export function orderedCommitter(db: Db, skipped: Skipped[]): (index: number, sealed: SealedArchive[]) => number[] {
   const done = new Map<number, SealedArchive[]>();
+  const stored = storesImage(db);
+  const unstored = db.prepare('DELETE FROM locations WHERE hash = ? AND archive_id = ? RETURNING path').pluck();
+  const commitMonth = db.transaction((sealed: SealedArchive[]) => {
+    // Checked at the commit, after the places whose image is nowhere are gone.
+    db.pragma('defer_foreign_keys = ON');
+    for (const a of sealed) {
+      const id = recordArchive(db, a.row, a.manifest);
+      for (const hash of new Set(a.manifest.locations.map((l) => l.hash))) {
+        if (!stored(hash)) for (const p of unstored.all(hash, id) as string[]) skipped.push({ path: p, reason: 'changed' });
+      }
+    }
+  });
   let next = 0;
   return (index, sealed) => {
     done.set(index, sealed);
     const committed: number[] = [];
     while (done.has(next)) {
-      for (const a of done.get(next)!) recordArchive(db, a.row, a.manifest);
+      commitMonth(done.get(next)!);
       done.delete(next);
       committed.push(next++);
     }
