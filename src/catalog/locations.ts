@@ -26,12 +26,10 @@ const SELECT_LOCATIONS = `
               WHEN l.cleaned_at IS NOT NULL THEN 'cleaned' ELSE 'archived' END AS state
   FROM locations l JOIN images i ON i.hash = l.hash JOIN archives a ON a.id = i.archive_id`;
 
-/** Locations in date order, filtered by a predicate (see core/selection). */
-export function selectLocations(db: Db, keep: (row: LocationRow) => boolean): LocationRow[] {
-  return [...iterateLocations(db, keep)];
-}
-
-/** selectLocations one row at a time; the connection runs nothing else until the loop ends. */
+/**
+ * Locations in date order, filtered by a predicate (see core/selection), one row at a time: the
+ * connection runs nothing else until the loop ends.
+ */
 export function* iterateLocations(db: Db, keep: (row: LocationRow) => boolean): Generator<LocationRow> {
   const stmt = db.prepare(`${SELECT_LOCATIONS} ORDER BY l.taken, l.path, l.device, l.hash`);
   for (const row of stmt.iterate() as Iterable<LocationRow>) if (keep(row)) yield row;

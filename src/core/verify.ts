@@ -1,5 +1,5 @@
 import { listArchives, markVerified } from '../catalog/archives.js';
-import { selectLocations } from '../catalog/locations.js';
+import { iterateLocations } from '../catalog/locations.js';
 import { listArchiveFiles } from '../vault/archive-files.js';
 import { checkZip } from '../vault/check-zip.js';
 import { absArchivePath } from '../vault/layout.js';
@@ -67,10 +67,12 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
     progress.end();
     markVerified(vault.db, marks);
 
+    // A row at a time, keeping four fields: a damaged zip of the first months can store the images
+    // of a hundred thousand places, and whole rows of them all would cost several hundred MB.
     if (badHashes.size > 0) {
-      result.affected = selectLocations(vault.db, (r) => badHashes.has(r.hash)).map((r) => ({
-        device: r.device, path: r.path, hash: r.hash, month: r.month,
-      }));
+      for (const r of iterateLocations(vault.db, (row) => badHashes.has(row.hash))) {
+        result.affected.push({ device: r.device, path: r.path, hash: r.hash, month: r.month });
+      }
     }
     const known = new Set(catalogued.map((a) => a.name));
     const { archives } = await listArchiveFiles(vault.dir);
