@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { EXIT, PicvaultError } from '../errors.js';
+import { PATH_KEY_SQL, pathKey } from './path-key.js';
 
 export type Db = Database.Database;
 
@@ -34,6 +35,8 @@ export function openCatalog(file: string, options: { readonly?: boolean } = {}):
     // better-sqlite3's default is 16 MB a connection. Runs walk the catalogue in path or insertion
     // order, so pages are seldom revisited; 8 MB kept archive and clean as fast at 300 000 places.
     db.pragma('cache_size = -8000');
+    // Migration 0004 keys every catalogued path; the same function as the code's lookups use.
+    db.function(PATH_KEY_SQL, { deterministic: true }, (p) => pathKey(String(p)));
     migrate(db, options.readonly ?? false);
     return db;
   } catch (err) {
@@ -66,4 +69,10 @@ function migrate(db: Db, readonly: boolean): void {
       record.run(id, new Date().toISOString());
     })();
   }
+  // A migration that rebuilt a table (0004) leaves the old table's pages free inside the file: at
+  // 300 000 places the catalogue grew from 163 to 256 MB. Given back once, at the upgrade (about a
+  // second there), rather than left for later runs to reuse.
+  const pages = db.pragma('page_count', { simple: true }) as number;
+  const free = db.pragma('freelist_count', { simple: true }) as number;
+  if (free * 4 > pages) db.exec('VACUUM');
 }

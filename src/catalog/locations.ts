@@ -1,5 +1,6 @@
 import type { ManifestLocation } from '../vault/manifest.js';
 import type { Db } from './db.js';
+import { pathKey } from './path-key.js';
 
 /** A place an image was seen (as its manifest records it), with where its bytes are stored. */
 export interface LocationRow extends ManifestLocation {
@@ -40,12 +41,14 @@ export const locationsOfHash = (db: Db, hash: string) =>
 
 /**
  * What this device last catalogued at a path: a file with the same path, size and modification
- * time is unchanged and is not read again. Looked up one path at a time (the unique index leads
- * with the path), so a re-run holds no map of every file it archived before.
+ * time is unchanged and is not read again. Looked up one path at a time (through the index of
+ * path keys), so a re-run holds no map of every file it archived before.
  */
 export function knownFile(db: Db, device: string): (path: string) => { size: number; mtimeMs: number } | undefined {
-  const stmt = db.prepare('SELECT size, mtime_ms AS mtimeMs FROM locations WHERE path = ? AND device = ? ORDER BY id DESC LIMIT 1');
-  return (p) => stmt.get(p, device) as { size: number; mtimeMs: number } | undefined;
+  const stmt = db.prepare(
+    'SELECT size, mtime_ms AS mtimeMs FROM locations WHERE path_key = ? AND path = ? AND device = ? ORDER BY id DESC LIMIT 1',
+  );
+  return (p) => stmt.get(pathKey(p), p, device) as { size: number; mtimeMs: number } | undefined;
 }
 
 /** What clean checks a file on disk against: a catalogued place, and the archive that stores its image. */
@@ -60,8 +63,8 @@ export function placesAtPath(db: Db): (path: string) => PlaceAtPath[] {
     SELECT l.id, l.hash, l.size, l.device, l.mtime_ms AS mtimeMs, l.taken, l.month,
            a.name AS archive, a.damage AS archiveDamage, a.verified_at AS archiveVerifiedAt, a.bytes AS archiveBytes
     FROM locations l JOIN images i ON i.hash = l.hash JOIN archives a ON a.id = i.archive_id
-    WHERE l.path = ? ORDER BY l.mtime_ms DESC`);
-  return (p) => stmt.all(p) as PlaceAtPath[];
+    WHERE l.path_key = ? AND l.path = ? ORDER BY l.mtime_ms DESC`);
+  return (p) => stmt.all(pathKey(p), p) as PlaceAtPath[];
 }
 
 /** The source folders a device archived from: clean's default when no source is named. */

@@ -1,5 +1,6 @@
 import type { Manifest } from '../vault/manifest.js';
 import type { Db } from './db.js';
+import { pathKey } from './path-key.js';
 
 export interface ArchiveRow {
   name: string;
@@ -25,23 +26,36 @@ export function recordArchive(db: Db, archive: ArchiveRow, manifest: Manifest): 
   const insertImage = db.prepare(
     `INSERT OR IGNORE INTO images (hash, size, ext, archive_id, entry, decoded_ext) VALUES (?, ?, ?, ?, ?, ?)`,
   );
+  // A place already catalogued (the same file archived again after its times changed, a manifest
+  // replayed by reindex or recovery) is updated, not added twice. The index is of path keys, so the
+  // look-up compares the path itself too (see path-key.ts).
+  const findLocation = db
+    .prepare('SELECT id FROM locations WHERE path_key = ? AND path = ? AND device = ? AND hash = ?')
+    .pluck();
+  const updateLocation = db.prepare(
+    `UPDATE locations SET mtime_ms = ?, birthtime_ms = ?, taken = ?, month = ?, date_rule = ?, exif_date = ?,
+       kind = ?, source = ?, root = ?, account = ?, chat = ?, archive_id = ?
+     WHERE id = ?`,
+  );
   const insertLocation = db.prepare(
-    `INSERT INTO locations (hash, size, device, source, kind, account, chat, root, path, mtime_ms, birthtime_ms,
-                            taken, month, date_rule, exif_date, archive_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (path, device, hash) DO UPDATE SET
-       mtime_ms = excluded.mtime_ms, birthtime_ms = excluded.birthtime_ms, taken = excluded.taken,
-       month = excluded.month, date_rule = excluded.date_rule, exif_date = excluded.exif_date,
-       kind = excluded.kind, source = excluded.source, root = excluded.root,
-       account = excluded.account, chat = excluded.chat,
-       archive_id = excluded.archive_id`,
+    `INSERT INTO locations (hash, size, device, source, kind, account, chat, root, path, path_key, mtime_ms,
+                            birthtime_ms, taken, month, date_rule, exif_date, archive_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   return db.transaction(() => {
     const archiveId = Number(insertArchive.run({ damage: null, ...archive }).lastInsertRowid);
     for (const img of manifest.images) insertImage.run(img.hash, img.size, img.ext, archiveId, img.entry, img.decodedExt ?? null);
     // Positional parameters: named ones cost an object per row, and a run records tens of thousands.
     for (const l of manifest.locations) {
-      insertLocation.run(l.hash, l.size, l.device, l.source, l.kind, l.account ?? null, l.chat ?? null, l.root, l.path, l.mtimeMs, l.birthtimeMs, l.taken, l.month, l.dateRule, l.exifDate, archiveId);
+      const key = pathKey(l.path);
+      const account = l.account ?? null;
+      const chat = l.chat ?? null;
+      const id = findLocation.get(key, l.path, l.device, l.hash) as number | undefined;
+      if (id === undefined) {
+        insertLocation.run(l.hash, l.size, l.device, l.source, l.kind, account, chat, l.root, l.path, key, l.mtimeMs, l.birthtimeMs, l.taken, l.month, l.dateRule, l.exifDate, archiveId);
+      } else {
+        updateLocation.run(l.mtimeMs, l.birthtimeMs, l.taken, l.month, l.dateRule, l.exifDate, l.kind, l.source, l.root, account, chat, archiveId, id);
+      }
     }
     return archiveId;
   })();

@@ -103,11 +103,11 @@ test('--json prints one JSON document; listings print JSON lines', async () => {
 test('output piped into a reader that stops early (| head) ends quietly', async () => {
   const { vault } = await fixture();
   // Far more output than a pipe buffers, so the writer meets the closed pipe.
-  const Database = (await import('better-sqlite3')).default;
-  const db = new Database(path.join(vault, 'picvault.db'));
-  const clone = db.prepare(`INSERT INTO locations (hash, size, device, source, kind, root, path, mtime_ms, birthtime_ms, taken, month, date_rule, exif_date, archive_id)
-    SELECT hash, size, device, source, kind, root, path || ?, mtime_ms, birthtime_ms, taken, month, date_rule, exif_date, archive_id FROM locations WHERE id = 1`);
-  db.transaction(() => { for (let i = 0; i < 20000; i++) clone.run(`.${i}`); })();
+  const { openCatalog } = await import('../../src/catalog/db.js');
+  const db = openCatalog(path.join(vault, 'picvault.db'));
+  const clone = db.prepare(`INSERT INTO locations (hash, size, device, source, kind, root, path, path_key, mtime_ms, birthtime_ms, taken, month, date_rule, exif_date, archive_id)
+    SELECT hash, size, device, source, kind, root, path || ?, picvault_path_key(path || ?), mtime_ms, birthtime_ms, taken, month, date_rule, exif_date, archive_id FROM locations WHERE id = 1`);
+  db.transaction(() => { for (let i = 0; i < 20000; i++) clone.run(`.${i}`, `.${i}`); })();
   db.close();
   const { execFile } = await import('node:child_process');
   const { BIN } = await import('../helpers/cli.js');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdir, stat, symlink, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import Database from 'better-sqlite3';
+import { openCatalog } from '../../src/catalog/db.js';
 import { archive } from '../../src/core/archive.js';
 import { ZipReader } from '../../src/vault/zip-reader.js';
 import { ZipWriter } from '../../src/vault/zip-writer.js';
@@ -35,9 +35,10 @@ test('crafted catalogue paths cannot make restore --to DIR write outside DIR', a
   await buildTree(src, CRAFTED.length, ['2024-01']);
   const vault = path.join(root, 'vault');
   await archive({ vault, sources: [src], device: 'pc' });
-  const db = new Database(path.join(vault, 'picvault.db'));
+  const db = openCatalog(path.join(vault, 'picvault.db'));
   const ids = db.prepare('SELECT id FROM locations ORDER BY id').pluck().all() as number[];
-  ids.forEach((id, i) => db.prepare("UPDATE locations SET path = ?, device = ?, root = '/' WHERE id = ?").run(CRAFTED[i], i % 2 ? '../..' : 'pc', id));
+  const craft = db.prepare("UPDATE locations SET path = ?, path_key = picvault_path_key(?), device = ?, root = '/' WHERE id = ?");
+  ids.forEach((id, i) => craft.run(CRAFTED[i], CRAFTED[i], i % 2 ? '../..' : 'pc', id));
   db.close();
   const before = await filesOutside(root, path.join(root, 'dest'));
 
