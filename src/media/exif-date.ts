@@ -1,5 +1,3 @@
-import exifr from 'exifr';
-
 /** EXIF's "YYYY:MM:DD HH:MM:SS" as "YYYY-MM-DD HH:MM:SS", or null when it is not a real date. */
 export function normaliseExifStamp(raw: unknown): string | null {
   if (typeof raw !== 'string') return null;
@@ -29,6 +27,8 @@ export function isPlausibleStamp(stamp: string, nowMs: number): boolean {
  */
 export async function readExifDate(input: Uint8Array | string): Promise<string | null> {
   try {
+    // Loaded on first use, like file-type (see sniff.ts): only images with an EXIF block need it.
+    const { default: exifr } = await import('exifr');
     const tags = await exifr.parse(input as Buffer, {
       pick: ['DateTimeOriginal'],
       reviveValues: false,

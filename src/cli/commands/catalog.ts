@@ -1,11 +1,14 @@
 import type { Command } from 'commander';
-import { catalogDevices, catalogList, catalogLog, catalogMonths, catalogShow } from '../../core/catalog.js';
 import { parseHash, toSelection, type SelectionFlags } from '../options.js';
 import { addCommon, addSelection, json, vaultOf, type CliContext, type CommonFlags } from '../context.js';
 import { displayWidth, formatBytes, table, tableLines } from '../render/format.js';
 
+/** The catalogue's queries, loaded when a catalogue command runs: every other command starts without SQLite. */
+const core = () => import('../../core/catalog.js');
+
 export async function printMonths(ctx: CliContext, vault: string, asJson = false): Promise<void> {
   const { t } = ctx;
+  const { catalogMonths } = await core();
   const { months, totals } = await catalogMonths(vault);
   if (asJson) return json(ctx, { months, totals });
   if (months.length === 0) return void ctx.out(t('catalog.empty'));
@@ -31,6 +34,7 @@ export function registerCatalog(program: Command, ctx: CliContext): void {
   addSelection(withVault(catalog.command('list').description('every catalogued place, with the selection flags'))).action(
     async (flags: CommonFlags & SelectionFlags) => {
       const vault = vaultOf(ctx, flags.vault);
+      const { catalogList, catalogDevices } = await core();
       const rows = catalogList(vault, toSelection(flags));
       if (flags.json) {
         for await (const r of rows) {
@@ -58,6 +62,7 @@ export function registerCatalog(program: Command, ctx: CliContext): void {
 
   withVault(catalog.command('show').argument('<hash>', 'full hash or unique prefix').description('one image: where it is stored and every place it was seen')).action(
     async (hash: string, flags: CommonFlags) => {
+      const { catalogShow } = await core();
       const d = await catalogShow(vaultOf(ctx, flags.vault), parseHash(hash));
       if (flags.json) return json(ctx, d);
       const state = d.image.damage ? t('show.damaged', { damage: d.image.damage }) : d.image.verifiedAt ? t('show.verified', { at: d.image.verifiedAt }) : '';
@@ -72,6 +77,7 @@ export function registerCatalog(program: Command, ctx: CliContext): void {
   );
 
   withVault(catalog.command('log').description('every archive, clean and restore run: when, where, what, outcome')).action(async (flags: CommonFlags) => {
+    const { catalogLog } = await core();
     const runs = await catalogLog(vaultOf(ctx, flags.vault));
     if (flags.json) {
       for (const r of runs) ctx.out(JSON.stringify(r));
@@ -88,6 +94,7 @@ export function registerCatalog(program: Command, ctx: CliContext): void {
   });
 
   withVault(catalog.command('devices').description('per device: files, images, bytes, months')).action(async (flags: CommonFlags) => {
+    const { catalogDevices } = await core();
     const rows = await catalogDevices(vaultOf(ctx, flags.vault));
     if (flags.json) return json(ctx, rows);
     ctx.out(
