@@ -97,12 +97,15 @@ export async function scanEach(options: ScanOptions, onFile: (file: ScannedFile)
       if (keep(file)) onFile(file);
     }
     progress.advance(batch.length, batch.reduce((n, f) => n + f.size, 0));
+    // The walk is synchronous: between batches the event loop runs (progress, Ctrl-C, the reader
+    // threads' answers while archive hashes the months already found).
+    await new Promise((resolve) => setImmediate(resolve));
   };
 
   progress.begin('phase.scan', 0);
   let batch: FoundFile[] = [];
   for (const root of sources) {
-    for await (const f of listFiles(root, { exclude, onUnreadable })) {
+    for (const f of listFiles(root, { exclude, onUnreadable })) {
       batch.push(f);
       if (batch.length < SCAN_BATCH) continue;
       await settle(batch);

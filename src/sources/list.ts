@@ -7,8 +7,8 @@ import { walkFiles, type WalkOptions } from './walk.js';
  * or a plain folder. Classifying each file (not the root) means a root may be a whole
  * `Tencent Files`, one account, a single `Pic` folder, or a folder mixing several.
  */
-export async function* listFiles(root: string, options: WalkOptions): AsyncGenerator<FoundFile> {
-  for await (const f of walkFiles(root, options)) {
+export function* listFiles(root: string, options: WalkOptions): Generator<FoundFile> {
+  for (const f of walkFiles(root, options)) {
     const c = classify(f.path);
     yield { ...f, root, ...(c ?? { source: 'folder', kind: 'original' }) };
   }

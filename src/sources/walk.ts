@@ -29,9 +29,10 @@ const isDirectory = (p: string) => {
  * (a link could lead outside the source) and protected folders are not entered. Each folder is
  * read and its files stat'ed synchronously: a cache is tens of thousands of small files, and a
  * promise per stat cost 0.5 s per 20 000 files where the system calls cost a tenth of that. The
- * generator yields between folders, so the event loop is never held for long.
+ * generator is synchronous too (an async one cost a promise per file): its consumer hands the
+ * event loop back between batches (see scanEach).
  */
-export async function* walkFiles(root: string, options: WalkOptions): AsyncGenerator<WalkedFile> {
+export function* walkFiles(root: string, options: WalkOptions): Generator<WalkedFile> {
   const stack = [root];
   while (stack.length > 0) {
     const dir = stack.pop()!;
