@@ -71,8 +71,15 @@ function migrate(db: Db, readonly: boolean): void {
   }
   // A migration that rebuilt a table (0004) leaves the old table's pages free inside the file: at
   // 300 000 places the catalogue grew from 163 to 256 MB. Given back once, at the upgrade (about a
-  // second there), rather than left for later runs to reuse.
+  // second there), rather than left for later runs to reuse. Only a saving: when it cannot run
+  // (another reader has the catalogue open, no room for SQLite's copy), the pages are reused later.
   const pages = db.pragma('page_count', { simple: true }) as number;
   const free = db.pragma('freelist_count', { simple: true }) as number;
-  if (free * 4 > pages) db.exec('VACUUM');
+  if (free * 4 > pages) {
+    try {
+      db.exec('VACUUM');
+    } catch {
+      // the migrated catalogue is whole either way
+    }
+  }
 }
