@@ -118,3 +118,24 @@ test('a catalogue upgrade killed at any moment: whole before or after, the next 
   assert.equal(dry.code, 0, dry.stderr);
   assert.equal(JSON.parse(dry.stdout).remove.length, 30);
 });
+
+test('two runs that open an old catalogue at once: one upgrades it, the other waits and goes on', { timeout: 300_000 }, async () => {
+  const root = await tempDir();
+  const src = path.join(root, 'cache');
+  await buildTree(src, 30, ['2024-01']);
+  const vault = path.join(root, 'vault');
+  assert.equal((await picvault(['archive', src, '--to', vault, '--device', 'pc', '--quiet'])).code, 0);
+  const dbFile = path.join(vault, 'picvault.db');
+  const old = path.join(root, 'old.db');
+  const places = writeOldCatalogue(dbFile, old);
+  for (const f of await readdir(vault)) if (f.startsWith('picvault.db')) await rm(path.join(vault, f));
+  await copyFile(old, dbFile);
+
+  const runs = await Promise.all([
+    picvault(['catalog', 'months', '--vault', vault]),
+    picvault(['catalog', 'devices', '--vault', vault]),
+    picvault(['verify', '--vault', vault]),
+  ]);
+  for (const r of runs) assert.equal(r.code, 0, r.stderr);
+  assert.equal(assertWholeCatalogue(dbFile, places), '0004_path_key.sql');
+});
