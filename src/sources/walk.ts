@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, type Dirent } from 'node:fs';
+import { lstatSync, readdirSync, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
 import { ALLOWED_INSIDE_MSG, isInside, isProtectedFileName, isProtectedFolderName } from './protected.js';
 
@@ -44,21 +44,22 @@ export function* walkFiles(root: string, options: WalkOptions): Generator<Walked
       options.onUnreadable?.(dir, err);
       continue;
     }
-    const files: WalkedFile[] = [];
     for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const p = path.join(dir, entry.name);
       if (entry.isDirectory()) {
         if (!isProtectedFolderName(entry.name)) stack.push(p);
         else if (entry.name.toLowerCase() === 'msg' && isDirectory(path.join(p, ALLOWED_INSIDE_MSG))) stack.push(path.join(p, ALLOWED_INSIDE_MSG));
       } else if (entry.isFile() && !isProtectedFileName(entry.name)) {
+        let s: Stats;
         try {
-          const s = lstatSync(p);
-          if (s.isFile()) files.push({ path: p, size: s.size, mtimeMs: s.mtimeMs, birthtimeMs: s.birthtimeMs });
+          s = lstatSync(p);
         } catch (err) {
           options.onUnreadable?.(p, err);
+          continue;
         }
+        // Each file as it is stat'ed: a folder of 100 000 files is not held as a list first.
+        if (s.isFile()) yield { path: p, size: s.size, mtimeMs: s.mtimeMs, birthtimeMs: s.birthtimeMs };
       }
     }
-    yield* files;
   }
 }
