@@ -1,4 +1,4 @@
--- Places are found by a 48-bit key of their path (src/catalog/path-key.ts), not by the path.
+-- Places are found by a 47-bit key of their path (src/catalog/path-key.ts), not by the path.
 -- The unique index that led with the path was a third of the catalogue's bytes and most of the
 -- cost of recording a place. Uniqueness of (path, device, hash) is now kept by the one writer,
 -- recordArchive, which looks a place up before inserting it. SQLite cannot drop a table's UNIQUE
