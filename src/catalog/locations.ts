@@ -45,6 +45,9 @@ export const locationsOfHash = (db: Db, hash: string) =>
  * path keys), so a re-run holds no map of every file it archived before.
  */
 export function knownFile(db: Db, device: string): (path: string) => { size: number; mtimeMs: number } | undefined {
+  // A device's first archive into a vault (the longest run of all) has nothing to look up: one
+  // query instead of a look-up per file found, about 8 µs each.
+  if (db.prepare('SELECT 1 FROM locations WHERE device = ? LIMIT 1').get(device) === undefined) return () => undefined;
   const stmt = db.prepare(
     'SELECT size, mtime_ms AS mtimeMs FROM locations WHERE path_key = ? AND path = ? AND device = ? ORDER BY id DESC LIMIT 1',
   );
