@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import Database from 'better-sqlite3';
 import { openCatalog, type Db } from '../src/catalog/db.js';
 import { knownFile, placesAtPath } from '../src/catalog/locations.js';
 import { pathKey } from '../src/catalog/path-key.js';
 import { recordArchive, type ArchiveRow } from '../src/catalog/record.js';
 import { MANIFEST_FORMAT, MANIFEST_VERSION, type Manifest, type ManifestLocation } from '../src/vault/manifest.js';
 import { tempDir } from './helpers/tmp.js';
+import { catalogueBeforePathKeys } from './helpers/vault.js';
 
-const MIGRATIONS = path.join(import.meta.dirname, '..', 'migrations');
 const WINDOWS_PATH = 'D:\\Users\\小明\\Documents\\Tencent Files\\12345\\Image\\Group2\\AB\\CD\\{1A2B}.jpg';
 const POSIX_PATH = '/home/xm/.local/share/微信/FileStorage/Image/2024-03/abc.dat';
 
@@ -97,15 +95,7 @@ test('two paths that share a key are told apart by the path itself', async () =>
 
 test('a catalogue from before path keys is migrated: every place kept with its id, audit columns and key', async () => {
   const file = path.join(await tempDir(), 'picvault.db');
-  // A catalogue as the previous release left it: migrations 0001-0003 only.
-  const old = new Database(file);
-  old.exec('CREATE TABLE schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
-  const earlier = readdirSync(MIGRATIONS).filter((f) => /^000[1-3]_/.test(f)).sort();
-  assert.equal(earlier.length, 3);
-  for (const id of earlier) {
-    old.exec(readFileSync(path.join(MIGRATIONS, id), 'utf8'));
-    old.prepare('INSERT INTO schema_migrations VALUES (?, ?)').run(id, 'then');
-  }
+  const old = catalogueBeforePathKeys(file);
   old.prepare("INSERT INTO archives (id, name, month, xxh64, bytes, created_at) VALUES (7, 'archives/2024/2024-03/a.zip', '2024-03', ?, 1, 'then')").run('1'.repeat(16));
   old.prepare("INSERT INTO images (hash, size, ext, archive_id, entry) VALUES (?, 10, 'jpg', 7, 'x.jpg')").run('aaaaaaaaaaaaaaaa');
   const insert = old.prepare(`INSERT INTO locations (id, hash, size, device, source, kind, root, path, mtime_ms, birthtime_ms, taken, month,

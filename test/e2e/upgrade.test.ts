@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { copyFile, readdir, rm } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
@@ -9,23 +8,18 @@ import { PATH_KEY_SQL, pathKey } from '../../src/catalog/path-key.js';
 import { buildTree } from '../helpers/images.js';
 import { BIN, picvault } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { catalogueBeforePathKeys } from '../helpers/vault.js';
 
-const MIGRATIONS = path.join(import.meta.dirname, '..', '..', 'migrations');
 /** Places added to the old catalogue beyond the real ones, so the upgrade takes long enough to be killed in. */
 const EXTRA_PER_PLACE = 2000;
 
 /**
- * The vault's catalogue as the release before path keys wrote it: migrations 0001-0003 applied
- * from the real files, the vault's own rows copied in, and many more places (paths that do not
- * exist, as if cleaned) so that the upgrade takes a while.
+ * The vault's catalogue as the release before path keys wrote it (catalogueBeforePathKeys), the
+ * vault's own rows copied in, and many more places (paths that do not exist, as if cleaned) so
+ * that the upgrade takes a while.
  */
 function writeOldCatalogue(vaultDb: string, file: string): number {
-  const old = new Database(file);
-  old.exec('CREATE TABLE schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
-  for (const id of ['0001_init.sql', '0002_audit.sql', '0003_layouts.sql']) {
-    old.exec(readFileSync(path.join(MIGRATIONS, id), 'utf8'));
-    old.prepare('INSERT INTO schema_migrations VALUES (?, ?)').run(id, 'then');
-  }
+  const old = catalogueBeforePathKeys(file);
   const cols = `hash, size, device, source, kind, account, chat, root, path, mtime_ms, birthtime_ms, taken, month, date_rule,
                 exif_date, archive_id, cleaned_at, restored_at`;
   old.exec(`ATTACH DATABASE '${vaultDb.replaceAll("'", "''")}' AS cur`);
