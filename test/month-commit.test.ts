@@ -7,6 +7,7 @@ import { archive } from '../src/core/archive.js';
 import { ArchivePlanner, type HashedFile } from '../src/core/archive-plan.js';
 import { orderedCommitter, writeMonth, type MonthIo } from '../src/core/month-writer.js';
 import type { Skipped } from '../src/core/scan.js';
+import { writeZips } from '../src/core/zip-parts.js';
 import { hashBytes } from '../src/media/hash.js';
 import { checkZip } from '../src/vault/check-zip.js';
 import { openVault } from '../src/vault/vault.js';
@@ -14,17 +15,10 @@ import { writeImage } from './helpers/images.js';
 import { tempDir } from './helpers/tmp.js';
 import { listAll } from './helpers/vault.js';
 
-/** The reader threads' reads, done here; `changed` names images whose every place changed before the fetch. */
+/** The reader threads' work, done here; `changed` names images whose every place changed before they were stored. */
 function ioWhere(changed: Set<string>): MonthIo {
   return {
-    lendMemory: (bytes) => new SharedArrayBuffer(bytes),
-    returnMemory: () => undefined,
-    async fetch(paths, hash, into) {
-      if (changed.has(hash)) return false;
-      const bytes = await readFile(paths[0]);
-      into.set(bytes);
-      return true;
-    },
+    writeZips: (job) => writeZips(job, async (paths, hash) => (changed.has(hash) ? null : readFile(paths[0]))),
     check: async (zip) => (await checkZip(zip, { readData: true })).damage,
   };
 }

@@ -69,7 +69,7 @@ test('once add() resolves, the entry is in the file: the caller may reuse the me
   const dir = await tempDir();
   const zip = path.join(dir, 'reused.zip');
   const w = await ZipWriter.create(zip);
-  // The same shared memory for every entry, as archive reuses it for its fetches (see ByteRing).
+  // The same memory for every entry, as a reader thread reuses its kept buffer for each image it stores.
   const slot = Buffer.from(new SharedArrayBuffer(300_000));
   const sizes = [1, 17, 65_536, 299_999, 4096, 123_457];
   for (const [i, size] of sizes.entries()) {

@@ -165,7 +165,7 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
     const planner = new ArchivePlanner(vault ? storesImage(vault.db) : () => false, device);
     const summary: ArchiveResult['plan'] = { newBytes: 0, newImages: 0, duplicates: 0, months: [] };
     const archives: WrittenArchive[] = [];
-    // The reader threads fetch the new images and read back the zips (ReadPool is a MonthIo).
+    // The reader threads write the zips and read them back (ReadPool is a MonthIo).
     const writing = writes ? monthWriter(vault, pool, options, skipped, archives, (stored) => planner.release(stored)) : null;
     let chosenCount = 0;
 

@@ -1,20 +1,15 @@
-import { open, rename, rm, mkdir } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { Db } from '../catalog/db.js';
 import { storesImage } from '../catalog/images.js';
 import { recordArchive, type ArchiveRow } from '../catalog/record.js';
-import { absArchivePath, archiveRelPath, monthDir, PARTIAL_SUFFIX } from '../vault/layout.js';
-import {
-  entryName, MANIFEST_ENTRY, MANIFEST_FORMAT, MANIFEST_VERSION,
-  type Manifest, type ManifestImage, type ManifestLocation,
-} from '../vault/manifest.js';
+import { absArchivePath, archiveRelPath, monthDir } from '../vault/layout.js';
+import type { Manifest } from '../vault/manifest.js';
 import type { Vault } from '../vault/vault.js';
-import { ZipWriter } from '../vault/zip-writer.js';
 import { PicvaultError, EXIT } from '../errors.js';
 import type { MonthPlan } from './archive-plan.js';
-import { ByteRing } from './byte-ring.js';
 import type { Skipped } from './scan.js';
+import type { WrittenPart, ZipJob, ZipJobResult } from './zip-parts.js';
 
 export interface WrittenArchive {
   name: string;
@@ -31,18 +26,14 @@ export interface SealedArchive extends WrittenArchive {
 }
 
 /**
- * The reads a month's writing waits on, done off the main thread (the archive's reader threads):
- * the bytes of a new image, read into memory the month lends (see ByteRing) and checked against
- * the hash the plan was made with (a file that changed since is not stored under a hash it no
- * longer has; any place holding the same bytes will do), and the read-back of a sealed zip, every
- * entry re-hashed (what is wrong, empty when whole).
+ * The work a month's writing hands to the reader threads: writing its zips (a new image is read,
+ * checked against the hash the plan was made with and stored; a file that changed since is not
+ * stored under a hash it no longer has, and any place holding the same bytes will do; see
+ * zip-parts.ts), and the read-back of a renamed zip, every entry re-hashed (what is wrong, empty
+ * when whole).
  */
 export interface MonthIo {
-  /** Shared memory of `bytes` for one month's fetches, lent until given back. */
-  lendMemory(bytes: number): SharedArrayBuffer;
-  returnMemory(memory: SharedArrayBuffer): void;
-  /** Reads the first path whose bytes still hash to `hash` into `into` (one byte longer than the image); false when none does. */
-  fetch(paths: string[], hash: string, into: Uint8Array): Promise<boolean>;
+  writeZips(job: ZipJob): Promise<ZipJobResult>;
   check(zip: string): Promise<string[]>;
 }
 
@@ -56,144 +47,54 @@ export interface MonthWriteOptions {
   skipped: Skipped[];
 }
 
-/** Room kept per entry and per place for the headers and manifest that come with it. */
-const ENTRY_OVERHEAD = 256;
-const LOCATION_OVERHEAD = 768;
-
 /**
- * Writes one month's zips, each flushed, renamed and read back whole; the caller catalogues them
- * (see orderedCommitter). A zip is split into parts at maxArchiveSize; each part's manifest records
- * the places of the images it stores, and the last also the places of images stored before.
+ * Writes one month's zips (in a reader thread), then renames each once the months before have
+ * renamed theirs, makes the rename durable and reads the zip back whole; the caller catalogues
+ * them (see orderedCommitter).
  */
 export async function writeMonth(vault: Vault, plan: MonthPlan, options: MonthWriteOptions): Promise<SealedArchive[]> {
   const dir = monthDir(vault.dir, plan.month);
   await mkdir(dir, { recursive: true });
-  const written: SealedArchive[] = [];
-  const placed = new Set<string>();
-  const dropped = new Set<string>();
-  let part: { writer: ZipWriter; tmp: string; images: ManifestImage[] } | null = null;
-
-  const startPart = async () => {
-    const tmp = path.join(dir, `.${plan.month}_${randomBytes(6).toString('hex')}.zip${PARTIAL_SUFFIX}`);
-    part = { writer: await ZipWriter.create(tmp, { forceZip64: options.forceZip64 }), tmp, images: [] };
-    return part;
-  };
-  const closePart = async (last: boolean) => {
-    const p = part!;
-    part = null;
-    const hashes = new Set(p.images.map((i) => i.hash));
-    const locations = plan.locations.filter((l) => (last ? !placed.has(l.hash) : hashes.has(l.hash)) && !dropped.has(l.hash));
-    for (const h of hashes) placed.add(h);
-    written.push(await sealPart(vault, plan.month, p.writer, p.tmp, p.images, locations, options));
-  };
-
-  for await (const [img, bytes] of prefetched(plan.newImages, options.io)) {
-    if (!bytes) {
-      dropped.add(img.hash);
-      for (const f of img.from) options.skipped.push({ path: f.path, reason: 'changed' });
-      continue;
+  const { parts, dropped } = await options.io.writeZips({
+    dir,
+    month: plan.month,
+    images: plan.newImages.map((img) => ({
+      hash: img.hash, size: img.size, ext: img.ext, decodedExt: img.decodedExt ?? null, date: img.date, paths: img.from.map((f) => f.path),
+    })),
+    locations: plan.locations,
+    maxArchiveSize: options.maxArchiveSize,
+    forceZip64: options.forceZip64 ?? false,
+  });
+  const gone = new Set(dropped);
+  for (const img of plan.newImages) if (gone.has(img.hash)) for (const f of img.from) options.skipped.push({ path: f.path, reason: 'changed' });
+  const sealed: SealedArchive[] = [];
+  for (const [i, part] of parts.entries()) {
+    try {
+      sealed.push(await sealPart(vault, plan.month, part, options));
+    } catch (err) {
+      // Parts not renamed yet never will be: their temporary files go.
+      await Promise.all(parts.slice(i).map((p) => rm(p.tmp, { force: true })));
+      throw err;
     }
-    let current: { writer: ZipWriter; tmp: string; images: ManifestImage[] } = part ?? (await startPart());
-    const projected = current.writer.size + bytes.length + ENTRY_OVERHEAD + estimateManifest(current.images.length + 1, plan.locations.length);
-    if (current.images.length > 0 && projected > options.maxArchiveSize) {
-      await closePart(false);
-      current = await startPart();
-    }
-    const name = entryName(img.hash, img.ext);
-    // add() resolves once the bytes are in the file: only then may their memory take other bytes.
-    await current.writer.add(name, bytes, new Date(img.date.replace(' ', 'T')));
-    current.images.push({ hash: img.hash, size: img.size, ext: img.ext, entry: name, ...(img.ext === 'dat' && { decodedExt: img.decodedExt }) });
   }
-  const remaining = plan.locations.filter((l) => !placed.has(l.hash) && !dropped.has(l.hash));
-  if (part || remaining.length > 0) {
-    part ??= await startPart();
-    await closePart(true);
-  }
-  return written;
+  return sealed;
 }
 
-const estimateManifest = (images: number, locations: number) => images * ENTRY_OVERHEAD + locations * LOCATION_OVERHEAD;
-
-/**
- * Fetched bytes are held up to this much ahead of the zip writing, so it never waits on a read;
- * an image past half of it is read into memory of its own, one at a time.
- */
-const PREFETCH_BYTES = 8 * 1024 * 1024;
-
-/**
- * The images with their bytes, in order, fetched a window ahead into the month's ring. Each
- * image's bytes stay valid until the consumer asks for the next one.
- */
-async function* prefetched<I extends { hash: string; size: number; from: readonly { path: string }[] }>(
-  images: readonly I[], io: MonthIo,
-): AsyncGenerator<[I, Buffer | null]> {
-  const memory = io.lendMemory(PREFETCH_BYTES);
-  const ring = new ByteRing(memory);
-  const ahead: { fetched: Promise<boolean>; into: Uint8Array }[] = [];
-  let next = 0;
-  try {
-    for (let i = 0; i < images.length; i++) {
-      while (next < images.length) {
-        const need = images[next].size + 1;
-        let into: Uint8Array;
-        if (need > PREFETCH_BYTES / 2) {
-          if (ahead.length > 0) break;
-          into = new Uint8Array(new SharedArrayBuffer(need));
-        } else {
-          const region = ring.take(need);
-          if (!region) break;
-          into = new Uint8Array(memory, region.offset, need);
-        }
-        const fetched = io.fetch(images[next].from.map((f) => f.path), images[next].hash, into);
-        fetched.catch(() => undefined); // awaited below; a run that stops early must not leave it unhandled
-        ahead.push({ fetched, into });
-        next++;
-      }
-      const { fetched, into } = ahead.shift()!;
-      const found = await fetched;
-      yield [images[i], found ? Buffer.from(into.buffer, into.byteOffset, images[i].size) : null];
-      if (into.buffer === memory) ring.giveBack();
-    }
-  } finally {
-    // Reads still running write into the ring: it goes back only once they are done.
-    await Promise.allSettled(ahead.map((a) => a.fetched));
-    io.returnMemory(memory);
-  }
-}
-
-async function sealPart(
-  vault: Vault, month: string, writer: ZipWriter, tmp: string,
-  images: ManifestImage[], locations: ManifestLocation[], options: MonthWriteOptions,
-): Promise<SealedArchive> {
-  const manifest: Manifest = {
-    format: MANIFEST_FORMAT, version: MANIFEST_VERSION, month, createdAt: new Date().toISOString(), images, locations,
-  };
-  let sealed;
-  try {
-    await writer.add(MANIFEST_ENTRY, Buffer.from(JSON.stringify(manifest)), new Date(), { deflate: true });
-    sealed = await writer.finish(); // fsynced before it closes: the bytes are on disk before the rename
-  } catch (err) {
-    await writer.abort();
-    await rm(tmp, { force: true });
-    throw err;
-  }
-  const name = archiveRelPath(month, sealed.xxh64);
+async function sealPart(vault: Vault, month: string, part: WrittenPart, options: MonthWriteOptions): Promise<SealedArchive> {
+  const { manifest } = part;
+  const name = archiveRelPath(month, part.xxh64);
   const final = absArchivePath(vault.dir, name);
-  try {
-    await options.mayRename?.();
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-  await rename(tmp, final);
+  await fsyncFile(part.tmp); // the bytes are on disk before the zip has its name (SPEC invariant 2)
+  await options.mayRename?.();
+  await rename(part.tmp, final);
   await fsyncDir(path.dirname(final));
   const damage = await options.io.check(final);
   if (damage.length > 0) {
     await rm(final, { force: true });
     throw new PicvaultError('archive.readback', { archive: name, damage: damage.join('; ') }, EXIT.damaged);
   }
-  const row: ArchiveRow = { name, month, xxh64: sealed.xxh64, bytes: sealed.bytes, createdAt: manifest.createdAt, verifiedAt: new Date().toISOString() };
-  return { name, month, bytes: sealed.bytes, images: images.length, locations: locations.length, row, manifest };
+  const row: ArchiveRow = { name, month, xxh64: part.xxh64, bytes: part.bytes, createdAt: manifest.createdAt, verifiedAt: new Date().toISOString() };
+  return { name, month, bytes: part.bytes, images: manifest.images.length, locations: manifest.locations.length, row, manifest };
 }
 
 /**
@@ -264,6 +165,19 @@ export function orderedCommitter(db: Db, skipped: Skipped[]): (index: number, se
     }
     return committed;
   };
+}
+
+/**
+ * Flushes a file another thread wrote and closed: fsync flushes the file's data whichever handle
+ * wrote it. Opened for writing, as Windows' FlushFileBuffers needs.
+ */
+async function fsyncFile(file: string): Promise<void> {
+  const handle = await open(file, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Makes a rename durable. Windows cannot open a folder for fsync; there the rename is journaled by NTFS. */

@@ -1,17 +1,17 @@
 import type { InspectOptions } from '../media/inspect.js';
 import type { ReadResult, ReadTask, WorkerJob, WorkerReply } from './read-worker.js';
 import { ThreadPool, workerUrl } from './thread-pool.js';
+import type { ZipJob, ZipJobResult } from './zip-parts.js';
 
 /** Files per message: a message per file would cost the main thread more than the reads. */
 const BATCH = 32;
 
 /**
- * Reader threads for archive (see read-worker.ts). Fetches and zip checks jump the queue of hash
- * batches: they are what the zip writing waits on, while hashing is read ahead.
+ * Reader threads for archive (see read-worker.ts). Zip writing and checks jump the queue of hash
+ * batches: they are what the catalogue commits wait on, while hashing is read ahead.
  */
 export class ReadPool {
   private readonly pool = new ThreadPool(workerUrl('read-worker', import.meta.url));
-  private readonly memory: SharedArrayBuffer[] = [];
 
   constructor(private readonly options: InspectOptions) {}
 
@@ -34,20 +34,9 @@ export class ReadPool {
     return (await Promise.all(batches)).flat();
   }
 
-  /** Reads the first of the paths whose bytes still hash to `hash` into `into` (shared memory); false when none does. */
-  fetch(paths: string[], hash: string, into: Uint8Array): Promise<boolean> {
-    const memory = into.buffer as SharedArrayBuffer;
-    return this.submit({ kind: 'fetch', paths, hash, size: into.length - 1, memory, offset: into.byteOffset }, true);
-  }
-
-  /** Shared memory for a month's fetches: the few blocks of a run are reused from month to month. */
-  lendMemory(bytes: number): SharedArrayBuffer {
-    const i = this.memory.findIndex((m) => m.byteLength === bytes);
-    return i >= 0 ? this.memory.splice(i, 1)[0] : new SharedArrayBuffer(bytes);
-  }
-
-  returnMemory(memory: SharedArrayBuffer): void {
-    this.memory.push(memory);
+  /** Writes a plan's zips under temporary names (zip-parts.ts). */
+  writeZips(job: ZipJob): Promise<ZipJobResult> {
+    return this.submit({ kind: 'zips', job }, true);
   }
 
   /** A zip read back whole, every entry re-hashed: what is wrong with it, empty when whole. */

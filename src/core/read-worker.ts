@@ -6,15 +6,16 @@ import type { FoundFile } from '../sources/types.js';
 import { checkZip } from '../vault/check-zip.js';
 import { readFully } from '../vault/sync-io.js';
 import { serveJobs } from './thread-pool.js';
+import type { ZipJob, ZipJobResult } from './zip-parts.js';
 
 /**
- * A reader thread. Archive's reading and hashing run here, so the main thread only writes zips
- * and the catalogue: with two of these both cores stay busy. Three jobs:
+ * A reader thread. Archive's reading, hashing and zip writing run here, so the main thread only
+ * walks, plans and keeps the catalogue: with two of these both cores stay busy. Three jobs:
  * - hash: read files whole (plain synchronous reads: no per-call async cost) and from the same
  *   bytes give each file's type, EXIF date and xxh64;
- * - fetch: the bytes of a new image, read again just before they are stored, into shared memory
- *   the main thread lends (see ByteRing), and checked against the hash the plan was made with;
- * - check: the read-back of a sealed zip, every entry re-hashed.
+ * - zips: write a plan's zips (zip-parts.ts), each new image read again just before it is stored
+ *   and checked against the hash the plan was made with;
+ * - check: the read-back of a renamed zip, every entry re-hashed.
  */
 export interface ReadTask {
   path: string;
@@ -30,13 +31,13 @@ export type ReadResult =
 
 export type WorkerJob =
   | { kind: 'hash'; tasks: ReadTask[]; options: InspectOptions }
-  | { kind: 'fetch'; paths: string[]; hash: string; size: number; memory: SharedArrayBuffer; offset: number }
+  | { kind: 'zips'; job: ZipJob }
   | { kind: 'check'; zip: string };
 
 export type WorkerReply<J extends WorkerJob> = J extends { kind: 'hash' }
   ? ReadResult[]
-  : J extends { kind: 'fetch' }
-    ? boolean
+  : J extends { kind: 'zips' }
+    ? ZipJobResult
     : string[];
 
 /** Past this a file is hashed as a stream and inspected by its head, never held whole. */
@@ -64,18 +65,28 @@ async function read(task: ReadTask, options: InspectOptions): Promise<ReadResult
   }
 }
 
-/** Reads the first of the paths whose bytes still hash to `hash` into `view`; false when none does. */
-async function fetch(paths: string[], hash: string, size: number, view: Uint8Array): Promise<boolean> {
+/**
+ * The bytes of the first of the paths that still hash to `hash`, in the thread's kept buffer (an
+ * image past WHOLE_READ_LIMIT in memory of its own); null when none does.
+ */
+async function readImage(paths: string[], hash: string, size: number): Promise<Buffer | null> {
   for (const p of paths) {
-    let got: number;
+    let bytes: Buffer;
     try {
-      got = readInto(p, view);
+      // One byte more than the image: a file that grew shows as a different size.
+      bytes = size < WHOLE_READ_LIMIT ? readWhole(p, size) : readOwn(p, size);
     } catch {
       continue;
     }
-    if (got === size && (await hashBytes(view.subarray(0, size))) === hash) return true;
+    if (bytes.length === size && (await hashBytes(bytes)) === hash) return bytes;
   }
-  return false;
+  return null;
+}
+
+/** A file's bytes in memory of their own, one byte more asked for (see readWhole). */
+function readOwn(path: string, size: number): Buffer {
+  const own = Buffer.allocUnsafe(size + 1);
+  return own.subarray(0, readInto(path, own));
 }
 
 /** Reads a file from its start until its end or `into` is full; the bytes read. */
@@ -95,9 +106,9 @@ async function run(job: WorkerJob): Promise<unknown> {
       for (const task of job.tasks) results.push(await read(task, job.options));
       return results;
     }
-    case 'fetch':
-      // One byte more than the image: a file that grew shows as a different size.
-      return fetch(job.paths, job.hash, job.size, new Uint8Array(job.memory, job.offset, job.size + 1));
+    case 'zips':
+      // Imported on first use: archiver and its streams are only needed once there is a zip to write.
+      return (await import('./zip-parts.js')).writeZips(job.job, readImage);
     case 'check':
       return (await checkZip(job.zip, { readData: true })).damage;
   }

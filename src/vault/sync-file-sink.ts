@@ -3,7 +3,8 @@ import { Writable } from 'node:stream';
 import { writeFully } from './sync-io.js';
 
 /**
- * A new file written with synchronous writes, flushed with fsync when the stream ends. Archive's
+ * A new file written with synchronous writes, flushed with fsync when the stream ends (unless the
+ * caller flushes it itself: see zip-parts.ts). Archive's
  * main thread writes zips while both reader threads keep the cores busy: an fs.WriteStream sends
  * every chunk to the libuv thread pool and waits for its answer, and under that load each round
  * trip waited for a time slice, so zips went to disk at about 50 MB/s. A synchronous write to the
@@ -24,7 +25,11 @@ export class SyncFileSink extends Writable {
   /** Callers waiting for bytes of theirs to be written (see whenWritten). */
   private readonly watchers: { bytes: Uint8Array; done: () => void }[] = [];
 
-  constructor(file: string, private readonly onChunk: (chunk: Buffer) => void = () => undefined) {
+  constructor(
+    file: string,
+    private readonly onChunk: (chunk: Buffer) => void = () => undefined,
+    private readonly flush = true,
+  ) {
     super({ highWaterMark: 1 << 20 });
     this.fd = openSync(file, 'wx');
   }
@@ -89,7 +94,8 @@ export class SyncFileSink extends Writable {
     } catch (err) {
       return done(err as Error);
     }
-    fsync(this.fd!, (err) => done(err));
+    if (this.flush) fsync(this.fd!, (err) => done(err));
+    else done();
   }
 
   override _destroy(err: Error | null, done: (err?: Error | null) => void): void {

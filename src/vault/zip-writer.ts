@@ -23,8 +23,9 @@ export interface WrittenZip {
 
 /**
  * Writes one zip: entries stored (images are already compressed; recompressing wastes time and
- * gains nothing), hashed on the way to disk, flushed with fsync before the stream closes. The
- * caller awaits each add() so only one entry's bytes are in memory at a time.
+ * gains nothing), hashed on the way to disk, flushed with fsync before the stream closes unless
+ * `flush: false` (the caller then flushes it before renaming it). The caller awaits each add() so
+ * only one entry's bytes are in memory at a time.
  */
 export class ZipWriter {
   private readonly archive: ZipArchive;
@@ -39,9 +40,10 @@ export class ZipWriter {
     private readonly hasher: Awaited<ReturnType<typeof createHash64>>,
     tmpPath: string,
     forceZip64: boolean,
+    flush: boolean,
   ) {
     this.archive = new ZipArchive({ store: true, forceZip64, zlib: { level: 6 } });
-    const out = (this.out = new SyncFileSink(tmpPath, (chunk) => hasher.update(chunk)));
+    const out = (this.out = new SyncFileSink(tmpPath, (chunk) => hasher.update(chunk), flush));
     let failed!: () => void;
     this.failed = new Promise((resolve) => (failed = resolve));
     const fail = (err: Error) => {
@@ -64,8 +66,8 @@ export class ZipWriter {
     this.archive.pipe(out);
   }
 
-  static async create(tmpPath: string, options: { forceZip64?: boolean } = {}): Promise<ZipWriter> {
-    return new ZipWriter(await createHash64(), tmpPath, options.forceZip64 ?? false);
+  static async create(tmpPath: string, options: { forceZip64?: boolean; flush?: boolean } = {}): Promise<ZipWriter> {
+    return new ZipWriter(await createHash64(), tmpPath, options.forceZip64 ?? false, options.flush ?? true);
   }
 
   /** Bytes the zip has so far (entries taken, not counting the central directory). */
