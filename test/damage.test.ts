@@ -1,8 +1,15 @@
 import assert from 'node:assert/strict';
-import { open, rm, stat } from 'node:fs/promises';
+import { open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { archive } from '../src/core/archive.js';
+import { ArchivePlanner, type HashedFile } from '../src/core/archive-plan.js';
+import { writeMonth, type MonthIo } from '../src/core/month-writer.js';
+import { writeZips } from '../src/core/zip-parts.js';
+import { EXIT, PicvaultError } from '../src/errors.js';
+import { hashBytes } from '../src/media/hash.js';
+import { checkZip } from '../src/vault/check-zip.js';
+import { openVault } from '../src/vault/vault.js';
 import { restore } from '../src/core/restore.js';
 import { verify } from '../src/core/verify.js';
 import { ZipReader } from '../src/vault/zip-reader.js';
@@ -60,4 +67,66 @@ test('a flipped byte and a deleted archive are found by verify (exit 4); restore
   const cliRestore = await picvault(['restore', '--from', vault, '--to', path.join(root, 'back2')]);
   assert.equal(cliRestore.code, 3, cliRestore.stderr);
   assert.match(cliRestore.stderr, /files skipped/);
+});
+
+test('the read-back with synchronous reads (the reader threads\') finds a flipped byte and a cut zip as the thread-pool reads do', async () => {
+  const root = await tempDir();
+  const src = path.join(root, 'cache');
+  await buildTree(src, 8, ['2024-05']);
+  const vault = path.join(root, 'vault');
+  await archive({ vault, sources: [src], device: 'pc' });
+  const [zip] = await vaultZips(vault);
+  for (const sync of [true, false]) assert.deepEqual((await checkZip(zip, { readData: true, sync })).damage, [], `whole (sync: ${sync})`);
+
+  await flipByteInEntry(zip);
+  for (const sync of [true, false]) {
+    const { damage, badImages } = await checkZip(zip, { readData: true, sync });
+    assert.equal(badImages.size, 1, `one image bad (sync: ${sync})`);
+    assert.match(damage.join('; '), /does not match its hash/);
+  }
+
+  // Cut inside the last image: its entry is short, or the central directory is gone.
+  const cut = path.join(root, 'cut.zip');
+  const bytes = await readFile(zip);
+  await writeFile(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+  for (const sync of [true, false]) assert.notDeepEqual((await checkZip(cut, { readData: true, sync })).damage, [], `cut (sync: ${sync})`);
+});
+
+test('a zip damaged between its writing and its read-back fails the month (exit 4), and no zip keeps a final name', async () => {
+  const root = await tempDir();
+  const src = path.join(root, 'cache');
+  await buildTree(src, 6, ['2024-06']);
+  const files = await Promise.all((await readdir(src, { recursive: true, withFileTypes: true }))
+    .filter((e) => e.isFile())
+    .map(async (e): Promise<HashedFile> => {
+      const p = path.join(e.parentPath, e.name);
+      const bytes = await readFile(p);
+      return {
+        hash: await hashBytes(bytes), ext: 'jpg', decodedExt: null, path: p, root: src, size: bytes.length, mtimeMs: 0, birthtimeMs: 0,
+        source: 'folder', kind: 'original', taken: '2024-06-05 12:00:00', month: '2024-06', dateRule: 'file-time', exifDate: null,
+      } as HashedFile;
+    }));
+  const vault = await openVault(path.join(root, 'vault'), { write: true, create: true });
+  try {
+    const plan = new ArchivePlanner(() => false, 'pc').planMonth('2024-06', files);
+    const io: MonthIo = {
+      // Written whole, then damaged on disk before the read-back (a bad disk, a bad cable).
+      async writeZips(job) {
+        const written = await writeZips(job, async (paths) => readFile(paths[0]));
+        for (const part of written.parts) await flipByteInEntry(part.tmp);
+        return written;
+      },
+      check: async (zip) => (await checkZip(zip, { readData: true, sync: true })).damage,
+    };
+    await assert.rejects(writeMonth(vault, plan, { io, maxArchiveSize: 2 ** 31, skipped: [] }), (err: unknown) => {
+      assert.ok(err instanceof PicvaultError);
+      assert.equal(err.key, 'archive.readback');
+      assert.equal(err.exitCode, EXIT.damaged);
+      return true;
+    });
+  } finally {
+    await vault.close();
+  }
+  const left = (await readdir(path.join(root, 'vault'), { recursive: true })).filter((n) => n.endsWith('.zip'));
+  assert.deepEqual(left, [], 'the damaged zip was removed, not left under its final name');
 });

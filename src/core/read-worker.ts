@@ -110,7 +110,7 @@ async function run(job: WorkerJob): Promise<unknown> {
       // Imported on first use: archiver and its streams are only needed once there is a zip to write.
       return (await import('./zip-parts.js')).writeZips(job.job, readImage);
     case 'check':
-      return (await checkZip(job.zip, { readData: true })).damage;
+      return (await checkZip(job.zip, { readData: true, sync: true })).damage;
   }
 }
 

@@ -17,6 +17,8 @@ export interface ZipCheckOptions {
   expectedXxh64?: string;
   /** Re-hash every stored image (SPEC: the read-back before cataloguing, verify --read-data). */
   readData: boolean;
+  /** Read the entries with synchronous calls (see ZipReaderOptions). */
+  sync?: boolean;
 }
 
 /**
@@ -38,7 +40,7 @@ export async function checkZip(zipPath: string, options: ZipCheckOptions): Promi
   }
   let reader: ZipReader | undefined;
   try {
-    reader = await ZipReader.open(zipPath);
+    reader = await ZipReader.open(zipPath, { sync: options.sync });
     result.manifest = await reader.manifest();
   } catch (err) {
     result.damage.push(`unreadable zip: ${(err as Error).message}`);

@@ -1,7 +1,9 @@
+import { closeSync, openSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import unzipper from 'unzipper';
 import { hashBytes } from '../media/hash.js';
 import { MANIFEST_ENTRY, parseManifest, type Manifest } from './manifest.js';
+import { readFully } from './sync-io.js';
 
 export interface ZipEntry {
   name: string;
@@ -31,6 +33,17 @@ export function localDataStart(header: Buffer, headerOffset: number): number | n
   return headerOffset + LOCAL_HEADER + header.readUInt16LE(26) + header.readUInt16LE(28);
 }
 
+export interface ZipReaderOptions {
+  /**
+   * Read stored entries with synchronous calls: for a thread of its own (archive's read-back in a
+   * reader thread), where two thread-pool round trips an entry left the thread waiting on each.
+   */
+  sync?: boolean;
+}
+
+/** Reads `into.length` bytes at `position`; the bytes read. */
+type ReadAt = (into: Buffer, position: number) => Promise<number>;
+
 /**
  * A zip opened by its central directory, parsed by unzipper (structure, ZIP64, names, sizes,
  * offsets). Stored entries — every image picvault writes — are then read at their offsets over one
@@ -40,6 +53,8 @@ export function localDataStart(header: Buffer, headerOffset: number): number | n
 export class ZipReader {
   /** One handle for the reader's life, opened on first use. A promise, so reads started together share it. */
   private handle: Promise<FileHandle> | null = null;
+  /** The synchronous reader's file descriptor, opened on first use. */
+  private fd: number | null = null;
   /** hashEntry's buffer, kept between entries. */
   private spare: Buffer | null = null;
 
@@ -47,9 +62,10 @@ export class ZipReader {
     private readonly zipPath: string,
     readonly entries: Map<string, ZipEntry>,
     private readonly files: Map<string, UnzipperFile>,
+    private readonly sync: boolean,
   ) {}
 
-  static async open(zipPath: string): Promise<ZipReader> {
+  static async open(zipPath: string, options: ZipReaderOptions = {}): Promise<ZipReader> {
     const dir = await unzipper.Open.file(zipPath);
     const entries = new Map<string, ZipEntry>();
     const files = new Map<string, UnzipperFile>();
@@ -58,7 +74,7 @@ export class ZipReader {
       entries.set(f.path, { name: f.path, size: f.uncompressedSize, headerOffset: f.offsetToLocalFileHeader, compressedSize: f.compressedSize, method: f.compressionMethod });
       files.set(f.path, f);
     }
-    return new ZipReader(zipPath, entries, files);
+    return new ZipReader(zipPath, entries, files, options.sync ?? false);
   }
 
   async readEntry(name: string): Promise<Buffer> {
@@ -88,16 +104,25 @@ export class ZipReader {
     const entry = this.entries.get(name);
     if (!entry) throw new Error(`no entry ${name}`);
     if (entry.method !== 0) return this.files.get(name)!.buffer();
-    this.handle ??= open(this.zipPath, 'r');
-    const handle = await this.handle;
+    const readAt = await this.reader();
     const header = Buffer.alloc(LOCAL_HEADER);
-    await handle.read(header, 0, LOCAL_HEADER, entry.headerOffset);
+    await readAt(header, entry.headerOffset);
     const dataStart = localDataStart(header, entry.headerOffset);
     if (dataStart === null) throw new Error(`${name}: no local header at ${entry.headerOffset}`);
     const data = alloc(entry.compressedSize);
-    const { bytesRead } = await handle.read(data, 0, data.length, dataStart);
+    const bytesRead = await readAt(data, dataStart);
     if (bytesRead !== data.length) throw new Error(`${name}: truncated (${bytesRead} of ${data.length} bytes)`);
     return data;
+  }
+
+  private async reader(): Promise<ReadAt> {
+    if (this.sync) {
+      const fd = (this.fd ??= openSync(this.zipPath, 'r'));
+      return async (into, position) => readFully(fd, into, position);
+    }
+    this.handle ??= open(this.zipPath, 'r');
+    const handle = await this.handle;
+    return async (into, position) => (await handle.read(into, 0, into.length, position)).bytesRead;
   }
 
   async manifest(): Promise<Manifest> {
@@ -105,6 +130,8 @@ export class ZipReader {
   }
 
   async close(): Promise<void> {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
     const handle = this.handle;
     this.handle = null;
     await (await handle?.catch(() => null))?.close();
