@@ -4,12 +4,11 @@ import { writeFully } from './sync-io.js';
 
 /**
  * A new file written with synchronous writes, flushed with fsync when the stream ends (unless the
- * caller flushes it itself: see zip-parts.ts). Archive's
- * main thread writes zips while both reader threads keep the cores busy: an fs.WriteStream sends
- * every chunk to the libuv thread pool and waits for its answer, and under that load each round
- * trip waited for a time slice, so zips went to disk at about 50 MB/s. A synchronous write to the
- * page cache takes a fraction of a millisecond. Every byte passes through `onChunk` first, in
- * file order (the zip's own hash).
+ * caller flushes it itself: see zip-parts.ts). Zips are written while every core is busy: an
+ * fs.WriteStream sends every chunk to the libuv thread pool and waits for its answer, and under
+ * that load each round trip waited for a time slice, so zips went to disk at about 50 MB/s. A
+ * synchronous write to the page cache takes a fraction of a millisecond. Every byte passes
+ * through `onChunk` first, in file order (the zip's own hash).
  *
  * Small chunks are gathered and written together: archiver hands over each field of a zip header
  * as a chunk of its own (2, 4 or 8 bytes), some 28 an entry, and written one by one they were
