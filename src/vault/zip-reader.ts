@@ -1,4 +1,5 @@
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { open, type FileHandle } from 'node:fs/promises';
 import unzipper from 'unzipper';
 import { hashBytes } from '../media/hash.js';
@@ -63,6 +64,38 @@ export interface ZipReaderOptions {
   sync?: boolean;
 }
 
+/** Bytes a synchronous source reads at a time. */
+const SOURCE_CHUNK = 64 * 1024;
+
+/**
+ * A file as unzipper's source (Open.custom), read with synchronous calls as its streams pull:
+ * unzipper's own file source goes through the thread pool for every read (the central directory,
+ * a deflated manifest), and a reader thread waited on each.
+ */
+function syncSource(fd: number): { size(): Promise<number>; stream(offset: number, length?: number): Readable } {
+  return {
+    size: async () => fstatSync(fd).size,
+    stream: (offset, length) => {
+      const end = length === undefined ? Infinity : offset + length;
+      let at = offset;
+      return new Readable({
+        read() {
+          try {
+            const want = Math.min(SOURCE_CHUNK, end - at);
+            const chunk = Buffer.allocUnsafe(want);
+            const got = want > 0 ? readFully(fd, chunk, at) : 0;
+            at += got;
+            this.push(got > 0 ? chunk.subarray(0, got) : null);
+            if (got > 0 && (got < want || at >= end)) this.push(null);
+          } catch (err) {
+            this.destroy(err as Error);
+          }
+        },
+      });
+    },
+  };
+}
+
 /** Reads `into.length` bytes at `position`; the bytes read. */
 type ReadAt = (into: Buffer, position: number) => Promise<number>;
 
@@ -86,7 +119,14 @@ export class ZipReader {
   ) {}
 
   static async open(zipPath: string, options: ZipReaderOptions = {}): Promise<ZipReader> {
-    const dir = await unzipper.Open.file(zipPath);
+    const fd = options.sync ? openSync(zipPath, 'r') : null;
+    let dir;
+    try {
+      dir = fd === null ? await unzipper.Open.file(zipPath) : await unzipper.Open.custom(syncSource(fd));
+    } catch (err) {
+      if (fd !== null) closeSync(fd);
+      throw err;
+    }
     const entries = new Map<string, ZipEntry>();
     const files = new Map<string, UnzipperFile>();
     for (const f of dir.files as unknown as UnzipperFile[]) {
@@ -94,7 +134,9 @@ export class ZipReader {
       entries.set(f.path, { name: f.path, size: f.uncompressedSize, headerOffset: f.offsetToLocalFileHeader, compressedSize: f.compressedSize, method: f.compressionMethod });
       files.set(f.path, f);
     }
-    return new ZipReader(zipPath, entries, files, options.sync ?? false);
+    const reader = new ZipReader(zipPath, entries, files, fd !== null);
+    reader.fd = fd;
+    return reader;
   }
 
   async readEntry(name: string): Promise<Buffer> {
