@@ -108,14 +108,12 @@ type ReadAt = (into: Buffer, position: number) => Promise<number>;
 export class ZipReader {
   /** One handle for the reader's life, opened on first use. A promise, so reads started together share it. */
   private handle: Promise<FileHandle> | null = null;
-  /** The synchronous reader's file descriptor, opened on first use. */
-  private fd: number | null = null;
-
   private constructor(
     private readonly zipPath: string,
     readonly entries: Map<string, ZipEntry>,
     private readonly files: Map<string, UnzipperFile>,
-    private readonly sync: boolean,
+    /** With { sync: true }: the descriptor unzipper read the directory through, kept for the entries. */
+    private fd: number | null,
   ) {}
 
   static async open(zipPath: string, options: ZipReaderOptions = {}): Promise<ZipReader> {
@@ -134,9 +132,7 @@ export class ZipReader {
       entries.set(f.path, { name: f.path, size: f.uncompressedSize, headerOffset: f.offsetToLocalFileHeader, compressedSize: f.compressedSize, method: f.compressionMethod });
       files.set(f.path, f);
     }
-    const reader = new ZipReader(zipPath, entries, files, fd !== null);
-    reader.fd = fd;
-    return reader;
+    return new ZipReader(zipPath, entries, files, fd);
   }
 
   async readEntry(name: string): Promise<Buffer> {
@@ -174,10 +170,8 @@ export class ZipReader {
   }
 
   private async reader(): Promise<ReadAt> {
-    if (this.sync) {
-      const fd = (this.fd ??= openSync(this.zipPath, 'r'));
-      return async (into, position) => readFully(fd, into, position);
-    }
+    const fd = this.fd;
+    if (fd !== null) return async (into, position) => readFully(fd, into, position);
     this.handle ??= open(this.zipPath, 'r');
     const handle = await this.handle;
     return async (into, position) => (await handle.read(into, 0, into.length, position)).bytesRead;
