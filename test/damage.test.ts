@@ -3,17 +3,16 @@ import { open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { archive } from '../src/core/archive.js';
-import { ArchivePlanner, type HashedFile } from '../src/core/archive-plan.js';
+import { ArchivePlanner } from '../src/core/archive-plan.js';
 import { writeMonth, type MonthIo } from '../src/core/month-writer.js';
 import { writeZips } from '../src/core/zip-parts.js';
 import { EXIT, PicvaultError } from '../src/errors.js';
-import { hashBytes } from '../src/media/hash.js';
 import { checkZip } from '../src/vault/check-zip.js';
 import { openVault } from '../src/vault/vault.js';
 import { restore } from '../src/core/restore.js';
 import { verify } from '../src/core/verify.js';
 import { ZipReader } from '../src/vault/zip-reader.js';
-import { buildTree } from './helpers/images.js';
+import { buildTree, hashedFile } from './helpers/images.js';
 import { picvault } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
 import { vaultZips } from './helpers/vault.js';
@@ -98,13 +97,9 @@ test('a zip damaged between its writing and its read-back fails the month (exit 
   await buildTree(src, 6, ['2024-06']);
   const files = await Promise.all((await readdir(src, { recursive: true, withFileTypes: true }))
     .filter((e) => e.isFile())
-    .map(async (e): Promise<HashedFile> => {
+    .map(async (e) => {
       const p = path.join(e.parentPath, e.name);
-      const bytes = await readFile(p);
-      return {
-        hash: await hashBytes(bytes), ext: 'jpg', decodedExt: null, path: p, root: src, size: bytes.length, mtimeMs: 0, birthtimeMs: 0,
-        source: 'folder', kind: 'original', taken: '2024-06-05 12:00:00', month: '2024-06', dateRule: 'file-time', exifDate: null,
-      } as HashedFile;
+      return hashedFile(p, await readFile(p), src, '2024-06-05');
     }));
   const vault = await openVault(path.join(root, 'vault'), { write: true, create: true });
   try {

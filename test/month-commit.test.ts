@@ -8,10 +8,9 @@ import { ArchivePlanner, type HashedFile } from '../src/core/archive-plan.js';
 import { orderedCommitter, writeMonth, type MonthIo } from '../src/core/month-writer.js';
 import type { Skipped } from '../src/core/scan.js';
 import { writeZips } from '../src/core/zip-parts.js';
-import { hashBytes } from '../src/media/hash.js';
 import { checkZip } from '../src/vault/check-zip.js';
 import { openVault } from '../src/vault/vault.js';
-import { writeImage } from './helpers/images.js';
+import { hashedFile, writeImage } from './helpers/images.js';
 import { tempDir } from './helpers/tmp.js';
 import { listAll } from './helpers/vault.js';
 
@@ -28,11 +27,7 @@ test('an image whose places all changed before it was stored: its places in late
   const src = path.join(root, 'cache');
   const file = async (name: string, seed: number): Promise<HashedFile> => {
     const p = path.join(src, name);
-    const bytes = await writeImage(p, seed, '2024-03-05');
-    return {
-      hash: await hashBytes(bytes), ext: 'jpg', decodedExt: null, path: p, root: src, size: bytes.length, mtimeMs: 0, birthtimeMs: 0,
-      source: 'folder', kind: 'original', taken: '2024-03-05 12:00:00', month: '2024-03', dateRule: 'file-time', exifDate: null,
-    } as HashedFile;
+    return hashedFile(p, await writeImage(p, seed, '2024-03-05'), src, '2024-03-05');
   };
   const a1 = await file('chat1/a.jpg', 1);
   const b1 = await file('chat1/b.jpg', 2);

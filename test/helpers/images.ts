@@ -1,6 +1,8 @@
 import { mkdir, readFile, readdir, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { HashedFile } from '../../src/core/archive-plan.js';
 import { sampleImage } from '../../src/core/demo-cache.js';
+import { hashBytes } from '../../src/media/hash.js';
 
 export { sampleImage };
 
@@ -17,6 +19,14 @@ export async function putFile(file: string, bytes: Buffer, day: string): Promise
   const [y, m, d] = day.split('-').map(Number);
   const when = new Date(y, m - 1, d ?? 1, 12, 0, 0);
   await utimes(file, when, when);
+}
+
+/** A JPEG in a plain folder as archive's planner gets it after hashing, dated at noon on `day`. */
+export async function hashedFile(file: string, bytes: Buffer, root: string, day: string): Promise<HashedFile> {
+  return {
+    hash: await hashBytes(bytes), ext: 'jpg', decodedExt: null, path: file, root, size: bytes.length, mtimeMs: 0, birthtimeMs: 0,
+    source: 'folder', kind: 'original', taken: `${day} 12:00:00`, month: day.slice(0, 7), dateRule: 'file-time', exifDate: null,
+  } as HashedFile;
 }
 
 /** Every file under dir with its bytes and modification time: a tree to compare before and after. */
