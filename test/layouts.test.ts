@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { classify } from '../src/sources/layouts.js';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { tempDir } from './helpers/tmp.js';
 
 test('each cache layout is recognised from its path, on Windows and POSIX paths', () => {
   const cases: [string, object | null][] = [
@@ -41,5 +44,36 @@ test('protected paths: app databases and settings, but WeChat 4 pictures under m
   }
   for (const p of ['xwechat_files/wxid_a_1f2e/msg/attach/abc/2024-05/Img/x.dat', 'Image/Group2/AB/CD/x.jpg', 'Pic/2024-11/Ori/x.jpg']) {
     assert.equal(isProtectedPath(p), false, p);
+  }
+});
+
+test('the walk works out a folder layout once, yet gives each file the kind its own name says', async () => {
+  const { listFiles } = await import('../src/sources/list.js');
+  const root = await tempDir();
+  const wechat4 = path.join(root, 'xwechat_files', 'wxid_a_1f2e', 'msg', 'attach', '9e107d9d372bb6826bd81d3542a419d6', '2024-05', 'Img');
+  const android = path.join(root, 'MicroMsg', '0123456789abcdef0123456789abcdef', 'image2', 'e4', 'd9');
+  const plain = path.join(root, 'holiday');
+  const files: [string, string, string][] = [
+    [wechat4, 'a_h.dat', 'wechat4/original'],
+    [wechat4, 'a_t.dat', 'wechat4/thumb'],
+    [wechat4, 'b.dat', 'wechat4/original'],
+    [wechat4, 'B_T.DAT', 'wechat4/thumb'],
+    [android, 'th_e4d909c290d0fb1ca068ffaddf22cbd0', 'android/thumb'],
+    [android, 'e4d909c290d0fb1ca068ffaddf22cbd0hd', 'android/original'],
+    [plain, 'IMG_0001.jpg', 'folder/original'],
+  ];
+  for (const [dir, name] of files) {
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, name), name);
+  }
+  const got = new Map([...listFiles(root, { exclude: [] })].map((f) => [f.path, f]));
+  assert.equal(got.size, files.length);
+  for (const [dir, name, want] of files) {
+    const f = got.get(path.join(dir, name))!;
+    assert.equal(`${f.source}/${f.kind}`, want, name);
+    assert.equal(f.folderMonth, want.startsWith('wechat4') ? '2024-05' : undefined, name);
+    // Same as classifying the path on its own.
+    const alone = classify(f.path);
+    assert.equal(alone?.kind ?? 'original', f.kind, name);
   }
 });

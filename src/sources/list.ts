@@ -1,5 +1,5 @@
-import { classify } from './layouts.js';
-import type { FoundFile } from './types.js';
+import { folderLayout, kindIn, type FolderLayout } from './layouts.js';
+import type { EveryField, FoundFile } from './types.js';
 import { walkFiles, type WalkOptions } from './walk.js';
 
 /**
@@ -8,8 +8,27 @@ import { walkFiles, type WalkOptions } from './walk.js';
  * `Tencent Files`, one account, a single `Pic` folder, or a folder mixing several.
  */
 export function* listFiles(root: string, options: WalkOptions): Generator<FoundFile> {
+  // The walk gives a folder's files one after another: its layout is worked out once for them all.
+  let dir: string | undefined;
+  let layout: FolderLayout | null = null;
   for (const f of walkFiles(root, options)) {
-    const c = classify(f.path);
-    yield { ...f, root, ...(c ?? { source: 'folder', kind: 'original' }) };
+    if (f.dir !== dir) {
+      dir = f.dir;
+      layout = folderLayout(dir);
+    }
+    // Every file gets the same fields in the same order (absent ones undefined): one object
+    // shape for V8 all the way down the pipeline, where spreads made several.
+    yield {
+      path: f.path,
+      root,
+      source: layout?.source ?? 'folder',
+      kind: layout ? kindIn(layout, f.name) : 'original',
+      account: layout?.account,
+      chat: layout?.chat,
+      size: f.size,
+      mtimeMs: f.mtimeMs,
+      birthtimeMs: f.birthtimeMs,
+      folderMonth: layout?.folderMonth,
+    } satisfies EveryField<FoundFile>;
   }
 }

@@ -5,6 +5,12 @@ export const SOURCE_KINDS: readonly SourceKind[] = ['qq', 'qqnt', 'wechat', 'wec
 export type ImageKind = 'original' | 'thumb' | 'sticker';
 export const IMAGE_KINDS: readonly ImageKind[] = ['original', 'thumb', 'sticker'];
 
+/**
+ * T with every field required to be written, optional ones too (as undefined): an object built
+ * field by field (for one V8 shape, instead of a spread) then fails to compile when T gains a field.
+ */
+export type EveryField<T> = { [K in keyof Required<T>]: T[K] };
+
 export interface FoundFile {
   /** Absolute path, in this platform's flavour. */
   path: string;

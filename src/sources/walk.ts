@@ -4,6 +4,9 @@ import { ALLOWED_INSIDE_MSG, isInside, isProtectedFileName, isProtectedFolderNam
 
 export interface WalkedFile {
   path: string;
+  /** The folder it is in, as walked, and its name there: the parts of path. */
+  dir: string;
+  name: string;
   size: number;
   mtimeMs: number;
   birthtimeMs: number;
@@ -58,7 +61,7 @@ export function* walkFiles(root: string, options: WalkOptions): Generator<Walked
           continue;
         }
         // Each file as it is stat'ed: a folder of 100 000 files is not held as a list first.
-        if (s.isFile()) yield { path: p, size: s.size, mtimeMs: s.mtimeMs, birthtimeMs: s.birthtimeMs };
+        if (s.isFile()) yield { path: p, dir, name: entry.name, size: s.size, mtimeMs: s.mtimeMs, birthtimeMs: s.birthtimeMs };
       }
     }
   }
