@@ -36,7 +36,7 @@ const isDirectory = (p: string) => {
  * event loop back between batches (see scanEach).
  */
 export function* walkFiles(root: string, options: WalkOptions): Generator<WalkedFile> {
-  const stack = [root];
+  const stack = [path.normalize(root)];
   while (stack.length > 0) {
     const dir = stack.pop()!;
     if (options.exclude.some((ex) => isInside(ex, dir))) continue;
@@ -47,8 +47,12 @@ export function* walkFiles(root: string, options: WalkOptions): Generator<Walked
       options.onUnreadable?.(dir, err);
       continue;
     }
+    // dir is normalised (the root is resolved, each folder below it made here) and a name from
+    // readdir is one plain component, so this is what path.join gives, without its normalising
+    // (70 ms per 20 000 files).
+    const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
     for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      const p = path.join(dir, entry.name);
+      const p = prefix + entry.name;
       if (entry.isDirectory()) {
         if (!isProtectedFolderName(entry.name)) stack.push(p);
         else if (entry.name.toLowerCase() === 'msg' && isDirectory(path.join(p, ALLOWED_INSIDE_MSG))) stack.push(path.join(p, ALLOWED_INSIDE_MSG));
