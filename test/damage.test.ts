@@ -103,7 +103,7 @@ test('a zip damaged between its writing and its read-back fails the month (exit 
     }));
   const vault = await openVault(path.join(root, 'vault'), { write: true, create: true });
   try {
-    const plan = new ArchivePlanner(() => false, 'pc').planMonth('2024-06', files);
+    const plan = new ArchivePlanner(() => new Set(), 'pc').planMonth('2024-06', files);
     const io: MonthIo = {
       // Written whole, then damaged on disk before the read-back (a bad disk, a bad cable).
       async writeZips(job) {

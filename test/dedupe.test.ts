@@ -132,7 +132,7 @@ test('a month larger than a slice is written in zips of a slice each, each image
 
 test('the planner forgets a slice\'s images once they are catalogued, and still stores each once', () => {
   const catalogued = new Set<string>();
-  const planner = new ArchivePlanner((h) => catalogued.has(h), 'pc');
+  const planner = new ArchivePlanner((hs) => new Set(hs.filter((h) => catalogued.has(h))), 'pc');
   const file = (hash: string, n: number): HashedFile => ({
     hash, ext: 'jpg', path: `/cache/chat${n}/${hash}.jpg`, root: '/cache', size: 10, mtimeMs: 0, birthtimeMs: 0,
     source: 'folder', kind: 'original', taken: '2024-03-01 12:00:00', month: '2024-03', dateRule: 'file-time', exifDate: null, decodedExt: null,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { storesImage } from '../src/catalog/images.js';
+import { storedAmong } from '../src/catalog/images.js';
 import { archive } from '../src/core/archive.js';
 import { ArchivePlanner, type HashedFile } from '../src/core/archive-plan.js';
 import { orderedCommitter, writeMonth, type MonthIo } from '../src/core/month-writer.js';
@@ -37,7 +37,7 @@ test('an image whose places all changed before it was stored: its places in late
   const vault = await openVault(path.join(root, 'vault'), { write: true, create: true });
   const skipped: Skipped[] = [];
   try {
-    const planner = new ArchivePlanner(storesImage(vault.db), 'pc');
+    const planner = new ArchivePlanner(storedAmong(vault.db), 'pc');
     // Two slices of one month: the second meets image a again, claimed by the first.
     const first = planner.planMonth('2024-03', [a1, b1]);
     const second = planner.planMonth('2024-03', [a2]);

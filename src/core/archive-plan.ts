@@ -1,3 +1,4 @@
+import type { StoredAmong } from '../catalog/images.js';
 import type { ManifestLocation } from '../vault/manifest.js';
 import type { ScannedFile } from './scan.js';
 
@@ -52,17 +53,13 @@ export function toLocation(f: HashedFile, device: string): ManifestLocation {
 export class ArchivePlanner {
   /**
    * Images this run stores and the catalogue does not know yet; the vault's own are asked of
-   * `inVault` (a catalogue lookup). A slice's images leave once it is catalogued (release), so
-   * a run that stores a million images holds the hashes of the slices in flight, not a million.
+   * `inVault` (one catalogue query a slice). A slice's images leave once it is catalogued
+   * (release), so a run that stores a million images holds the hashes of the slices in flight,
+   * not a million.
    */
   private readonly claimed = new Set<string>();
 
-  constructor(private readonly inVault: (hash: string) => boolean, private readonly device: string) {}
-
-  /** True when the vault, or an earlier month of this run, already stores these bytes. */
-  isClaimed(hash: string): boolean {
-    return this.claimed.has(hash) || this.inVault(hash);
-  }
+  constructor(private readonly inVault: StoredAmong, private readonly device: string) {}
 
   /** These images are catalogued now: `inVault` answers for them. */
   release(hashes: Iterable<string>): void {
@@ -76,11 +73,16 @@ export class ArchivePlanner {
 
   planMonth(month: string, files: HashedFile[]): MonthPlan {
     const sorted = [...files].sort((a, b) => a.taken.localeCompare(b.taken) || a.path.localeCompare(b.path));
+    // Stored already: by the vault, or by an earlier month of this run.
+    const unclaimed = [...new Set(sorted.map((f) => f.hash))].filter((h) => !this.claimed.has(h));
+    const inVault = this.inVault(unclaimed);
     const fresh = new Map<string, NewImage>();
     for (const f of sorted) {
       const pending = fresh.get(f.hash);
       if (pending) pending.from.push(f);
-      else if (!this.isClaimed(f.hash)) fresh.set(f.hash, { hash: f.hash, size: f.size, ext: f.ext, decodedExt: f.decodedExt, from: [f], date: f.taken });
+      else if (!this.claimed.has(f.hash) && !inVault.has(f.hash)) {
+        fresh.set(f.hash, { hash: f.hash, size: f.size, ext: f.ext, decodedExt: f.decodedExt, from: [f], date: f.taken });
+      }
     }
     for (const h of fresh.keys()) this.claimed.add(h);
     return { month, locations: sorted.map((f) => toLocation(f, this.device)), newImages: [...fresh.values()] };

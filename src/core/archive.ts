@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { storesImage } from '../catalog/images.js';
+import { storedAmong } from '../catalog/images.js';
 import { recordRun } from '../catalog/runs.js';
 import { knownFile } from '../catalog/locations.js';
 import { ReadPool } from './read-pool.js';
@@ -162,7 +162,7 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
     const skipped: Skipped[] = [...scanned.unreadable];
 
     const keepHash = needsHash(selection) ? compileSelection({ hashes: selection.hashes }) : () => true;
-    const planner = new ArchivePlanner(vault ? storesImage(vault.db) : () => false, device);
+    const planner = new ArchivePlanner(vault ? storedAmong(vault.db) : () => new Set(), device);
     const summary: ArchiveResult['plan'] = { newBytes: 0, newImages: 0, duplicates: 0, months: [] };
     const archives: WrittenArchive[] = [];
     // The reader threads write the zips and read them back (ReadPool is a MonthIo).

@@ -1,7 +1,7 @@
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Db } from '../catalog/db.js';
-import { storesImage } from '../catalog/images.js';
+import { storedAmong } from '../catalog/images.js';
 import { recordArchive, type ArchiveRow } from '../catalog/record.js';
 import { absArchivePath, archiveRelPath, monthDir } from '../vault/layout.js';
 import type { Manifest } from '../vault/manifest.js';
@@ -142,15 +142,17 @@ export function renameGate(): { mayRename(index: number): () => Promise<void>; m
  */
 export function orderedCommitter(db: Db, skipped: Skipped[]): (index: number, sealed: SealedArchive[]) => number[] {
   const done = new Map<number, SealedArchive[]>();
-  const stored = storesImage(db);
+  const stored = storedAmong(db);
   const unstored = db.prepare('DELETE FROM locations WHERE hash = ? AND archive_id = ? RETURNING path').pluck();
   const commitMonth = db.transaction((sealed: SealedArchive[]) => {
     // Checked at the commit, after the places whose image is nowhere are gone.
     db.pragma('defer_foreign_keys = ON');
     for (const a of sealed) {
       const id = recordArchive(db, a.row, a.manifest);
-      for (const hash of new Set(a.manifest.locations.map((l) => l.hash))) {
-        if (!stored(hash)) for (const p of unstored.all(hash, id) as string[]) skipped.push({ path: p, reason: 'changed' });
+      const hashes = [...new Set(a.manifest.locations.map((l) => l.hash))];
+      const present = stored(hashes);
+      for (const hash of hashes) {
+        if (!present.has(hash)) for (const p of unstored.all(hash, id) as string[]) skipped.push({ path: p, reason: 'changed' });
       }
     }
   });
