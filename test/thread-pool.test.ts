@@ -11,3 +11,22 @@ test('a worker thread that stops mid-job fails the job and every later one inste
     await pool.close();
   }
 });
+
+test('a job pinned to a thread runs on that thread, however the others are placed', { timeout: 10_000 }, async () => {
+  const pool = new ThreadPool(new URL('./helpers/thread-id-worker.mjs', import.meta.url), 2);
+  try {
+    // Shared jobs first: they may go to either thread. Pinned ones must wait for theirs.
+    const shared = Array.from({ length: 6 }, () => pool.run<number>({ ms: 20 }));
+    const pinned0 = Array.from({ length: 5 }, () => pool.run<number>({ ms: 5 }, { thread: 0 }));
+    const pinned1 = Array.from({ length: 5 }, () => pool.run<number>({ ms: 5 }, { thread: 1 }));
+    const [a, b] = [await Promise.all(pinned0), await Promise.all(pinned1)];
+    assert.equal(new Set(a).size, 1);
+    assert.equal(new Set(b).size, 1);
+    assert.notEqual(a[0], b[0]);
+    // Taken modulo the number of threads, as with one thread on a one-core machine.
+    assert.equal(await pool.run<number>({}, { thread: 2 }), a[0]);
+    assert.equal(new Set(await Promise.all(shared)).size, 2, 'shared jobs still use both threads');
+  } finally {
+    await pool.close();
+  }
+});

@@ -3,6 +3,14 @@ import type { ReadResult, ReadTask, WorkerJob, WorkerReply } from './read-worker
 import { ThreadPool, workerUrl } from './thread-pool.js';
 import type { ZipJob, ZipJobResult } from './zip-parts.js';
 
+/**
+ * Zips are written in one reader thread and read back in the other: archiver (with the 225 KB
+ * of JavaScript it loads) and unzipper are each loaded and compiled in one thread only, not both
+ * (docs/performance.md). Hashing fills both threads around them.
+ */
+const ZIP_THREAD = 0;
+const CHECK_THREAD = 1;
+
 /** Files per message: a message per file would cost the main thread more than the reads. */
 const BATCH = 32;
 
@@ -15,8 +23,8 @@ export class ReadPool {
 
   constructor(private readonly options: InspectOptions) {}
 
-  private submit<J extends WorkerJob>(job: J, urgent: boolean): Promise<WorkerReply<J>> {
-    return this.pool.run(job, { urgent });
+  private submit<J extends WorkerJob>(job: J, urgent: boolean, thread?: number): Promise<WorkerReply<J>> {
+    return this.pool.run(job, { urgent, thread });
   }
 
   /** Reads and hashes all tasks, results in order. */
@@ -36,12 +44,12 @@ export class ReadPool {
 
   /** Writes a plan's zips under temporary names (zip-parts.ts). */
   writeZips(job: ZipJob): Promise<ZipJobResult> {
-    return this.submit({ kind: 'zips', job }, true);
+    return this.submit({ kind: 'zips', job }, true, ZIP_THREAD);
   }
 
   /** A zip read back whole, every entry re-hashed: what is wrong with it, empty when whole. */
   check(zip: string): Promise<string[]> {
-    return this.submit({ kind: 'check', zip }, true);
+    return this.submit({ kind: 'check', zip }, true, CHECK_THREAD);
   }
 
   close(): Promise<void> {

@@ -23,6 +23,8 @@ export class ThreadPool {
   private readonly idle: Worker[];
   private readonly urgent: Queued[] = [];
   private readonly bulk: Queued[] = [];
+  /** Per thread: jobs only that thread may run, ahead of the shared queues. */
+  private readonly own: Queued[][];
   private nextId = 0;
   private failure: Error | null = null;
   private closing = false;
@@ -48,6 +50,7 @@ export class ThreadPool {
       return w;
     });
     this.idle = [...this.workers];
+    this.own = this.workers.map(() => []);
   }
 
   private fail(err: Error): void {
@@ -57,19 +60,35 @@ export class ThreadPool {
   }
 
   private dispatch(worker: Worker): void {
-    const next = this.urgent.shift() ?? this.bulk.shift();
+    const next = this.own[this.workers.indexOf(worker)].shift() ?? this.urgent.shift() ?? this.bulk.shift();
     if (!next) return void this.idle.push(worker);
     worker.postMessage({ id: next.id, job: next.job }, next.transfer);
   }
 
-  run<R>(job: unknown, options: { urgent?: boolean; transfer?: ArrayBuffer[] } = {}): Promise<R> {
+  /**
+   * Queues a job. `thread` pins it to one thread (taken modulo their number), ahead of everything
+   * shared: a kind of job that needs a large library loaded and compiled then costs that once, in
+   * one thread, instead of in every thread (docs/performance.md).
+   */
+  run<R>(job: unknown, options: { urgent?: boolean; transfer?: ArrayBuffer[]; thread?: number } = {}): Promise<R> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise<R>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (r: never) => void, reject });
-      (options.urgent ? this.urgent : this.bulk).push({ id, job, transfer: options.transfer ?? [] });
-      const w = this.idle.pop();
-      if (w) this.dispatch(w);
+      const queued = { id, job, transfer: options.transfer ?? [] };
+      if (options.thread === undefined) {
+        (options.urgent ? this.urgent : this.bulk).push(queued);
+        const w = this.idle.pop();
+        if (w) this.dispatch(w);
+        return;
+      }
+      const w = this.workers[options.thread % this.workers.length];
+      this.own[this.workers.indexOf(w)].push(queued);
+      const at = this.idle.indexOf(w);
+      if (at >= 0) {
+        this.idle.splice(at, 1);
+        this.dispatch(w);
+      }
     });
   }
 
