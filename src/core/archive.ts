@@ -137,10 +137,15 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
   const selection = options.selection ?? {};
   const startedAt = new Date().toISOString();
 
-  const vault = dryRun ? await openVault(options.vault, { write: false }).catch(() => null) : await openVault(options.vault, { write: true, create: true });
-  const writes = vault !== null && !dryRun;
-  // Started first: the reader threads load their modules while the sources are scanned.
+  // Started first: the reader threads start and load their modules while the vault opens and the
+  // sources are scanned.
   const pool = new ReadPool({ wechatKey: options.wechatKey });
+  const vault = await (dryRun ? openVault(options.vault, { write: false }).catch(() => null) : openVault(options.vault, { write: true, create: true }))
+    .catch(async (err: unknown) => {
+      await pool.close();
+      throw err;
+    });
+  const writes = vault !== null && !dryRun;
   const spool = new GroupSpool<ScannedFile>((f) => f.month, options.spoolLimit);
   try {
     const recovery = writes ? await recoverVault(vault) : null;

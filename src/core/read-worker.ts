@@ -3,7 +3,6 @@ import { parentPort } from 'node:worker_threads';
 import { hashBytes, hashFile } from '../media/hash.js';
 import { inspectBytes, inspectFile, type InspectOptions } from '../media/inspect.js';
 import type { FoundFile } from '../sources/types.js';
-import { checkZip } from '../vault/check-zip.js';
 import { readFully } from '../vault/sync-io.js';
 import { serveJobs } from './thread-pool.js';
 import type { ZipJob, ZipJobResult } from './zip-parts.js';
@@ -110,7 +109,8 @@ async function run(job: WorkerJob): Promise<unknown> {
       // Imported on first use: archiver and its streams are only needed once there is a zip to write.
       return (await import('./zip-parts.js')).writeZips(job.job, readImage);
     case 'check':
-      return (await checkZip(job.zip, { readData: true, sync: true })).damage;
+      // Imported on first use too: unzipper is only needed in the thread that reads zips back (read-pool.ts).
+      return (await (await import('../vault/check-zip.js')).checkZip(job.zip, { readData: true, sync: true })).damage;
   }
 }
 

@@ -1,7 +1,7 @@
 import { archiveNames } from '../catalog/archives.js';
 import { recordArchive } from '../catalog/record.js';
 import { listArchiveFiles, removePartials } from '../vault/archive-files.js';
-import { checkZip } from '../vault/check-zip.js';
+import type { checkZip } from '../vault/check-zip.js';
 import type { Vault } from '../vault/vault.js';
 
 export interface Recovery {
@@ -28,6 +28,9 @@ export async function recoverVault(vault: Vault): Promise<Recovery> {
   const whole: { archive: (typeof archives)[number]; manifest: NonNullable<Awaited<ReturnType<typeof checkZip>>['manifest']>; bytes: number }[] = [];
   for (const a of archives) {
     if (known.has(a.name)) continue;
+    // Imported only when a killed run left a zip: unzipper and its dependencies took 100 ms to
+    // load, before every archive's scan (docs/performance.md).
+    const { checkZip } = await import('../vault/check-zip.js');
     const check = await checkZip(a.abs, { expectedXxh64: a.xxh64, readData: true });
     if (check.damage.length > 0 || !check.manifest) recovery.rejected.push(a.name);
     else whole.push({ archive: a, manifest: check.manifest, bytes: check.bytes });
