@@ -32,8 +32,9 @@ export function toLocation(f: HashedFile, device: string): ManifestLocation {
     device,
     source: f.source,
     kind: f.kind,
-    ...(f.account !== undefined && { account: f.account }),
-    ...(f.chat !== undefined && { chat: f.chat }),
+    // Absent ones stay undefined (one object shape); JSON leaves them out of the manifest alike.
+    account: f.account,
+    chat: f.chat,
     root: f.root,
     path: f.path,
     mtimeMs: f.mtimeMs,

@@ -166,7 +166,7 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
     });
     const skipped: Skipped[] = [...scanned.unreadable];
 
-    const keepHash = needsHash(selection) ? compileSelection({ hashes: selection.hashes }) : () => true;
+    const keepHash = needsHash(selection) ? compileSelection({ hashes: selection.hashes }) : null;
     const planner = new ArchivePlanner(vault ? storedAmong(vault.db) : () => new Set(), device);
     const summary: ArchiveResult['plan'] = { newBytes: 0, newImages: 0, duplicates: 0, months: [] };
     const archives: WrittenArchive[] = [];
@@ -195,7 +195,8 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
       const { month, hashing } = following;
       following = hashNext();
       const hashed = await hashing;
-      const chosen = hashed.filter((f) => keepHash({ ...f, device }));
+      // Only a selection by hash picks among hashed files (a spread of each file cost as much as the rest).
+      const chosen = keepHash ? hashed.filter((f) => keepHash({ ...f, device })) : hashed;
       chosenCount += chosen.length;
       const plan = planner.planMonth(month, chosen);
       const newBytes = plan.newImages.reduce((n, i) => n + i.size, 0);

@@ -70,7 +70,8 @@ export async function writeMonth(vault: Vault, plan: MonthPlan, options: MonthWr
   const sealed: SealedArchive[] = [];
   for (const [i, part] of parts.entries()) {
     try {
-      sealed.push(await sealPart(vault, plan.month, part, options));
+      const manifest: Manifest = { ...part.manifest, locations: Array.from(part.locations, (l) => plan.locations[l]) };
+      sealed.push(await sealPart(vault, plan.month, part, manifest, options));
     } catch (err) {
       // Parts not renamed yet never will be: their temporary files go.
       await Promise.all(parts.slice(i).map((p) => rm(p.tmp, { force: true })));
@@ -80,8 +81,7 @@ export async function writeMonth(vault: Vault, plan: MonthPlan, options: MonthWr
   return sealed;
 }
 
-async function sealPart(vault: Vault, month: string, part: WrittenPart, options: MonthWriteOptions): Promise<SealedArchive> {
-  const { manifest } = part;
+async function sealPart(vault: Vault, month: string, part: WrittenPart, manifest: Manifest, options: MonthWriteOptions): Promise<SealedArchive> {
   const name = archiveRelPath(month, part.xxh64);
   const final = absArchivePath(vault.dir, name);
   await fsyncFile(part.tmp); // the bytes are on disk before the zip has its name (SPEC invariant 2)

@@ -44,7 +44,13 @@ export interface WrittenPart {
   bytes: number;
   /** xxh64 of the zip's bytes: its name in the vault. */
   xxh64: string;
-  manifest: Manifest;
+  /** Its manifest, but for the places: */
+  manifest: Omit<Manifest, 'locations'>;
+  /**
+   * The places its manifest records, as indexes into the job's locations. The main thread has
+   * them already: sending them back cost as much as sending them (a copy of every place).
+   */
+  locations: Uint32Array;
 }
 
 export interface ZipJobResult {
@@ -86,9 +92,12 @@ export async function writeZips(job: ZipJob, read: ImageReader): Promise<ZipJobR
     const p = part!;
     part = null;
     const hashes = new Set(p.images.map((i) => i.hash));
-    const locations = job.locations.filter((l) => (last ? !placed.has(l.hash) : hashes.has(l.hash)) && !dropped.has(l.hash));
+    const indexes: number[] = [];
+    job.locations.forEach((l, i) => {
+      if ((last ? !placed.has(l.hash) : hashes.has(l.hash)) && !dropped.has(l.hash)) indexes.push(i);
+    });
     for (const h of hashes) placed.add(h);
-    parts.push(await seal(job.month, p.writer, p.tmp, p.images, locations));
+    parts.push(await seal(job.month, p.writer, p.tmp, p.images, job.locations, indexes));
   };
 
   try {
@@ -126,14 +135,15 @@ export async function writeZips(job: ZipJob, read: ImageReader): Promise<ZipJobR
   return { parts, dropped: [...dropped] };
 }
 
-async function seal(month: string, writer: ZipWriter, tmp: string, images: ManifestImage[], locations: ManifestLocation[]): Promise<WrittenPart> {
-  const manifest: Manifest = {
-    format: MANIFEST_FORMAT, version: MANIFEST_VERSION, month, createdAt: new Date().toISOString(), images, locations,
-  };
+async function seal(
+  month: string, writer: ZipWriter, tmp: string, images: ManifestImage[], all: ManifestLocation[], indexes: number[],
+): Promise<WrittenPart> {
+  const head: Omit<Manifest, 'locations'> = { format: MANIFEST_FORMAT, version: MANIFEST_VERSION, month, createdAt: new Date().toISOString(), images };
+  const manifest: Manifest = { ...head, locations: indexes.map((i) => all[i]) };
   try {
     await writer.add(MANIFEST_ENTRY, Buffer.from(JSON.stringify(manifest)), new Date(), { deflate: true });
     const sealed = await writer.finish();
-    return { tmp, bytes: sealed.bytes, xxh64: sealed.xxh64, manifest };
+    return { tmp, bytes: sealed.bytes, xxh64: sealed.xxh64, manifest: head, locations: Uint32Array.from(indexes) };
   } catch (err) {
     await writer.abort();
     await rm(tmp, { force: true });
