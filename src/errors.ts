@@ -36,3 +36,33 @@ export function errnoCode(err: unknown): string | undefined {
     ? err.code
     : undefined;
 }
+
+/**
+ * System errors that stop a run for a reason the user can fix (a full or read-only disk, a
+ * missing permission, a failing drive), each with its message key. SQLite says "full" its own way.
+ */
+const STOP_REASONS: Record<string, string> = {
+  ENOSPC: 'io.ENOSPC',
+  SQLITE_FULL: 'io.ENOSPC',
+  EDQUOT: 'io.EDQUOT',
+  EACCES: 'io.EACCES',
+  EPERM: 'io.EACCES',
+  EROFS: 'io.EROFS',
+  EIO: 'io.EIO',
+  EMFILE: 'io.EMFILE',
+  ENFILE: 'io.EMFILE',
+  EBUSY: 'io.EBUSY',
+};
+
+/**
+ * What stopped a run, when it was the system: the reason's message key, the errno code and the
+ * path where Node knows it. Archive, restore and clean are safe to stop anywhere (SPEC invariant
+ * 2), so the user is told what to fix rather than shown an "unexpected" failure.
+ */
+export function systemStop(err: unknown): { reason: string; code: string; path?: string } | null {
+  const code = errnoCode(err);
+  const reason = code && STOP_REASONS[code];
+  if (!reason) return null;
+  const p = (err as { path?: unknown }).path;
+  return { reason, code, ...(typeof p === 'string' && { path: p }) };
+}

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { CommanderError } from 'commander';
-import { EXIT, PicvaultError, type ExitCode } from '../errors.js';
+import { EXIT, PicvaultError, systemStop, type ExitCode } from '../errors.js';
 import type { CliContext } from './context.js';
 import { buildProgram } from './program.js';
 import { detectLang, translator } from './render/messages.js';
@@ -17,8 +17,9 @@ const USAGE_KEYS: Record<string, string> = {
 
 /**
  * The only place that exits. A PicvaultError becomes one sentence in the user's language and its
- * exit code; a usage mistake is exit 2; anything else is a bug: exit 1 with what happened (the
- * stack only with PICVAULT_DEBUG=1).
+ * exit code; a usage mistake is exit 2; the system stopping the run (a full disk, a permission)
+ * is exit 1 with what to fix; anything else is a bug: exit 1 with what happened (the stack only
+ * with PICVAULT_DEBUG=1).
  */
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<ExitCode> {
   const lang = detectLang(argv, env);
@@ -46,6 +47,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<Exit
     if (err instanceof PicvaultError) {
       ctx.err(`picvault: ${t(err.key, err.params)}`);
       return err.exitCode;
+    }
+    const stop = systemStop(err);
+    if (stop) {
+      const params = { reason: t(stop.reason), code: stop.code, path: stop.path ?? '' };
+      ctx.err(`picvault: ${t(stop.path ? 'io.stoppedAt' : 'io.stopped', params)}`);
+      if (env.PICVAULT_DEBUG) ctx.err(String((err as Error)?.stack));
+      return EXIT.failed;
     }
     ctx.err(`picvault: ${t('bug', { detail: err instanceof Error ? err.message : String(err) })}`);
     if (env.PICVAULT_DEBUG) ctx.err(String((err as Error)?.stack));

@@ -34,10 +34,11 @@ export class ThreadPool {
       // A small young generation: these threads allocate little that lives, and the default (tens
       // of megabytes an isolate) counted against the run's memory for nothing.
       const w = new Worker(url, { resourceLimits: { maxYoungGenerationSizeMb: 4 } });
-      w.on('message', (msg: { id: number; result?: unknown; error?: string }) => {
+      w.on('message', (msg: { id: number; result?: unknown; error?: string; code?: string; path?: string }) => {
         const p = this.pending.get(msg.id);
         this.pending.delete(msg.id);
-        if (msg.error !== undefined) p?.reject(new Error(msg.error));
+        // The errno code and path cross too: a full disk in a reader thread is told as one.
+        if (msg.error !== undefined) p?.reject(Object.assign(new Error(msg.error), msg.code && { code: msg.code }, msg.path && { path: msg.path }));
         else p?.resolve(msg.result as never);
         this.dispatch(w);
       });
@@ -115,7 +116,13 @@ export function serveJobs(port: MessagePort, handle: (job: never) => Promise<unk
       const result = await handle(msg.job);
       port.postMessage({ id: msg.id, result });
     } catch (err) {
-      port.postMessage({ id: msg.id, error: (err as Error).message ?? String(err) });
+      const { code, path } = err as { code?: unknown; path?: unknown };
+      port.postMessage({
+        id: msg.id,
+        error: (err as Error).message ?? String(err),
+        ...(typeof code === 'string' && { code }),
+        ...(typeof path === 'string' && { path }),
+      });
     }
   });
 }

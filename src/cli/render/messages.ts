@@ -32,6 +32,21 @@ const MESSAGES: Record<string, { en: string; zh: string }> = {
   'archive.readback': { en: 'the archive just written does not read back whole ({archive}: {damage}); the disk may be failing. Nothing was catalogued from it', zh: '刚写入的归档读回校验失败（{archive}：{damage}）；磁盘可能有问题。未登记其中任何内容' },
   'interrupted': { en: 'interrupted; the next run finishes or rolls back cleanly', zh: '已中断；下次运行会干净地完成或回滚' },
   'bug': { en: 'picvault failed unexpectedly: {detail}', zh: 'picvault 意外出错：{detail}' },
+  'io.stoppedAt': {
+    en: 'stopped at {path}: {reason} ({code}). Nothing is lost: what was done is kept, and the same command, run again once that is fixed, does the rest',
+    zh: '在 {path} 处停止：{reason}（{code}）。没有丢失任何内容：已完成的部分都已保留，问题解决后再次运行同一命令即可完成其余部分',
+  },
+  'io.stopped': {
+    en: 'stopped: {reason} ({code}). Nothing is lost: what was done is kept, and the same command, run again once that is fixed, does the rest',
+    zh: '已停止：{reason}（{code}）。没有丢失任何内容：已完成的部分都已保留，问题解决后再次运行同一命令即可完成其余部分',
+  },
+  'io.ENOSPC': { en: 'the disk is full', zh: '磁盘已满' },
+  'io.EDQUOT': { en: 'the disk quota is used up', zh: '磁盘配额已用完' },
+  'io.EACCES': { en: 'permission denied', zh: '没有权限' },
+  'io.EROFS': { en: 'the drive is read-only', zh: '磁盘为只读' },
+  'io.EIO': { en: 'the disk reported a read or write error', zh: '磁盘报告了读写错误' },
+  'io.EMFILE': { en: 'too many files are open', zh: '打开的文件过多' },
+  'io.EBUSY': { en: 'the file is in use by another program', zh: '文件正被其他程序使用' },
 
   // progress phases
   'phase.scan': { en: 'reading', zh: '读取' },

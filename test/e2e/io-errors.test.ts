@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { chmod, chown, mkdir, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { test } from 'node:test';
+import sharp from 'sharp';
+import { putFile, snapshot } from '../helpers/images.js';
+import { NOBODY, isRoot, picvault, type Run } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+
+/** The system stopped the run: exit 1, one line saying what to fix, no stack trace. */
+function assertStopped(r: Run, pattern: RegExp): void {
+  assert.equal(r.code, 1, `exit ${r.code}: ${r.stderr}`);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0], pattern);
+  assert.doesNotMatch(r.stderr, /\n\s+at |Error:|unexpectedly/);
+}
+
+/** Noise PNGs (they do not compress): n of about 190 KB each, over two months. */
+async function noiseImages(dir: string, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    const raw = Buffer.alloc(250 * 250 * 3);
+    for (let j = 0; j < raw.length; j++) raw[j] = (j * 2654435761 + i * 40503) >>> 24;
+    const png = await sharp(raw, { raw: { width: 250, height: 250, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer();
+    await putFile(path.join(dir, `chat${i % 2}`, `noise${i}.png`), png, `2024-0${1 + (i % 2)}-1${i % 10}`);
+  }
+}
+
+/** Archive and restore give back every file, byte for byte: nothing was lost. */
+async function assertAllRestorable(src: string, vault: string, root: string): Promise<void> {
+  assert.equal((await picvault(['verify', '--vault', vault, '--read-data'])).code, 0);
+  const out = path.join(root, 'restored');
+  const r = await picvault(['restore', '--from', vault, '--to', out]);
+  assert.equal(r.code, 0, r.stderr);
+  const want = await snapshot(src);
+  const got = await snapshot(out);
+  const bytesOf = (m: Map<string, { bytes: Buffer }>) => [...m.values()].map((v) => v.bytes.toString('base64')).sort();
+  assert.deepEqual(bytesOf(got), bytesOf(want));
+}
+
+test('a full disk under the vault mid-run: exit 1 and what to fix, no zip under a final name uncatalogued, the re-run completes', async (t) => {
+  if (!isRoot()) return t.skip('mounting a small file system needs root');
+  const root = await tempDir();
+  const src = path.join(root, 'photos');
+  await noiseImages(src, 8);
+  const vault = path.join(root, 'vault');
+  await mkdir(vault);
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=640k', 'tmpfs', vault], { stdio: 'ignore' });
+  } catch {
+    return t.skip('this machine does not let a test mount a file system');
+  }
+  // Unmounted here, before the test file's own clean-up (tempDir), which cannot remove a mount point.
+  try {
+    assertStopped(await picvault(['archive', src, '--to', vault]), /the disk is full \((ENOSPC|SQLITE_FULL)\)\. Nothing is lost/);
+    // Whatever is under a final name is catalogued and whole; a half-written zip went with its temporary name.
+    const verify = await picvault(['verify', '--vault', vault, '--read-data']);
+    assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+
+    execFileSync('mount', ['-o', 'remount,size=64m', vault]);
+    const rerun = await picvault(['archive', src, '--to', vault]);
+    assert.equal(rerun.code, 0, rerun.stderr);
+    await assertAllRestorable(src, vault, root);
+  } finally {
+    execFileSync('umount', [vault]);
+  }
+});
+
+test('a vault folder the user may not write to mid-run: exit 1 naming the folder, in English or Chinese; the re-run completes', async (t) => {
+  if (!isRoot()) return t.skip('a refused write needs root to run the binary as another user');
+  const asUser = { uid: NOBODY, gid: NOBODY };
+  if ((await picvault(['--version'], asUser)).code !== 0) return t.skip('nobody cannot reach this checkout');
+  const root = await tempDir();
+  const src = path.join(root, 'photos');
+  await noiseImages(src, 4);
+  const empty = path.join(root, 'empty');
+  await mkdir(empty);
+  const vault = path.join(root, 'vault');
+  await mkdir(vault);
+  await chown(vault, NOBODY, NOBODY);
+  // The vault is made, then its archives folder is closed to its user.
+  assert.equal((await picvault(['archive', empty, '--to', vault], asUser)).code, 0);
+  const archives = path.join(vault, 'archives');
+  await mkdir(archives, { recursive: true });
+  await chown(archives, NOBODY, NOBODY);
+  await chmod(archives, 0o555);
+
+  assertStopped(await picvault(['archive', src, '--to', vault], asUser), new RegExp(`stopped at ${archives}/2024: permission denied \\(EACCES\\)`));
+  assertStopped(await picvault(['archive', src, '--to', vault, '--lang', 'zh'], asUser), /处停止：没有权限（EACCES）。没有丢失任何内容/);
+  assert.deepEqual(await readdir(archives), []);
+
+  await chmod(archives, 0o755);
+  const rerun = await picvault(['archive', src, '--to', vault], asUser);
+  assert.equal(rerun.code, 0, rerun.stderr);
+  await assertAllRestorable(src, vault, root);
+});
