@@ -49,13 +49,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<Exit
       return err.exitCode;
     }
     const stop = systemStop(err);
-    if (stop) {
-      const params = { reason: t(stop.reason), code: stop.code, path: stop.path ?? '' };
-      ctx.err(`picvault: ${t(stop.path ? 'io.stoppedAt' : 'io.stopped', params)}`);
-      if (env.PICVAULT_DEBUG) ctx.err(String((err as Error)?.stack));
-      return EXIT.failed;
-    }
-    ctx.err(`picvault: ${t('bug', { detail: err instanceof Error ? err.message : String(err) })}`);
+    const said = stop
+      ? t(stop.path ? 'io.stoppedAt' : 'io.stopped', { reason: t(stop.reason), code: stop.code, path: stop.path ?? '' })
+      : t('bug', { detail: err instanceof Error ? err.message : String(err) });
+    ctx.err(`picvault: ${said}`);
     if (env.PICVAULT_DEBUG) ctx.err(String((err as Error)?.stack));
     return EXIT.failed;
   }

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { Worker, type MessagePort } from 'node:worker_threads';
+import { errnoCode } from '../errors.js';
 
 interface Queued {
   id: number;
@@ -116,11 +117,12 @@ export function serveJobs(port: MessagePort, handle: (job: never) => Promise<unk
       const result = await handle(msg.job);
       port.postMessage({ id: msg.id, result });
     } catch (err) {
-      const { code, path } = err as { code?: unknown; path?: unknown };
+      const code = errnoCode(err);
+      const { path } = err as { path?: unknown };
       port.postMessage({
         id: msg.id,
         error: (err as Error).message ?? String(err),
-        ...(typeof code === 'string' && { code }),
+        ...(code && { code }),
         ...(typeof path === 'string' && { path }),
       });
     }
