@@ -5,17 +5,9 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { spawn } from 'node:child_process';
 import { buildTree, snapshot } from '../helpers/images.js';
-import { NOBODY, isRoot, picvault, type Run } from '../helpers/cli.js';
+import { NOBODY, assertClean, isRoot, picvault } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
-/** One line on stderr, no stack trace, the expected code. */
-function assertClean(r: Run, code: number, pattern: RegExp): void {
-  assert.equal(r.code, code, `exit ${r.code}: ${r.stderr}`);
-  const lines = r.stderr.trim().split('\n');
-  assert.equal(lines.length, 1, r.stderr);
-  assert.match(lines[0], pattern);
-  assert.doesNotMatch(r.stderr, /\n\s+at |Error:/);
-}
 
 async function fixture() {
   const root = await tempDir();

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -38,3 +39,12 @@ export function picvault(args: string[], options: RunOptions = {}): Promise<Run>
 
 export const isRoot = () => process.getuid?.() === 0;
 export const NOBODY = 65534;
+
+/** Bad input or a stopped run, as the user sees it: the expected code, one line on stderr, no stack trace. */
+export function assertClean(r: Run, code: number, pattern: RegExp): void {
+  assert.equal(r.code, code, `exit ${r.code}: ${r.stderr}`);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0], pattern);
+  assert.doesNotMatch(r.stderr, /\n\s+at |Error:/);
+}
