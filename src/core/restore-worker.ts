@@ -2,6 +2,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync,
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
+import { errnoCode } from '../errors.js';
 import { hashBytes } from '../media/hash.js';
 import { decodeDat } from '../media/dat.js';
 import { isInside } from '../sources/protected.js';
@@ -90,11 +91,18 @@ function write(bytes: Uint8Array, t: WriteTarget): WriteOutcome {
     utimesSync(tmp, new Date(t.mtimeMs), new Date(t.mtimeMs));
     renameSync(tmp, t.target);
     return null;
-  } catch {
+  } catch (err) {
     rmSync(tmp, { force: true });
+    // A full, read-only or failing drive fails every write after this one too: the run stops
+    // (restore.ts) instead of listing each remaining file as not written.
+    const code = errnoCode(err);
+    if (code && DRIVE_WIDE.has(code)) throw Object.assign(new Error(`${code}: ${t.target}`), { code, path: t.target });
     return 'write-failed';
   }
 }
+
+/** Write errors that are the drive's, not the one file's (a folder closed to the user is the file's). */
+const DRIVE_WIDE = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EIO']);
 
 function writeDecoded(bytes: Uint8Array, t: WriteTarget, overwrite: 'never' | 'if-different' | 'always'): WriteOutcome {
   let existing: Buffer | null = null;

@@ -10,6 +10,7 @@ import { hashFile } from '../media/hash.js';
 import { absArchivePath } from '../vault/layout.js';
 import { openVault } from '../vault/vault.js';
 import type { Db } from '../catalog/db.js';
+import { systemStop } from '../errors.js';
 import { ZipReader } from '../vault/zip-reader.js';
 import { silentProgress, type Progress } from './progress.js';
 import { originalTarget, targetUnder, withHashSuffix } from './restore-target.js';
@@ -147,10 +148,18 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
       };
       const writers = new ThreadPool(workerUrl('restore-worker', import.meta.url));
       /**
+       * The drive stopped the run (full, read-only, failing; see restore-worker): no image is
+       * started after it, the ones in flight finish (a writer thread is never stopped mid-file, so
+       * no temporary file is left), and the error goes to the user. Every target written so far is
+       * whole; run again, restore finds those already there and writes the rest.
+       */
+      let stopped: unknown = null;
+      /**
        * One stored image to a writer thread, which reads and checks it and writes it to every
        * place it belongs (see restore-worker); each place settled with its outcome.
        */
       const restoreImage = async (zip: string, reader: ZipReader | null, group: Planned[]) => {
+        if (stopped) return;
         const { row } = group[0];
         const entry = reader?.entries.get(row.entry);
         if (!reader || !entry) return void group.forEach((p) => settle(p, 'damaged', false));
@@ -170,11 +179,19 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
           })),
           wechatKey: options.wechatKey,
         };
-        const reply = await writers.run<WriteReply>(job, { transfer: 'bytes' in job.from ? [job.from.bytes] : [] });
+        let reply: WriteReply;
+        try {
+          reply = await writers.run<WriteReply>(job, { transfer: 'bytes' in job.from ? [job.from.bytes] : [] });
+        } catch (err) {
+          if (!systemStop(err)) throw err;
+          stopped ??= err;
+          return;
+        }
         group.forEach((p, i) => settle(p, reply.outcomes[i], reply.undecodable && decoding(p.row)));
       };
       try {
         for (const archive of spool.keys()) {
+          if (stopped) break;
           const zip = absArchivePath(vault.dir, archive);
           const reader = await ZipReader.open(zip).catch(() => null);
           try {
@@ -182,6 +199,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
             // months' places of images stored in an early month): taken a spool's worth at a time.
             // An image whose places straddle two chunks is read once for each.
             for (const list of spool.takeInChunks(archive, held)) {
+              if (stopped) break;
               // A few images in flight keep both writer threads busy.
               await mapLimit([...groupBy(list, ({ row }) => row.hash).values()], 8, (group) => restoreImage(zip, reader, group));
             }
@@ -193,7 +211,8 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
         await writers.close();
       }
       progress.end();
-      recordRestore(vault.db, restoredInPlace, result, options, device, startedAt);
+      recordRestore(vault.db, restoredInPlace, result, options, device, startedAt, stopped !== null);
+      if (stopped) throw stopped;
     }
     return result;
   } finally {
@@ -207,12 +226,14 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
  * The audit trail. Restore needs no lock and may read a vault on read-only media; there the
  * record is skipped rather than failing a restore that succeeded.
  */
-function recordRestore(db: Db, restoredInPlace: number[], result: RestoreResult, options: RestoreOptions, device: string, startedAt: string): void {
+function recordRestore(
+  db: Db, restoredInPlace: number[], result: RestoreResult, options: RestoreOptions, device: string, startedAt: string, stopped: boolean,
+): void {
   try {
     markPlaces(db, 'restored_at', restoredInPlace);
     recordRun(db, {
       command: 'restore', device, startedAt, sources: result.destination ? [result.destination] : [], selection: options.selection ?? {},
-      files: result.restored, bytes: result.bytes, skipped: result.skipped.length, outcome: result.skipped.length > 0 ? 'partial' : 'done',
+      files: result.restored, bytes: result.bytes, skipped: result.skipped.length, outcome: stopped || result.skipped.length > 0 ? 'partial' : 'done',
     });
   } catch {
     // read-only catalogue

@@ -92,3 +92,46 @@ test('a vault folder the user may not write to mid-run: exit 1 naming the folder
   assert.equal(rerun.code, 0, rerun.stderr);
   await assertAllRestorable(src, vault, root);
 });
+
+test('restore onto a disk that fills: exit 1 saying so, no part-written file, the re-run restores the rest byte for byte', async (t) => {
+  if (!isRoot()) return t.skip('mounting a small file system needs root');
+  const root = await tempDir();
+  const src = path.join(root, 'photos');
+  await noiseImages(src, 8);
+  const vault = path.join(root, 'vault');
+  assert.equal((await picvault(['archive', src, '--to', vault])).code, 0);
+  const out = path.join(root, 'restored');
+  await mkdir(out);
+  try {
+    // Room for about three of the eight 190 KB images.
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=640k', 'tmpfs', out], { stdio: 'ignore' });
+  } catch {
+    return t.skip('this machine does not let a test mount a file system');
+  }
+  try {
+    const stopped = await picvault(['restore', '--from', vault, '--to', out]);
+    assertStopped(stopped, new RegExp(`stopped at ${out}/.+: the disk is full \\(ENOSPC\\)\\. Nothing is lost`));
+    // One line, not a line per file left unwritten.
+    assert.equal(stopped.stderr.trim().split('\n').length, 1, stopped.stderr);
+    const want = new Set([...(await snapshot(src)).values()].map((v) => v.bytes.toString('base64')));
+    const partial = await snapshot(out);
+    assert.ok(partial.size > 0 && partial.size < 8, `${partial.size} files restored before the disk filled`);
+    // What is there is whole: a file written in full, or nothing (not even a temporary name).
+    for (const [name, v] of partial) {
+      assert.doesNotMatch(name, /picvault-part/);
+      assert.ok(want.has(v.bytes.toString('base64')), `${name} is not one of the originals' bytes`);
+    }
+
+    execFileSync('mount', ['-o', 'remount,size=64m', out]);
+    const rerun = await picvault(['restore', '--from', vault, '--to', out, '--json']);
+    assert.equal(rerun.code, 0, rerun.stderr);
+    const summary = JSON.parse(rerun.stdout) as { restored: number; already: number };
+    assert.equal(summary.already, partial.size);
+    assert.equal(summary.restored, 8 - partial.size);
+    const got = await snapshot(out);
+    assert.deepEqual(new Set([...got.values()].map((v) => v.bytes.toString('base64'))), want);
+    assert.equal(got.size, 8);
+  } finally {
+    execFileSync('umount', [out]);
+  }
+});
