@@ -79,6 +79,15 @@ test('archive the caches: dates, kinds, chats per layout; restore --decode gives
     assert.equal(row.dateRule, ['qq', 'android'].includes(f.source) ? 'file-time' : 'folder', f.path);
     if (f.path.endsWith('.dat')) assert.equal(row.ext, 'dat');
   }
+  // Android's HEVC-wrapped pictures are images all the same: stored as they are, typed `bin`,
+  // and given back byte for byte.
+  const wxgf = android.find((f) => f.image.subarray(0, 4).toString() === 'wxgf')!;
+  assert.equal(rows.find((r) => r.path === wxgf.path)!.ext, 'bin');
+  const phone = path.join(root, 'phone-back');
+  assert.equal((await picvault(['restore', '--from', vault, '--to', phone, '--source', 'android'], { env: env(home) })).code, 0);
+  const fromPhone = await snapshot(phone);
+  assert.equal(fromPhone.size, android.length);
+  for (const f of android) assert.deepEqual(fromPhone.get(path.join('pc', path.relative('/', f.path)))?.bytes, f.image, f.path);
   // QQ keeps GIFs as .jpg: the vault knows better.
   assert.equal(rows.find((r) => r.path.includes('[$%@(X)_~]'))!.ext, 'gif');
   const show = await picvault(['catalog', 'show', rows.find((r) => r.source === 'qqnt').hash, '--vault', vault]);

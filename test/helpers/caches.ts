@@ -122,6 +122,13 @@ export async function buildAndroid(microMsg: string, seed = 500): Promise<BuiltF
     await put(file, image, day('2022-07', 3 + i));
     out.push({ path: file, image, source: 'android', kind: prefix ? 'thumb' : 'original', month: '2022-07' });
   }
+  // Some pictures come in WeChat's HEVC wrapper, `wxgf` and then the stream: no image signature
+  // any sniffer knows. (No real one is in the corpus; the wrapper's head is what matters here.)
+  const wrapped = Buffer.concat([Buffer.from('wxgf'), Buffer.from([0x04, 0x00, 0x00, 0x00]), await sampleImage(seed + 7, 'jpeg', 64)]);
+  const id = md5(`a${seed}wxgf`);
+  const file = path.join(account, 'image2', id.slice(0, 2), id.slice(2, 4), id);
+  await put(file, wrapped, day('2022-07', 9));
+  out.push({ path: file, image: wrapped, source: 'android', kind: 'original', month: '2022-07' });
   return out;
 }
 
