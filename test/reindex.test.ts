@@ -8,6 +8,8 @@ import { picvault } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
 import { snapshot } from './helpers/images.js';
 
+const lines = (out: string) => out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, string>);
+
 /** What a user sees of the catalogue, as JSON: months, every place, devices, one image. */
 async function answers(vault: string, hash: string) {
   const months = await picvault(['catalog', 'months', '--vault', vault, '--json']);
@@ -45,6 +47,32 @@ test('reindex after deleting picvault.db: the catalogue answers the same and res
   assert.equal((await snapshot(back)).size, 10);
 });
 
+test('reindex keeps the audit trail of a catalogue it can read: catalog log, and when each original was cleaned or restored', async () => {
+  const root = await tempDir();
+  const src = path.join(root, 'cache');
+  await buildTree(src, 6, ['2024-01']);
+  const vault = path.join(root, 'vault');
+  const env = { PICVAULT_DEVICE: 'pc' };
+  assert.equal((await picvault(['archive', src, '--to', vault], { env })).code, 0);
+  // Every original cleaned, then two of them restored in place.
+  assert.equal((await picvault(['clean', src, '--vault', vault, '--yes'], { env })).code, 0);
+  const two = JSON.parse((await picvault(['catalog', 'list', '--vault', vault, '--json'])).stdout.split('\n')[0]).hash as string;
+  assert.equal((await picvault(['restore', '--from', vault, '--hash', two], { env })).code, 0);
+  const audit = async () => {
+    const log = await picvault(['catalog', 'log', '--vault', vault, '--json']);
+    const list = await picvault(['catalog', 'list', '--vault', vault, '--json']);
+    return { log: log.stdout, states: lines(list.stdout).map((r) => `${r.path} ${r.state}`).sort() };
+  };
+  const before = await audit();
+  assert.equal(lines(before.log).length, 3);
+  assert.deepEqual(new Set(before.states.map((s) => s.split(' ')[1])), new Set(['cleaned', 'restored']));
+
+  const r = await picvault(['reindex', '--vault', vault]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /3 runs .* when 6 originals were cleaned or restored/);
+  assert.deepEqual(await audit(), before);
+});
+
 test('reindex replaces a catalogue that is not SQLite at all', async () => {
   const root = await tempDir();
   const src = path.join(root, 'cache');
@@ -58,5 +86,7 @@ test('reindex replaces a catalogue that is not SQLite at all', async () => {
   assert.doesNotMatch(broken.stderr, /at .*\.js:\d+/, 'no stack trace');
   const r = await picvault(['reindex', '--vault', vault]);
   assert.equal(r.code, 0, r.stderr);
+  // Its audit trail is gone with it, and the user is told.
+  assert.match(r.stderr, /old catalogue could not be read: its audit trail/);
   assert.equal((await picvault(['verify', '--vault', vault, '--read-data'])).code, 0);
 });

@@ -1,6 +1,7 @@
+import { existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { openCatalog } from '../catalog/db.js';
+import { openCatalog, type Db } from '../catalog/db.js';
 import { recordArchive } from '../catalog/record.js';
 import { vaultTotals, type VaultTotals } from '../catalog/reports.js';
 import { listArchiveFiles, removePartials } from '../vault/archive-files.js';
@@ -22,6 +23,12 @@ export interface ReindexResult {
   damaged: { name: string; damage: string[] }[];
   /** Places whose image was only in an unreadable zip. */
   lostPlaces: number;
+  /**
+   * The audit trail carried over from the old catalogue (see carryAudit): how many runs and
+   * places' dates; `unreadable` when the old catalogue could not be read, and `catalog log` starts
+   * again; null when there was none.
+   */
+  audit: { runs: number; places: number } | { unreadable: true } | null;
 }
 
 /**
@@ -38,7 +45,7 @@ export async function reindex(options: ReindexOptions): Promise<ReindexResult> {
     await removePartials(partials);
     for (const suffix of ['', '-wal', '-shm']) await rm(fresh + suffix, { force: true });
     const db = openCatalog(fresh);
-    const result: ReindexResult = { totals: vaultTotals(db), unreadable: [], damaged: [], lostPlaces: 0 };
+    const result: ReindexResult = { totals: vaultTotals(db), unreadable: [], damaged: [], lostPlaces: 0, audit: null };
     try {
       // One transaction with foreign keys checked at commit: a zip that only records places may
       // sort before the zip that stores their images.
@@ -63,6 +70,7 @@ export async function reindex(options: ReindexOptions): Promise<ReindexResult> {
       progress.end();
       // Places whose image is in no readable zip cannot be restored; they are reported, not kept.
       result.lostPlaces = db.prepare('DELETE FROM locations WHERE hash NOT IN (SELECT hash FROM images)').run().changes;
+      result.audit = carryAudit(db, path.join(vault.dir, DB_FILE));
       db.exec('COMMIT');
       result.totals = vaultTotals(db);
       db.pragma('wal_checkpoint(TRUNCATE)');
@@ -76,5 +84,49 @@ export async function reindex(options: ReindexOptions): Promise<ReindexResult> {
     return result;
   } finally {
     await vault.release();
+  }
+}
+
+/**
+ * The audit trail is the catalogue's own, in no zip: every run (`catalog log`) and when each
+ * original was cleaned or restored. When the old catalogue still opens (a reindex to check the
+ * vault, or after a catalogue lost only its newest commits), it is carried into the new one:
+ * every run, and the dates of each place found in both (same device, path, image and time). A
+ * catalogue that cannot be read carries nothing; the rebuild goes on without it.
+ */
+function carryAudit(db: Db, oldFile: string): ReindexResult['audit'] {
+  if (!existsSync(oldFile)) return null;
+  let old: Db;
+  try {
+    // Read-write: a catalogue from an older picvault is brought up to date first, as any command
+    // would; it is replaced in a moment anyway.
+    old = openCatalog(oldFile);
+  } catch {
+    return { unreadable: true };
+  }
+  try {
+    const insertRun = db.prepare(
+      `INSERT INTO runs (id, command, device, started_at, finished_at, sources, selection, files, bytes, skipped, outcome)
+       VALUES (@id, @command, @device, @started_at, @finished_at, @sources, @selection, @files, @bytes, @skipped, @outcome)`,
+    );
+    let runs = 0;
+    for (const run of old.prepare('SELECT * FROM runs ORDER BY id').iterate()) runs += insertRun.run(run).changes;
+    const mark = db.prepare(
+      `UPDATE locations SET cleaned_at = ?, restored_at = ?
+       WHERE path_key = ? AND path = ? AND device = ? AND hash = ? AND mtime_ms = ?`,
+    );
+    let places = 0;
+    const marked = old.prepare(
+      'SELECT cleaned_at, restored_at, path_key, path, device, hash, mtime_ms FROM locations WHERE cleaned_at IS NOT NULL OR restored_at IS NOT NULL',
+    ).raw();
+    for (const row of marked.iterate()) places += mark.run(...(row as unknown[])).changes;
+    return { runs, places };
+  } catch {
+    // Readable enough to open, not to read through (a damaged page): the new catalogue stands alone.
+    db.exec('DELETE FROM runs');
+    db.exec('UPDATE locations SET cleaned_at = NULL, restored_at = NULL');
+    return { unreadable: true };
+  } finally {
+    old.close();
   }
 }

@@ -109,6 +109,14 @@ const MESSAGES: Record<string, { en: string; zh: string }> = {
   'verify.affected': { en: '{count} original files have no good copy in the vault:', zh: '{count} 个原始文件在仓库中没有完好的副本：' },
   'verify.uncatalogued': { en: '{count} archives are not in the catalogue (run picvault reindex): {names}', zh: '{count} 个归档未登记（请运行 picvault reindex）：{names}' },
   'reindex.done': { en: 'catalogue rebuilt from {archives} archives: {images} images, {locations} places', zh: '已从 {archives} 个归档重建目录：{images} 张图片、{locations} 个位置' },
+  'reindex.audit': {
+    en: 'the audit trail kept from the old catalogue: {runs} runs (catalog log), and when {places} originals were cleaned or restored',
+    zh: '已从旧目录保留审计记录：{runs} 次运行（catalog log），以及 {places} 个原文件的清理或恢复时间',
+  },
+  'reindex.auditLost': {
+    en: 'the old catalogue could not be read: its audit trail (catalog log, when originals were cleaned or restored) is not in the new one',
+    zh: '无法读取旧目录：其审计记录（catalog log、原文件的清理或恢复时间）未能带入新目录',
+  },
   'reindex.unreadable': { en: '{count} archives could not be read and were left out: {names}', zh: '{count} 个归档无法读取，已略过：{names}' },
   'catalog.totals': { en: '{archives} archives, {images} distinct images in {locations} places; stored {stored}', zh: '{archives} 个归档，{images} 张不同图片，共 {locations} 个位置；存储 {stored}' },
   'catalog.empty': { en: 'the vault is empty', zh: '仓库是空的' },
