@@ -28,12 +28,23 @@ const DEFAULTS: { app: CacheApp; rel: string[] }[] = [
 const isDir = (p: string) => stat(p).then((s) => s.isDirectory(), () => false);
 
 /**
- * Where WeChat was told to keep its files. WeChat 3.x writes the chosen folder into
- * `%APPDATA%\Tencent\WeChat\All Users\config\3ebffe94.ini` ("MyDocument:" means the default);
- * WeChat 4.x writes its root into an .ini under `%APPDATA%\Tencent\xwechat\config`.
+ * Where QQ and WeChat were told to keep their files.
+ * - Classic QQ writes its "Tencent Files" folder into the Public Documents'
+ *   `Tencent\QQ\UserDataInfo.ini`, `[UserDataSet] UserDataSavePath=` (`C:\Users\Public` beside
+ *   the user's home);
+ * - WeChat 3.x writes the chosen folder into `%APPDATA%\Tencent\WeChat\All Users\config\3ebffe94.ini`
+ *   ("MyDocument:" means the default);
+ * - WeChat 4.x writes its root into an .ini under `%APPDATA%\Tencent\xwechat\config`.
  */
 async function movedBySettings(home: string): Promise<Candidate[]> {
   const out: Candidate[] = [];
+  const qqIni = await readFile(path.join(path.dirname(home), 'Public', 'Documents', 'Tencent', 'QQ', 'UserDataInfo.ini')).catch(() => null);
+  const qqPath = qqIni && iniValue(iniText(qqIni), 'UserDataSet', 'UserDataSavePath');
+  if (qqPath && /^([A-Za-z]:[\\/]|\/)/.test(qqPath)) {
+    // The folder itself where it is named so; a folder chosen above it holds one.
+    const named = /^tencent files$/i.test(qqPath.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? '');
+    out.push({ app: 'QQ', path: named ? qqPath.replace(/[\\/]+$/, '') : joinAny(qqPath, 'Tencent Files'), via: 'setting' });
+  }
   const roaming = path.join(home, 'AppData', 'Roaming', 'Tencent');
   const v3 = await readFile(path.join(roaming, 'WeChat', 'All Users', 'config', '3ebffe94.ini'), 'utf8').catch(() => null);
   const v3Path = v3?.trim();
@@ -47,6 +58,35 @@ async function movedBySettings(home: string): Promise<Candidate[]> {
     if (/^([A-Za-z]:[\\/]|\/)/.test(text) && !text.includes('\n')) out.push({ app: 'WeChat 4', path: joinAny(text, 'xwechat_files'), via: 'setting' });
   }
   return out;
+}
+
+/**
+ * An .ini's text. Windows programs write them in the system's code page (GBK on a Chinese
+ * Windows, where a folder name may well be Chinese) or as UTF-16 with its mark; UTF-8 is taken
+ * when the bytes are valid UTF-8.
+ */
+function iniText(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder('gbk').decode(bytes);
+  }
+}
+
+/** One key's value in one section of an .ini (names compared as Windows does, ignoring case). */
+function iniValue(text: string, section: string, key: string): string | null {
+  let inSection = false;
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    const head = /^\[(.*)\]$/.exec(line);
+    if (head) inSection = head[1].trim().toLowerCase() === section.toLowerCase();
+    else if (inSection) {
+      const eq = line.indexOf('=');
+      if (eq > 0 && line.slice(0, eq).trim().toLowerCase() === key.toLowerCase()) return line.slice(eq + 1).trim() || null;
+    }
+  }
+  return null;
 }
 
 /** A setting's folder is in the flavour of the machine that wrote it. */

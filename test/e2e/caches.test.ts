@@ -55,6 +55,27 @@ test('a WeChat folder moved in its settings is found', async () => {
   assert.ok(r.stderr.includes(path.join(moved, 'WeChat Files')), r.stderr);
 });
 
+test('a QQ folder moved in its settings is found, the setting read as Windows writes it (GBK or UTF-16)', async () => {
+  const root = await tempDir();
+  const ini = path.join(root, 'Users', 'Public', 'Documents', 'Tencent', 'QQ', 'UserDataInfo.ini');
+  await mkdir(path.dirname(ini), { recursive: true });
+  const home = path.join(root, 'Users', '张三');
+  const found = async (tencentFiles: string) => {
+    await mkdir(path.join(tencentFiles, '12345678', 'Image', 'Group2'), { recursive: true });
+    const r = await picvault(['scan'], { env: env(home) });
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(r.stderr.includes(`found QQ cache: ${tencentFiles}`), r.stderr);
+  };
+  // A Chinese Windows writes the folder above "Tencent Files" in its code page, GBK: D盘/QQ文件.
+  const gbk = Buffer.from([0x44, 0xc5, 0xcc, 0x2f, 0x51, 0x51, 0xce, 0xc4, 0xbc, 0xfe]);
+  await writeFile(ini, Buffer.concat([Buffer.from(`[UserDataSet]\r\nUserDataSavePathType=2\r\nUserDataSavePath=${root}/`), gbk, Buffer.from('\r\n')]));
+  await found(path.join(root, 'D盘', 'QQ文件', 'Tencent Files'));
+  // UTF-16 with its mark, naming "Tencent Files" itself.
+  const named = path.join(root, 'E', 'Tencent Files');
+  await writeFile(ini, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`[UserDataSet]\r\nUserDataSavePath=${named}\\\r\n`, 'utf16le')]));
+  await found(named);
+});
+
 test('archive the caches: dates, kinds, chats per layout; restore --decode gives back the images inside the .dat files', async () => {
   const root = await tempDir();
   const home = path.join(root, 'home');

@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { test } from 'node:test';
+import { discoverCaches } from '../src/sources/discover.js';
+import { tempDir } from './helpers/tmp.js';
+
+/**
+ * Settings written on Windows name Windows folders: a drive letter and backslashes, whatever
+ * machine reads them. (The e2e caches test finds moved folders that exist, on this machine's paths.)
+ */
+test('settings that moved the caches to another drive are looked in, in the Windows flavour they were written in', async () => {
+  const root = await tempDir();
+  const home = path.join(root, 'Users', 'me');
+  const qq = path.join(root, 'Users', 'Public', 'Documents', 'Tencent', 'QQ', 'UserDataInfo.ini');
+  const wechat = path.join(home, 'AppData', 'Roaming', 'Tencent', 'WeChat', 'All Users', 'config', '3ebffe94.ini');
+  const wechat4 = path.join(home, 'AppData', 'Roaming', 'Tencent', 'xwechat', 'config', 'a1b2.ini');
+  for (const f of [qq, wechat, wechat4]) await mkdir(path.dirname(f), { recursive: true });
+  await writeFile(qq, '[UserDataInfo]\r\nUserDataSavePath=C:\\wrong section\r\n[UserDataSet]\r\nuserdatasavepath = D:\\聊天\\QQ\r\n');
+  await writeFile(wechat, 'E:\\微信');
+  await writeFile(wechat4, 'F:\\xwechat\r\n');
+  const { lookedIn } = await discoverCaches(home);
+  const moved = lookedIn.filter((c) => c.via === 'setting').map((c) => [c.app, c.path]);
+  assert.deepEqual(moved, [
+    ['QQ', 'D:\\聊天\\QQ\\Tencent Files'],
+    ['WeChat', 'E:\\微信\\WeChat Files'],
+    ['WeChat 4', 'F:\\xwechat\\xwechat_files'],
+  ]);
+});
+
+test('a QQ setting left at its default, or naming no absolute folder, adds nothing', async () => {
+  const root = await tempDir();
+  const home = path.join(root, 'Users', 'me');
+  const qq = path.join(root, 'Users', 'Public', 'Documents', 'Tencent', 'QQ', 'UserDataInfo.ini');
+  await mkdir(path.dirname(qq), { recursive: true });
+  for (const text of ['[UserDataSet]\r\nUserDataSavePathType=1\r\n', '[UserDataSet]\r\nUserDataSavePath=\r\n', '[UserDataSet]\r\nUserDataSavePath=Tencent Files\r\n']) {
+    await writeFile(qq, text);
+    assert.deepEqual((await discoverCaches(home)).lookedIn.filter((c) => c.via === 'setting'), [], text);
+  }
+});
