@@ -24,6 +24,20 @@ async function noiseImages(dir: string, n: number): Promise<void> {
   }
 }
 
+/**
+ * A 640 KB file system at `dir` (made), room for about three of noiseImages' 190 KB images; false
+ * where this machine does not let a test mount one. The caller unmounts it.
+ */
+async function mountSmallDisk(dir: string): Promise<boolean> {
+  await mkdir(dir);
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=640k', 'tmpfs', dir], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Archive and restore give back every file, byte for byte: nothing was lost. */
 async function assertAllRestorable(src: string, vault: string, root: string): Promise<void> {
   assert.equal((await picvault(['verify', '--vault', vault, '--read-data'])).code, 0);
@@ -42,12 +56,7 @@ test('a full disk under the vault mid-run: exit 1 and what to fix, no zip under 
   const src = path.join(root, 'photos');
   await noiseImages(src, 8);
   const vault = path.join(root, 'vault');
-  await mkdir(vault);
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=640k', 'tmpfs', vault], { stdio: 'ignore' });
-  } catch {
-    return t.skip('this machine does not let a test mount a file system');
-  }
+  if (!(await mountSmallDisk(vault))) return t.skip('this machine does not let a test mount a file system');
   // Unmounted here, before the test file's own clean-up (tempDir), which cannot remove a mount point.
   try {
     assertStopped(await picvault(['archive', src, '--to', vault]), /the disk is full \((ENOSPC|SQLITE_FULL)\)\. Nothing is lost/);
@@ -101,13 +110,7 @@ test('restore onto a disk that fills: exit 1 saying so, no part-written file, th
   const vault = path.join(root, 'vault');
   assert.equal((await picvault(['archive', src, '--to', vault])).code, 0);
   const out = path.join(root, 'restored');
-  await mkdir(out);
-  try {
-    // Room for about three of the eight 190 KB images.
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=640k', 'tmpfs', out], { stdio: 'ignore' });
-  } catch {
-    return t.skip('this machine does not let a test mount a file system');
-  }
+  if (!(await mountSmallDisk(out))) return t.skip('this machine does not let a test mount a file system');
   try {
     const stopped = await picvault(['restore', '--from', vault, '--to', out]);
     assertStopped(stopped, new RegExp(`stopped at ${out}/.+: the disk is full \\(ENOSPC\\)\\. Nothing is lost`));
