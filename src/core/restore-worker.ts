@@ -56,9 +56,19 @@ export interface WriteJob {
 export type WriteOutcome = 'unsafe-path' | 'write-failed' | 'exists-different' | 'already' | 'damaged' | null;
 
 export interface WriteReply {
+  /** One per target; those not tried because the drive stopped the run are 'write-failed'. */
   outcomes: WriteOutcome[];
   /** The image could not be decoded: places that asked for the decoded image got the raw bytes. */
   undecodable: boolean;
+  /** The drive stopped the run at this target (see DriveStop): the main thread starts no more. */
+  stopped?: { code: string; path: string };
+}
+
+/** A write error that is the drive's, not the one file's: full, over quota, read-only, failing. */
+class DriveStop extends Error {
+  constructor(readonly code: string, readonly path: string) {
+    super(`${code}: ${path}`);
+  }
 }
 
 const checkedParents = new Map<string, boolean>();
@@ -96,7 +106,7 @@ function write(bytes: Uint8Array, t: WriteTarget): WriteOutcome {
     // A full, read-only or failing drive fails every write after this one too: the run stops
     // (restore.ts) instead of listing each remaining file as not written.
     const code = errnoCode(err);
-    if (code && DRIVE_WIDE.has(code)) throw Object.assign(new Error(`${code}: ${t.target}`), { code, path: t.target });
+    if (code && DRIVE_WIDE.has(code)) throw new DriveStop(code, t.target);
     return 'write-failed';
   }
 }
@@ -146,7 +156,17 @@ export async function restoreImage(job: WriteJob): Promise<WriteReply> {
   if (!checked) return { outcomes: job.targets.map(() => 'damaged'), undecodable: false };
   const decoding = job.targets.some((t) => t.decoded);
   const decoded = decoding ? decodeDat(raw, { wechatKey: job.wechatKey }) : null;
-  const outcomes = job.targets.map((t) => (t.decoded ? writeDecoded(decoded ?? raw, t, t.decoded.overwrite) : write(raw, t)));
+  const outcomes: WriteOutcome[] = [];
+  for (const t of job.targets) {
+    try {
+      outcomes.push(t.decoded ? writeDecoded(decoded ?? raw, t, t.decoded.overwrite) : write(raw, t));
+    } catch (err) {
+      if (!(err instanceof DriveStop)) throw err;
+      // The targets written before it are reported as written: the catalogue's audit says so.
+      while (outcomes.length < job.targets.length) outcomes.push('write-failed');
+      return { outcomes, undecodable: decoding && decoded === null, stopped: { code: err.code, path: err.path } };
+    }
+  }
   return { outcomes, undecodable: decoding && decoded === null };
 }
 

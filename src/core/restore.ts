@@ -10,7 +10,6 @@ import { hashFile } from '../media/hash.js';
 import { absArchivePath } from '../vault/layout.js';
 import { openVault } from '../vault/vault.js';
 import type { Db } from '../catalog/db.js';
-import { systemStop } from '../errors.js';
 import { ZipReader } from '../vault/zip-reader.js';
 import { silentProgress, type Progress } from './progress.js';
 import { originalTarget, targetUnder, withHashSuffix } from './restore-target.js';
@@ -150,10 +149,11 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
       /**
        * The drive stopped the run (full, read-only, failing; see restore-worker): no image is
        * started after it, the ones in flight finish (a writer thread is never stopped mid-file, so
-       * no temporary file is left), and the error goes to the user. Every target written so far is
-       * whole; run again, restore finds those already there and writes the rest.
+       * no temporary file is left), and the error, with its errno code and path, goes to the user
+       * (cli/main.ts). Every target written so far is whole and counted; run again, restore finds
+       * those already there and writes the rest.
        */
-      let stopped: unknown = null;
+      let stopped: Error | null = null;
       /**
        * One stored image to a writer thread, which reads and checks it and writes it to every
        * place it belongs (see restore-worker); each place settled with its outcome.
@@ -179,15 +179,9 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
           })),
           wechatKey: options.wechatKey,
         };
-        let reply: WriteReply;
-        try {
-          reply = await writers.run<WriteReply>(job, { transfer: 'bytes' in job.from ? [job.from.bytes] : [] });
-        } catch (err) {
-          if (!systemStop(err)) throw err;
-          stopped ??= err;
-          return;
-        }
+        const reply = await writers.run<WriteReply>(job, { transfer: 'bytes' in job.from ? [job.from.bytes] : [] });
         group.forEach((p, i) => settle(p, reply.outcomes[i], reply.undecodable && decoding(p.row)));
+        if (reply.stopped) stopped ??= Object.assign(new Error(`${reply.stopped.code}: ${reply.stopped.path}`), reply.stopped);
       };
       try {
         for (const archive of spool.keys()) {

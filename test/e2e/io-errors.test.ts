@@ -124,6 +124,9 @@ test('restore onto a disk that fills: exit 1 saying so, no part-written file, th
       assert.doesNotMatch(name, /picvault-part/);
       assert.ok(want.has(v.bytes.toString('base64')), `${name} is not one of the originals' bytes`);
     }
+    // The audit trail says what was done: a partial restore of exactly the files that are there.
+    const log = (await picvault(['catalog', 'log', '--vault', vault, '--json'])).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual([log.at(-1).command, log.at(-1).outcome, log.at(-1).files], ['restore', 'partial', partial.size]);
 
     execFileSync('mount', ['-o', 'remount,size=64m', out]);
     const rerun = await picvault(['restore', '--from', vault, '--to', out, '--json']);
