@@ -17,7 +17,8 @@ test('settings that moved the caches to another drive are looked in, in the Wind
   const wechat4 = path.join(home, 'AppData', 'Roaming', 'Tencent', 'xwechat', 'config', 'a1b2.ini');
   for (const f of [qq, wechat, wechat4]) await mkdir(path.dirname(f), { recursive: true });
   await writeFile(qq, '[UserDataInfo]\r\nUserDataSavePath=C:\\wrong section\r\n[UserDataSet]\r\nuserdatasavepath = D:\\聊天\\QQ\r\n');
-  await writeFile(wechat, 'E:\\微信');
+  // WeChat 3.x's setting in GBK, as a Chinese Windows writes it: E:\微信.
+  await writeFile(wechat, Buffer.from([0x45, 0x3a, 0x5c, 0xce, 0xa2, 0xd0, 0xc5]));
   await writeFile(wechat4, 'F:\\xwechat\r\n');
   const { lookedIn } = await discoverCaches(home);
   const moved = lookedIn.filter((c) => c.via === 'setting').map((c) => [c.app, c.path]);
@@ -26,6 +27,9 @@ test('settings that moved the caches to another drive are looked in, in the Wind
     ['WeChat', 'E:\\微信\\WeChat Files'],
     ['WeChat 4', 'F:\\xwechat\\xwechat_files'],
   ]);
+  // A drive's root chosen for QQ holds its "Tencent Files".
+  await writeFile(qq, '[UserDataSet]\r\nUserDataSavePath=D:\\\r\n');
+  assert.deepEqual((await discoverCaches(home)).lookedIn.find((c) => c.via === 'setting' && c.app === 'QQ')?.path, 'D:\\Tencent Files');
 });
 
 test('a QQ setting left at its default, or naming no absolute folder, adds nothing', async () => {

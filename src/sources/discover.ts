@@ -38,27 +38,33 @@ const isDir = (p: string) => stat(p).then((s) => s.isDirectory(), () => false);
  */
 async function movedBySettings(home: string): Promise<Candidate[]> {
   const out: Candidate[] = [];
-  const qqIni = await readFile(path.join(path.dirname(home), 'Public', 'Documents', 'Tencent', 'QQ', 'UserDataInfo.ini')).catch(() => null);
-  const qqPath = qqIni && iniValue(iniText(qqIni), 'UserDataSet', 'UserDataSavePath');
-  if (qqPath && /^([A-Za-z]:[\\/]|\/)/.test(qqPath)) {
-    // The folder itself where it is named so; a folder chosen above it holds one.
-    const named = /^tencent files$/i.test(qqPath.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? '');
-    out.push({ app: 'QQ', path: named ? qqPath.replace(/[\\/]+$/, '') : joinAny(qqPath, 'Tencent Files'), via: 'setting' });
+  const qq = await readSetting(path.join(path.dirname(home), 'Public', 'Documents', 'Tencent', 'QQ', 'UserDataInfo.ini'));
+  const qqPath = qq && iniValue(qq, 'UserDataSet', 'UserDataSavePath');
+  if (qqPath && isAbsoluteAnywhere(qqPath)) {
+    // The folder itself where it is named so; a folder chosen above it (a drive's root, say) holds one.
+    const dir = qqPath.replace(/[\\/]+$/, '');
+    const named = /^tencent files$/i.test(dir.split(/[\\/]/).pop() ?? '');
+    out.push({ app: 'QQ', path: named ? dir : joinAny(qqPath, 'Tencent Files'), via: 'setting' });
   }
   const roaming = path.join(home, 'AppData', 'Roaming', 'Tencent');
-  const v3 = await readFile(path.join(roaming, 'WeChat', 'All Users', 'config', '3ebffe94.ini'), 'utf8').catch(() => null);
-  const v3Path = v3?.trim();
-  if (v3Path && v3Path !== 'MyDocument:' && /^([A-Za-z]:[\\/]|\/)/.test(v3Path)) {
+  const v3Path = (await readSetting(path.join(roaming, 'WeChat', 'All Users', 'config', '3ebffe94.ini')))?.trim();
+  if (v3Path && v3Path !== 'MyDocument:' && isAbsoluteAnywhere(v3Path)) {
     out.push({ app: 'WeChat', path: joinAny(v3Path, 'WeChat Files'), via: 'setting' });
   }
   const v4Dir = path.join(roaming, 'xwechat', 'config');
   for (const name of await readdir(v4Dir).catch(() => [] as string[])) {
     if (!name.toLowerCase().endsWith('.ini')) continue;
-    const text = (await readFile(path.join(v4Dir, name), 'utf8').catch(() => '')).trim();
-    if (/^([A-Za-z]:[\\/]|\/)/.test(text) && !text.includes('\n')) out.push({ app: 'WeChat 4', path: joinAny(text, 'xwechat_files'), via: 'setting' });
+    const text = ((await readSetting(path.join(v4Dir, name))) ?? '').trim();
+    if (isAbsoluteAnywhere(text) && !text.includes('\n')) out.push({ app: 'WeChat 4', path: joinAny(text, 'xwechat_files'), via: 'setting' });
   }
   return out;
 }
+
+/** A folder a setting names must be absolute, in either flavour: `D:\…` or `/…`. */
+const isAbsoluteAnywhere = (p: string) => /^([A-Za-z]:[\\/]|\/)/.test(p);
+
+/** A settings file's text (see iniText); null when there is none. */
+const readSetting = (file: string) => readFile(file).then(iniText, () => null);
 
 /**
  * An .ini's text. Windows programs write them in the system's code page (GBK on a Chinese
