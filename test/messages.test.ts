@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { detectLang, hasMessage, messageKeys, translator } from '../src/cli/render/messages.js';
+import { detectLang, hasMessage, messageKeys, placeholderNames, translator } from '../src/i18n/index.js';
 
 test('every message exists in Chinese and English, with the same placeholders', () => {
   const en = translator('en');
@@ -11,8 +11,7 @@ test('every message exists in Chinese and English, with the same placeholders', 
     const e = en(key);
     const z = zh(key);
     assert.ok(e && z, key);
-    const names = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-    assert.deepEqual(names(z), names(e), key);
+    assert.deepEqual(placeholderNames(z), placeholderNames(e), key);
   }
 });
 
@@ -28,6 +27,14 @@ test('every message key the code uses is defined', () => {
   walk(path.resolve(import.meta.dirname, '../src'));
   const missing = [...used].filter((k) => k.includes('.') && !hasMessage(k));
   assert.deepEqual(missing, []);
+});
+
+test('a plural form follows its number in English; Chinese has none', () => {
+  const en = translator('en');
+  assert.equal(en('skipped.head', { count: 1 }), '1 file skipped:');
+  assert.equal(en('skipped.head', { count: 2 }), '2 files skipped:');
+  assert.equal(en('skipped.head', { count: 0 }), '0 files skipped:');
+  assert.equal(translator('zh')('skipped.head', { count: 1 }), '跳过 1 个文件：');
 });
 
 test('the language comes from --lang, then LC_ALL, LC_MESSAGES, LANG', () => {

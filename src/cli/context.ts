@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { EXIT, PicvaultError, type ExitCode } from '../errors.js';
 import type { Progress } from '../core/progress.js';
 import type { Skipped } from '../core/scan.js';
-import { hasMessage, type Lang, type Translate } from './render/messages.js';
+import { hasMessage, type Lang, type Translate } from '../i18n/index.js';
 import { terminalProgress } from './render/progress.js';
 
 /** What every command gets from the entry point: the language, the streams, the exit status. */

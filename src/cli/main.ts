@@ -3,7 +3,7 @@ import { CommanderError } from 'commander';
 import { EXIT, PicvaultError, systemStop, type ExitCode } from '../errors.js';
 import type { CliContext } from './context.js';
 import { buildProgram } from './program.js';
-import { detectLang, translator } from './render/messages.js';
+import { detectLang, translator } from '../i18n/index.js';
 
 /** Commander's error codes, as our message keys. */
 const USAGE_KEYS: Record<string, string> = {

@@ -2,7 +2,7 @@
 import './heap-growth.js';
 import { EXIT } from '../errors.js';
 import { main } from './main.js';
-import { detectLang, translator } from './render/messages.js';
+import { detectLang, translator } from '../i18n/index.js';
 
 // `picvault catalog list | head` closes the pipe early: the reader has what it wanted.
 for (const stream of [process.stdout, process.stderr]) {

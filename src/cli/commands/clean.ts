@@ -7,7 +7,7 @@ import { usageError } from '../../errors.js';
 import { toSelection, type SelectionFlags } from '../options.js';
 import { addCommon, addSelection, jsonStreamed, progressFor, reportSkipped, SKIPPED_SHOWN, vaultOf, type CliContext, type CommonFlags } from '../context.js';
 import { askYesNo, onTerminal } from '../render/confirm.js';
-import { hasMessage } from '../render/messages.js';
+import { hasMessage } from '../../i18n/index.js';
 import { formatBytes, table } from '../render/format.js';
 
 export interface CleanFlags {

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type cliProgressTypes from 'cli-progress';
 import type { Progress } from '../../core/progress.js';
-import type { Translate } from './messages.js';
+import type { Translate } from '../../i18n/index.js';
 import { formatBytes } from './format.js';
 
 /**

@@ -1,0 +1,60 @@
+/**
+ * Every sentence picvault says, in English and Chinese: one source for the CLI and the web page.
+ * Each area of the program keeps its sentences in a file of messages/; keys are what the core
+ * throws and the commands and pages print.
+ */
+import { archive } from './messages/archive.js';
+import { catalog } from './messages/catalog.js';
+import { clean } from './messages/clean.js';
+import { common } from './messages/common.js';
+import { demo } from './messages/demo.js';
+import { errors } from './messages/errors.js';
+import { restore } from './messages/restore.js';
+import { scan } from './messages/scan.js';
+import { verify } from './messages/verify.js';
+import type { Lang, Messages } from './types.js';
+
+export type { Lang, Messages } from './types.js';
+
+const TABLES: Messages[] = [errors, common, scan, archive, clean, restore, verify, catalog, demo];
+
+const MESSAGES: Messages = {};
+for (const table of TABLES) {
+  for (const [key, text] of Object.entries(table)) {
+    // Two areas claiming one key would make one of them say the other's sentence.
+    if (key in MESSAGES) throw new Error(`message key defined twice: ${key}`);
+    MESSAGES[key] = text;
+  }
+}
+
+export function detectLang(argv: readonly string[], env: NodeJS.ProcessEnv): Lang {
+  const i = argv.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
+  const flag = i < 0 ? undefined : argv[i].includes('=') ? argv[i].split('=')[1] : argv[i + 1];
+  if (flag === 'zh' || flag === 'en') return flag;
+  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  return /^zh/i.test(locale) ? 'zh' : 'en';
+}
+
+export type Translate = (key: string, params?: Record<string, string | number>) => string;
+
+/** `{name}`, or `{name|one|other}` (see Messages). */
+const PLACEHOLDER = /\{(\w+)(?:\|([^|{}]*)\|([^|{}]*))?\}/g;
+
+export function translator(lang: Lang): Translate {
+  return (key, params = {}) => {
+    const text = MESSAGES[key]?.[lang] ?? key;
+    return text.replace(PLACEHOLDER, (m, name: string, one?: string, other?: string) => {
+      if (!(name in params)) return m;
+      const value = params[name];
+      if (one === undefined) return String(value);
+      return (Number(value) === 1 ? one : other!).replace(/#/g, String(value));
+    });
+  };
+}
+
+/** The names a sentence is filled from, for checking both languages take the same ones. */
+export const placeholderNames = (text: string): string[] => [...text.matchAll(PLACEHOLDER)].map((m) => m[1]).sort();
+
+/** Every key has both languages (checked by a test). */
+export const messageKeys = () => Object.keys(MESSAGES);
+export const hasMessage = (key: string) => key in MESSAGES;

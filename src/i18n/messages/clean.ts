@@ -1,0 +1,21 @@
+import type { Messages } from '../types.js';
+
+/** clean and why files stay. */
+export const clean: Messages = {
+  'clean.noSources': { en: 'no source named, and device {device} has archived none; name the folders to clean', zh: '未指定来源，且设备 {device} 没有归档过任何文件夹；请指定要清理的文件夹' },
+  'clean.needYes': { en: 'clean deletes {count} files ({bytes}) and asks first, but this is not a terminal; add --yes to delete (preview: {preview})', zh: '清理将删除 {count} 个文件（{bytes}），需要确认，但当前不是终端；请加 --yes 确认删除（预览：{preview}）' },
+  'clean.appRunning': { en: 'QQ or WeChat is running ({apps}); close it first, or add --force', zh: 'QQ 或微信正在运行（{apps}）；请先退出，或加 --force' },
+  'clean.dryRun': { en: 'dry run: nothing was deleted. This is what clean would do:', zh: '演练：未删除任何文件。清理将会：' },
+  'clean.wouldDelete': { en: 'delete', zh: '删除' },
+  'clean.keptBecause': { en: '{count} files stay: {reason}', zh: '{count} 个文件保留：{reason}' },
+  'clean.planSummary': { en: '{count} files can go, freeing {bytes}; {kept} selected files stay', zh: '可删除 {count} 个文件，释放 {bytes}；{kept} 个选中文件保留' },
+  'clean.ask': { en: 'Delete {count} files ({bytes})? Every one is in the vault and verified. Preview: {preview}', zh: '删除 {count} 个文件（{bytes}）？它们都已在仓库中并通过校验。预览：{preview}' },
+  'clean.cancelled': { en: 'nothing deleted', zh: '未删除任何文件' },
+  'clean.done': { en: '{count} files deleted, {bytes} freed, {folders} emptied folders removed', zh: '已删除 {count} 个文件，释放 {bytes}，移除 {folders} 个空文件夹' },
+  'clean.preview': { en: 'preview of what went: {preview}', zh: '已删除内容的预览：{preview}' },
+  'keep.not-in-vault': { en: 'not in the vault (archive them first)', zh: '不在仓库中（请先归档）' },
+  'keep.changed': { en: 'changed since they were archived', zh: '归档后已被修改' },
+  'keep.archive-unverified': { en: 'their archive is not verified (run verify)', zh: '所在归档未通过校验（请运行 verify）' },
+  'keep.archive-missing': { en: 'their archive is missing from the vault', zh: '所在归档已从仓库中丢失' },
+  'keep.other-device': { en: 'archived from another device', zh: '由其他设备归档' },
+};
