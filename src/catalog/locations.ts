@@ -17,7 +17,7 @@ export interface LocationRow extends ManifestLocation {
   state: 'archived' | 'cleaned' | 'restored';
 }
 
-const SELECT_LOCATIONS = `
+export const SELECT_LOCATIONS = `
   SELECT l.id, l.hash, l.size, l.device, l.source, l.kind, l.account, l.chat, l.root, l.path,
          l.mtime_ms AS mtimeMs, l.birthtime_ms AS birthtimeMs, l.taken, l.month,
          l.date_rule AS dateRule, l.exif_date AS exifDate,

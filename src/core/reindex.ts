@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { openCatalog, type Db } from '../catalog/db.js';
+import { carryDedupe } from '../catalog/carry.js';
 import { recordArchive } from '../catalog/record.js';
 import { vaultTotals, type VaultTotals } from '../catalog/reports.js';
 import { listArchiveFiles, removePartials } from '../vault/archive-files.js';
@@ -29,6 +30,8 @@ export interface ReindexResult {
    * again; null when there was none.
    */
   audit: { runs: number; places: number } | { unreadable: true } | null;
+  /** dedupe's marks and each run's removals carried over (catalog/carry.ts); null when none could be read. */
+  dedupe: { marks: number; removals: number } | null;
 }
 
 /**
@@ -45,7 +48,7 @@ export async function reindex(options: ReindexOptions): Promise<ReindexResult> {
     await removePartials(partials);
     for (const suffix of ['', '-wal', '-shm']) await rm(fresh + suffix, { force: true });
     const db = openCatalog(fresh);
-    const result: ReindexResult = { totals: vaultTotals(db), unreadable: [], damaged: [], lostPlaces: 0, audit: null };
+    const result: ReindexResult = { totals: vaultTotals(db), unreadable: [], damaged: [], lostPlaces: 0, audit: null, dedupe: null };
     try {
       // One transaction with foreign keys checked at commit: a zip that only records places may
       // sort before the zip that stores their images.
@@ -71,6 +74,7 @@ export async function reindex(options: ReindexOptions): Promise<ReindexResult> {
       // Places whose image is in no readable zip cannot be restored; they are reported, not kept.
       result.lostPlaces = db.prepare('DELETE FROM locations WHERE hash NOT IN (SELECT hash FROM images)').run().changes;
       result.audit = carryAudit(db, path.join(vault.dir, DB_FILE));
+      result.dedupe = carryDedupe(db, path.join(vault.dir, DB_FILE));
       db.exec('COMMIT');
       result.totals = vaultTotals(db);
       db.pragma('wal_checkpoint(TRUNCATE)');

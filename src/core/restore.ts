@@ -5,7 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { iterateLocations, type LocationRow } from '../catalog/locations.js';
 import { resolveHashes } from '../catalog/images.js';
-import { markPlaces, recordRun } from '../catalog/runs.js';
+import { iterateRemovals } from '../catalog/removals.js';
+import { markPlaces, recordRun, runById } from '../catalog/runs.js';
+import { usageError } from '../errors.js';
 import { hashFile } from '../media/hash.js';
 import { absArchivePath } from '../vault/layout.js';
 import { openVault } from '../vault/vault.js';
@@ -46,6 +48,8 @@ export interface RestoreOptions {
   items?: boolean;
   /** Places held in memory before the write plan goes to disk (default 10 000; tests use a few). */
   spoolLimit?: number;
+  /** `restore --run ID`: only what that clean or dedupe run removed (an undo), with the selection on top. */
+  run?: number;
 }
 
 export type RestoreAction = 'write' | 'already' | 'overwrite';
@@ -99,6 +103,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
     const sel = { ...options.selection };
     if (sel.hashes) sel.hashes = resolveHashes(vault.db, sel.hashes);
     const keep = compileSelection(sel);
+    const places = placesToRestore(vault.db, options.run);
     const decoding = (row: LocationRow) => options.decode === true && row.ext === 'dat';
     const result: RestoreResult = {
       dryRun: options.dryRun ?? false, destination: dest, selected: 0, items: [], restored: 0, already: 0, bytes: 0, skipped: [], notDecoded: 0,
@@ -118,8 +123,8 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
 
     // Where each selected place goes and what is there now. Places with nothing to write are
     // counted at once; the others are spooled by archive.
-    const targets = targetPlanner(dest, device, options.selection?.devices !== undefined, dest === null ? newestByPath(vault.db, keep) : null, used);
-    for (const row of iterateLocations(vault.db, keep)) {
+    const targets = targetPlanner(dest, device, options.selection?.devices !== undefined, dest === null ? newestByPath(places(keep)) : null, used);
+    for (const row of places(keep)) {
       const planned = targets.plan(row);
       const { item } = planned;
       result.selected++;
@@ -234,6 +239,18 @@ function recordRestore(
   }
 }
 
+/**
+ * The places a restore chooses from: every catalogued place, or with `--run` those one clean or
+ * dedupe run removed. A run that is not in the log, or removed nothing, is bad input.
+ */
+function placesToRestore(db: Db, run: number | undefined): (keep: (row: LocationRow) => boolean) => Iterable<LocationRow> {
+  if (run === undefined) return (keep) => iterateLocations(db, keep);
+  const found = runById(db, run);
+  if (!found) throw usageError('run.unknown', { run });
+  if (found.command !== 'clean' && found.command !== 'dedupe') throw usageError('run.notRemoval', { run, command: found.command });
+  return (keep) => iterateRemovals(db, run, keep);
+}
+
 const strip = ({ id: _id, ...rest }: RestoreItem & { id: number }): RestoreItem => rest;
 
 type Planned = { item: RestoreItem & { id: number }; row: LocationRow };
@@ -242,9 +259,9 @@ type Planned = { item: RestoreItem & { id: number }; row: LocationRow };
  * Restoring in place, a path archived twice (it changed between runs) gets its newest selected
  * version: the id of that version per path, found in a first pass over the selection.
  */
-function newestByPath(db: Db, keep: (row: LocationRow) => boolean): Map<string, { id: number; mtimeMs: number }> {
+function newestByPath(rows: Iterable<LocationRow>): Map<string, { id: number; mtimeMs: number }> {
   const newest = new Map<string, { id: number; mtimeMs: number }>();
-  for (const r of iterateLocations(db, keep)) {
+  for (const r of rows) {
     const cur = newest.get(r.path);
     if (!cur || r.mtimeMs > cur.mtimeMs) newest.set(r.path, { id: r.id, mtimeMs: r.mtimeMs });
   }

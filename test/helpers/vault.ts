@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { PATH_KEY_SQL, pathKey } from '../../src/catalog/path-key.js';
 import { catalogList } from '../../src/core/catalog.js';
 import type { LocationRow } from '../../src/catalog/locations.js';
 import type { Selection } from '../../src/core/selection.js';
@@ -33,16 +34,20 @@ export async function listAll(vault: string, selection: Selection = {}): Promise
 const BEFORE_PATH_KEYS = ['0001_init.sql', '0002_audit.sql', '0003_layouts.sql'];
 
 /**
- * A new catalogue as that release left one: its migrations applied from the real files and
- * recorded, nothing else. Open, for the caller to fill and close.
+ * A new catalogue as a release left one: its migrations applied from the real files and recorded,
+ * nothing else. Open, for the caller to fill and close.
  */
-export function catalogueBeforePathKeys(file: string): Database.Database {
+export function catalogueOfRelease(file: string, migrationIds: readonly string[]): Database.Database {
   const migrations = path.resolve(import.meta.dirname, '../../migrations');
   const db = new Database(file);
+  db.function(PATH_KEY_SQL, { deterministic: true }, (p) => pathKey(String(p)));
   db.exec('CREATE TABLE schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
-  for (const id of BEFORE_PATH_KEYS) {
+  for (const id of migrationIds) {
     db.exec(readFileSync(path.join(migrations, id), 'utf8'));
     db.prepare('INSERT INTO schema_migrations VALUES (?, ?)').run(id, 'then');
   }
   return db;
 }
+
+/** The catalogue of the release before path keys (0004). */
+export const catalogueBeforePathKeys = (file: string) => catalogueOfRelease(file, BEFORE_PATH_KEYS);

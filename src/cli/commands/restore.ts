@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Overwrite, RestoreResult } from '../../core/restore.js';
-import { parseChoice, toSelection, type SelectionFlags } from '../options.js';
+import { parseChoice, parseRunId, toSelection, type SelectionFlags } from '../options.js';
 import { addCommon, addSelection, json, progressFor, reportSkipped, vaultOf, type CliContext, type CommonFlags } from '../context.js';
 import { formatBytes } from '../render/format.js';
 
@@ -10,6 +10,7 @@ interface RestoreFlags extends CommonFlags, SelectionFlags {
   to?: string;
   overwrite?: string;
   dryRun?: boolean;
+  run?: string;
 }
 
 export function renderRestore(ctx: CliContext, r: RestoreResult): void {
@@ -33,7 +34,8 @@ export function registerRestore(program: Command, ctx: CliContext): void {
     .option('--to <dir>', 'restore under DIR/<device>/<original path> instead of the original places')
     .option('--overwrite <when>', 'never|if-different|always', 'never')
     .option('--dry-run', 'say what would be restored, write nothing')
-    .option('--decode', 'write WeChat .dat images decoded, as .jpg/.png/.gif');
+    .option('--decode', 'write WeChat .dat images decoded, as .jpg/.png/.gif')
+    .option('--run <id>', 'bring back what one clean or dedupe run removed (an undo; ids in catalog log)');
   addSelection(addCommon(cmd)).action(async (flags: RestoreFlags) => {
     const { restore } = await import('../../core/restore.js');
     const result = await restore({
@@ -48,6 +50,7 @@ export function registerRestore(program: Command, ctx: CliContext): void {
       progress: progressFor(ctx, flags),
       // Only --json and --dry-run show every place; otherwise a restore of a whole vault keeps counts.
       items: Boolean(flags.json || flags.dryRun),
+      run: flags.run === undefined ? undefined : parseRunId(flags.run),
     });
     if (flags.json) json(ctx, result);
     else renderRestore(ctx, result);

@@ -10,4 +10,7 @@ export const restore: Messages = {
   'restore.action.overwrite': { en: 'overwrite', zh: '覆盖' },
   'restore.action.already': { en: 'already there', zh: '已存在' },
   'restore.notDecoded': { en: '{count} .dat files could not be decoded and were restored as they are', zh: '{count} 个 .dat 文件无法解码，已按原样恢复' },
+  'run.bad': { en: '--run wants a run id as catalog log shows it: {value}', zh: '--run 需要 catalog log 中显示的运行编号：{value}' },
+  'run.unknown': { en: 'no run {run} in the log (picvault catalog log lists them)', zh: '记录中没有编号为 {run} 的运行（picvault catalog log 可列出）' },
+  'run.notRemoval': { en: 'run {run} was a {command}; only a clean or dedupe run removed files to bring back', zh: '运行 {run} 是 {command}；只有 clean 或 dedupe 运行删除过文件' },
 };
