@@ -4,6 +4,7 @@ import type { CliContext } from './context.js';
 import { registerArchive } from './commands/archive.js';
 import { registerCatalog } from './commands/catalog.js';
 import { registerClean } from './commands/clean.js';
+import { registerDedupe } from './commands/dedupe.js';
 import { registerDemo } from './commands/demo.js';
 import { registerReindex } from './commands/reindex.js';
 import { registerRestore } from './commands/restore.js';
@@ -20,7 +21,7 @@ export function buildProgram(ctx: CliContext): Command {
     .exitOverride()
     .showSuggestionAfterError(false)
     .configureOutput({ writeOut: (s) => ctx.out(s.trimEnd()), writeErr: () => undefined });
-  for (const register of [registerScan, registerArchive, registerClean, registerRestore, registerCatalog, registerVerify, registerReindex, registerDemo]) {
+  for (const register of [registerScan, registerArchive, registerClean, registerRestore, registerCatalog, registerVerify, registerReindex, registerDedupe, registerDemo]) {
     register(program, ctx);
   }
   // Subcommands share the overrides, so a bad flag anywhere ends as one message and exit 2.

@@ -3,11 +3,11 @@ import os from 'node:os';
 import { placesAtPath, rootsOfDevice, type PlaceAtPath } from '../catalog/locations.js';
 import { usageError } from '../errors.js';
 import { absArchivePath } from '../vault/layout.js';
-import { openVault } from '../vault/vault.js';
+import { openVault, type Vault } from '../vault/vault.js';
 import { ListSpool } from './list-spool.js';
 import { Reservoir } from './reservoir.js';
 import type { Progress } from './progress.js';
-import { scanEach } from './scan.js';
+import { scanEach, type ScannedFile } from './scan.js';
 import { compileSelection, type Selection } from './selection.js';
 
 export type KeepReason = 'not-in-vault' | 'changed' | 'archive-unverified' | 'archive-missing' | 'other-device';
@@ -27,7 +27,8 @@ export interface KeptFile {
   path: string;
   size: number;
   month: string;
-  reason: KeepReason | 'changed-since-plan' | 'vanished' | 'delete-failed' | 'outside-sources' | 'protected';
+  /** dedupe --clean adds kept-copy-changed: the copy that stays is no longer as it was, so its group's copies stay too. */
+  reason: KeepReason | 'changed-since-plan' | 'vanished' | 'delete-failed' | 'outside-sources' | 'protected' | 'kept-copy-changed';
   device?: string;
 }
 
@@ -107,6 +108,9 @@ export interface CleanPlanOptions {
   random?: () => number;
 }
 
+/** A file clean judges: what the walk found (or dedupe chose), with its catalogued or folder date. */
+export type CleanableFile = Pick<ScannedFile, 'path' | 'root' | 'size' | 'mtimeMs' | 'month' | 'taken' | 'source' | 'kind' | 'chat'>;
+
 /**
  * Pure as far as the disk goes (it reads, never writes): which selected files clean would delete
  * and, for every other selected file, why it stays. A file may go only when this device archived
@@ -120,48 +124,9 @@ export async function planClean(options: CleanPlanOptions): Promise<CleanPlan> {
   try {
     const sources = options.sources?.length ? options.sources : rootsOfDevice(vault.db, device);
     if (sources.length === 0) throw usageError('clean.noSources', { device });
-    // Nothing is read here: a file that matches its catalogued place is selected by the catalogued
-    // date (EXIF included), and any other file stays whatever its date.
     // Each file is judged as the walk finds it, and the plan spills to disk, so memory stays flat.
-    const at = placesAtPath(vault.db);
-    const selected = compileSelection(selection);
-    const selectedByFile = compileSelection({ ...selection, hashes: undefined });
-    const archiveOk = new Map<string, boolean>();
-    const sample = new Reservoir<CleanCandidate>(PREVIEW_SAMPLE, options.random);
-    const plan: CleanPlan = {
-      vault: vault.dir, device, sources: [], selection, bytes: 0, byMonth: new Map(), sample: sample.items,
-      remove: new ListSpool(options.holdLimit), keep: new KeptFiles(options.holdLimit),
-      close() {
-        this.remove.close();
-        this.keep.close();
-      },
-    };
-    const toRemove = (c: CleanCandidate) => {
-      sample.offer(c);
-      plan.remove.add(c);
-      plan.bytes += c.size;
-      const month = plan.byMonth.get(c.month) ?? { files: 0, bytes: 0 };
-      month.files++;
-      month.bytes += c.size;
-      plan.byMonth.set(c.month, month);
-    };
-
-    const scanned = await scanEach({ sources, exclude: [vault.dir], progress: options.progress, readFolders: false }, (f) => {
-      const rows = at(f.path);
-      const mine = rows.filter((r) => r.device === device);
-      const match = mine.find((r) => r.size === f.size && r.mtimeMs === f.mtimeMs);
-      if (match ? !selected({ ...f, taken: match.taken, month: match.month, hash: match.hash, device }) : !selectedByFile(f)) return;
-      const keep = (reason: KeepReason, other?: PlaceAtPath) => plan.keep.add({ path: f.path, size: f.size, month: match?.month ?? f.month, reason, ...(other && { device: other.device }) });
-      if (mine.length === 0) return keep(rows.length > 0 ? 'other-device' : 'not-in-vault', rows[0]);
-      if (!match) return keep('changed');
-      if (match.archiveDamage !== null || match.archiveVerifiedAt === null) return keep('archive-unverified');
-      if (!archiveOk.has(match.archive)) {
-        const st = statSync(absArchivePath(vault.dir, match.archive), { throwIfNoEntry: false });
-        archiveOk.set(match.archive, st !== undefined && st.size === match.archiveBytes);
-      }
-      if (!archiveOk.get(match.archive)) return keep('archive-missing');
-      toRemove({ path: f.path, root: f.root, size: f.size, mtimeMs: f.mtimeMs, month: match.month, hash: match.hash, locationId: match.id, archive: match.archive });
-    }).catch((err: unknown) => {
+    const { plan, judge } = cleanPlanner(vault, device, selection, options);
+    const scanned = await scanEach({ sources, exclude: [vault.dir], progress: options.progress, readFolders: false }, judge).catch((err: unknown) => {
       plan.close();
       throw err;
     });
@@ -170,4 +135,53 @@ export async function planClean(options: CleanPlanOptions): Promise<CleanPlan> {
   } finally {
     await vault.close();
   }
+}
+
+/**
+ * An empty plan and the judge that fills it, a file at a time: clean's walk feeds it every file
+ * of the sources, dedupe --clean the copies it would remove. The plan's `sources` are the caller's
+ * to set: execute deletes nothing outside them. The judge uses the vault's catalogue while it is open.
+ */
+export function cleanPlanner(vault: Vault, device: string, selection: Selection, options: Pick<CleanPlanOptions, 'holdLimit' | 'random'> = {}): { plan: CleanPlan; judge: (f: CleanableFile) => void } {
+  // Nothing is read here: a file that matches its catalogued place is selected by the catalogued
+  // date (EXIF included), and any other file stays whatever its date.
+  const at = placesAtPath(vault.db);
+  const selected = compileSelection(selection);
+  const selectedByFile = compileSelection({ ...selection, hashes: undefined });
+  const archiveOk = new Map<string, boolean>();
+  const sample = new Reservoir<CleanCandidate>(PREVIEW_SAMPLE, options.random);
+  const plan: CleanPlan = {
+    vault: vault.dir, device, sources: [], selection, bytes: 0, byMonth: new Map(), sample: sample.items,
+    remove: new ListSpool(options.holdLimit), keep: new KeptFiles(options.holdLimit),
+    close() {
+      this.remove.close();
+      this.keep.close();
+    },
+  };
+  const toRemove = (c: CleanCandidate) => {
+    sample.offer(c);
+    plan.remove.add(c);
+    plan.bytes += c.size;
+    const month = plan.byMonth.get(c.month) ?? { files: 0, bytes: 0 };
+    month.files++;
+    month.bytes += c.size;
+    plan.byMonth.set(c.month, month);
+  };
+  const judge = (f: CleanableFile) => {
+    const rows = at(f.path);
+    const mine = rows.filter((r) => r.device === device);
+    const match = mine.find((r) => r.size === f.size && r.mtimeMs === f.mtimeMs);
+    if (match ? !selected({ ...f, taken: match.taken, month: match.month, hash: match.hash, device }) : !selectedByFile(f)) return;
+    const keep = (reason: KeepReason, other?: PlaceAtPath) => plan.keep.add({ path: f.path, size: f.size, month: match?.month ?? f.month, reason, ...(other && { device: other.device }) });
+    if (mine.length === 0) return keep(rows.length > 0 ? 'other-device' : 'not-in-vault', rows[0]);
+    if (!match) return keep('changed');
+    if (match.archiveDamage !== null || match.archiveVerifiedAt === null) return keep('archive-unverified');
+    if (!archiveOk.has(match.archive)) {
+      const st = statSync(absArchivePath(vault.dir, match.archive), { throwIfNoEntry: false });
+      archiveOk.set(match.archive, st !== undefined && st.size === match.archiveBytes);
+    }
+    if (!archiveOk.get(match.archive)) return keep('archive-missing');
+    toRemove({ path: f.path, root: f.root, size: f.size, mtimeMs: f.mtimeMs, month: match.month, hash: match.hash, locationId: match.id, archive: match.archive });
+  };
+  return { plan, judge };
 }

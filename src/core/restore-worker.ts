@@ -6,8 +6,8 @@ import { errnoCode } from '../errors.js';
 import { hashBytes } from '../media/hash.js';
 import { decodeDat } from '../media/dat.js';
 import { isInside } from '../sources/protected.js';
-import { readFully, writeFully } from '../vault/sync-io.js';
-import { LOCAL_HEADER, localDataStart } from '../vault/zip-reader.js';
+import { KeptBuffer, readStoredEntry, type StoredEntry } from '../vault/stored-entry.js';
+import { writeFully } from '../vault/sync-io.js';
 import { serveJobs } from './thread-pool.js';
 
 /**
@@ -37,12 +37,7 @@ export interface WriteTarget {
   decoded?: { overwrite: 'never' | 'if-different' | 'always' };
 }
 
-/** Where a stored entry's bytes are: its zip and its local header (from the central directory). */
-export interface StoredEntry {
-  zip: string;
-  headerOffset: number;
-  size: number;
-}
+export type { StoredEntry };
 
 export interface WriteJob {
   /** The image's bytes, read here from a stored entry, or given (an entry unzipper had to inflate). */
@@ -126,32 +121,11 @@ function writeDecoded(bytes: Uint8Array, t: WriteTarget, overwrite: 'never' | 'i
   return write(bytes, t);
 }
 
-let buffer = Buffer.allocUnsafe(4 << 20);
-
-/**
- * A stored entry's bytes, in the kept buffer; null when the zip is unreadable there. The zip is
- * opened for each image: a restore reads a few thousand images, and no handle outlives its job.
- */
-function readEntry(entry: StoredEntry): Buffer | null {
-  let fd: number | null = null;
-  try {
-    fd = openSync(entry.zip, 'r');
-    const header = buffer.subarray(0, LOCAL_HEADER);
-    const dataStart = readFully(fd, header, entry.headerOffset) === LOCAL_HEADER ? localDataStart(header, entry.headerOffset) : null;
-    if (dataStart === null) return null;
-    if (buffer.length < entry.size) buffer = Buffer.allocUnsafe(Math.max(entry.size, buffer.length * 2));
-    const data = buffer.subarray(0, entry.size);
-    return readFully(fd, data, dataStart) === entry.size ? data : null;
-  } catch {
-    return null;
-  } finally {
-    if (fd !== null) closeSync(fd);
-  }
-}
+const kept = new KeptBuffer();
 
 /** One stored image, read and checked once, then written to every place it belongs. */
 export async function restoreImage(job: WriteJob): Promise<WriteReply> {
-  const raw = 'entry' in job.from ? readEntry(job.from.entry) : Buffer.from(job.from.bytes);
+  const raw = 'entry' in job.from ? readStoredEntry(job.from.entry, kept) : Buffer.from(job.from.bytes);
   const checked = raw !== null && raw.length === job.size && (await hashBytes(raw)) === job.hash;
   if (!checked) return { outcomes: job.targets.map(() => 'damaged'), undecodable: false };
   const decoding = job.targets.some((t) => t.decoded);

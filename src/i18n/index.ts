@@ -7,6 +7,7 @@ import { archive } from './messages/archive.js';
 import { catalog } from './messages/catalog.js';
 import { clean } from './messages/clean.js';
 import { common } from './messages/common.js';
+import { dedupe } from './messages/dedupe.js';
 import { demo } from './messages/demo.js';
 import { errors } from './messages/errors.js';
 import { restore } from './messages/restore.js';
@@ -16,7 +17,7 @@ import type { Lang, Messages } from './types.js';
 
 export type { Lang, Messages } from './types.js';
 
-const TABLES: Messages[] = [errors, common, scan, archive, clean, restore, verify, catalog, demo];
+const TABLES: Messages[] = [errors, common, scan, archive, clean, restore, verify, catalog, demo, dedupe];
 
 const MESSAGES: Messages = {};
 for (const table of TABLES) {
