@@ -108,8 +108,11 @@ export interface CleanPlanOptions {
   random?: () => number;
 }
 
-/** A file clean judges: what the walk found (or dedupe chose), with its catalogued or folder date. */
-export type CleanableFile = Pick<ScannedFile, 'path' | 'root' | 'size' | 'mtimeMs' | 'month' | 'taken' | 'source' | 'kind' | 'chat'>;
+/**
+ * A file clean judges: what the walk found (or dedupe chose), with its catalogued or folder date.
+ * dedupe gives the hash it saw too: a file catalogued since with other bytes is not its duplicate.
+ */
+export type CleanableFile = Pick<ScannedFile, 'path' | 'root' | 'size' | 'mtimeMs' | 'month' | 'taken' | 'source' | 'kind' | 'chat'> & { hash?: string };
 
 /**
  * Pure as far as the disk goes (it reads, never writes): which selected files clean would delete
@@ -174,7 +177,7 @@ export function cleanPlanner(vault: Vault, device: string, selection: Selection,
     if (match ? !selected({ ...f, taken: match.taken, month: match.month, hash: match.hash, device }) : !selectedByFile(f)) return;
     const keep = (reason: KeepReason, other?: PlaceAtPath) => plan.keep.add({ path: f.path, size: f.size, month: match?.month ?? f.month, reason, ...(other && { device: other.device }) });
     if (mine.length === 0) return keep(rows.length > 0 ? 'other-device' : 'not-in-vault', rows[0]);
-    if (!match) return keep('changed');
+    if (!match || (f.hash !== undefined && match.hash !== f.hash)) return keep('changed');
     if (match.archiveDamage !== null || match.archiveVerifiedAt === null) return keep('archive-unverified');
     if (!archiveOk.has(match.archive)) {
       const st = statSync(absArchivePath(vault.dir, match.archive), { throwIfNoEntry: false });

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { catalogedFile } from '../catalog/pictures.js';
-import { usageError } from '../errors.js';
+import { PicvaultError, usageError } from '../errors.js';
 import { openVault } from '../vault/vault.js';
 import { archive, type ArchiveResult } from './archive.js';
 import { cleanPlanner, type CleanPlan } from './clean-plan.js';
@@ -29,7 +29,12 @@ function removals(report: DedupeReport): { member: DuplicateMember; kept: Duplic
 /** Copies of the report not yet in the vault: what `--clean` would archive first (for --dry-run). */
 export async function toArchiveFirst(report: DedupeReport): Promise<number> {
   if (!report.vault) return 0;
-  const vault = await openVault(report.vault, { write: false });
+  const vault = await openVault(report.vault, { write: false }).catch((err: unknown) => {
+    // No vault yet: --clean would make it, and archive every copy it removes.
+    if (err instanceof PicvaultError && (err.key === 'vault.missing' || err.key === 'vault.notVault')) return null;
+    throw err;
+  });
+  if (!vault) return removals(report).length;
   try {
     const known = catalogedFile(vault.db, report.device);
     return removals(report).filter(({ member: m }) => {
@@ -66,8 +71,9 @@ export async function planDedupeClean(report: DedupeReport, options: DedupeClean
         plan.keep.add({ path: m.path, size: m.size, month: m.month, reason: now ? 'kept-copy-changed' : 'vanished' });
         continue;
       }
-      // Judged as it is now: a copy rewritten since the report no longer matches its catalogued place.
-      judge({ path: m.path, root: m.root, size: now.size, mtimeMs: now.mtimeMs, month: m.month, taken: m.taken, source: m.source, kind: m.kind, chat: m.chat });
+      // Judged as it is now, against the bytes the report saw: a copy rewritten since is no duplicate
+      // (archive has just stored it again, as a picture of its own, and catalogued it at its path).
+      judge({ path: m.path, root: m.root, size: now.size, mtimeMs: now.mtimeMs, month: m.month, taken: m.taken, source: m.source, kind: m.kind, chat: m.chat, hash: m.hash });
     }
     return { plan, archived };
   } finally {

@@ -1,6 +1,7 @@
 import os from 'node:os';
+import path from 'node:path';
 import { listMarks } from '../catalog/marks.js';
-import { usageError } from '../errors.js';
+import { PicvaultError, usageError } from '../errors.js';
 import { openVault, type Vault } from '../vault/vault.js';
 import { examineCopies } from './dedupe-examine.js';
 import { buildGroups, TIERS, type DuplicateGroup, type Tier } from './dedupe-groups.js';
@@ -31,6 +32,8 @@ export interface DedupeOptions {
   device?: string;
   progress?: Progress;
   wechatKey?: string;
+  /** dedupe --clean: a vault not made yet is fine (its archive step makes it); there is nothing in it to compare. */
+  vaultMayBeNew?: boolean;
 }
 
 export interface FreedRow {
@@ -77,7 +80,7 @@ export async function findDuplicates(options: DedupeOptions): Promise<DedupeRepo
   let vault: Vault | null = null;
   try {
     // Read without the lock: dedupe changes no picture, and the vault may be on read-only media.
-    vault = options.vault ? await openVault(options.vault, { write: false }) : null;
+    vault = options.vault ? await openVault(options.vault, { write: false }).catch((err: unknown) => notYetAVault(err, options.vaultMayBeNew)) : null;
     const table = new PlaceTable();
     const scope = await gatherScope(table, vault?.db ?? null, device, {
       sources: options.sources, against: options.against ?? [], vaultDir: vault?.dir ?? null, selection: options.selection ?? {}, progress: options.progress, wechatKey: options.wechatKey,
@@ -89,13 +92,19 @@ export async function findDuplicates(options: DedupeOptions): Promise<DedupeRepo
       keep, marks, vaultOnly: options.sources.length === 0, similar: similar ? { looks: examined.looks, threshold: options.similar! } : null,
     });
     return {
-      device, vault: vault?.dir ?? null, sources: scope.sources, against: scope.against, similar: similar ? options.similar! : null, keep,
+      device, vault: vault?.dir ?? (options.vault ? path.resolve(options.vault) : null), sources: scope.sources, against: scope.against, similar: similar ? options.similar! : null, keep,
       tiers: tierTotals(groups), freed: freedBy(groups), marksHonoured, groups, unreadable: [...scope.unreadable, ...examined.unreadable],
     };
   } finally {
     await pool.close();
     await vault?.close();
   }
+}
+
+/** A vault that does not exist yet, when that is fine: null (nothing to compare); any other failure stands. */
+function notYetAVault(err: unknown, fine: boolean | undefined): null {
+  if (fine && err instanceof PicvaultError && (err.key === 'vault.missing' || err.key === 'vault.notVault')) return null;
+  throw err;
 }
 
 function tierTotals(groups: DuplicateGroup[]): DedupeReport['tiers'] {

@@ -200,7 +200,7 @@ export function registerDedupe(program: Command, ctx: CliContext): void {
     const { findDuplicates } = await import('../../core/dedupe.js');
     const report = await findDuplicates({
       sources, vault, against: flags.against, similar, keep: flags.keep?.split(',').map((s) => s.trim()).filter(Boolean),
-      selection: toSelection({ ...flags, device: undefined }), device, progress: progressFor(ctx, flags), wechatKey: flags.wechatKey,
+      selection: toSelection({ ...flags, device: undefined }), device, progress: progressFor(ctx, flags), wechatKey: flags.wechatKey, vaultMayBeNew: flags.clean,
     });
     if (!flags.json) renderDedupe(ctx, report);
     if (flags.sheet && !flags.clean) {
