@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { buildLabelledSet, thresholdTable } from '../bench/labelled-set.js';
 import { mapLimit } from '../src/core/pool.js';
 import { SIMILAR_DEFAULT } from '../src/core/similar-index.js';
-import { hammingHex, perceptualHash } from '../src/media/perceptual.js';
+import { hammingHex } from '../src/media/hamming.js';
+import { perceptualHash } from '../src/media/perceptual.js';
 import { tempDir } from './helpers/tmp.js';
 
 test('--similar\'s default, on the small labelled set: no wrong pair, and nearly every true one', { timeout: 120_000 }, async () => {

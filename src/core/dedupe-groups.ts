@@ -1,4 +1,5 @@
-import { hammingHex, type PerceptualHash } from '../media/perceptual.js';
+import { hammingHex } from '../media/hamming.js';
+import type { PerceptualHash } from '../media/perceptual.js';
 import { chooseKept, type KeepRule } from './dedupe-keep.js';
 import type { PlaceFacts, PlaceTable } from './dedupe-places.js';
 import { SimilarIndex } from './similar-index.js';

@@ -17,6 +17,8 @@ export interface ScopeOptions {
   selection: Selection;
   progress?: Progress;
   wechatKey?: string;
+  /** Filled with where each vault copy's bytes are. */
+  stored: StoredAt;
 }
 
 /** Where a vault copy's bytes are, for the rows that stand for them. */
@@ -26,20 +28,20 @@ export type StoredAt = Map<number, { archive: string; entry: string; hash: strin
 const isDat = (f: Pick<ScannedFile, 'path' | 'source'>) => /\.dat$/i.test(f.path) || f.source === 'wechat' || f.source === 'wechat4';
 
 /**
- * Fills the table with everything dedupe compares (SPEC "Duplicates", scope): the files of the
+ * Fills the table with everything dedupe compares, handing each row to `found` as it comes (SPEC "Duplicates", scope): the files of the
  * sources (the selection applies to them), the files of the reference folders, and, with a vault,
  * the pictures it holds from other devices (from every device when no source is named). A
  * reference folder inside a source is left out of the source's walk and the other way round, so
  * no file is both; the vault is never walked.
  */
-export async function gatherScope(table: PlaceTable, db: Db | null, device: string, options: ScopeOptions): Promise<{ sources: string[]; against: string[]; unreadable: Skipped[]; stored: StoredAt }> {
+export async function gatherScope(table: PlaceTable, db: Db | null, device: string, options: ScopeOptions, found: (row: number) => void): Promise<{ sources: string[]; against: string[]; unreadable: Skipped[] }> {
   const sources = await checkSources(options.sources);
   const against = await checkSources(options.against);
   for (const a of against) if (sources.some((s) => isInside(a, s))) throw usageError('dedupe.againstHoldsSource', { folder: a });
   const vaultDir = options.vaultDir ? [path.resolve(options.vaultDir)] : [];
   const unreadable: Skipped[] = [];
   const add = (where: 'source' | 'reference') => (f: ScannedFile) => {
-    table.add({ where, path: f.path, root: f.root, source: f.source, kind: f.kind, account: f.account, chat: f.chat, size: f.size, mtimeMs: f.mtimeMs, taken: f.taken, month: f.month, dat: isDat(f) });
+    found(table.add({ where, path: f.path, root: f.root, source: f.source, kind: f.kind, account: f.account, chat: f.chat, size: f.size, mtimeMs: f.mtimeMs, taken: f.taken, month: f.month, dat: isDat(f) }));
   };
   if (sources.length > 0) {
     const found = await scanEach({ sources, exclude: [...vaultDir, ...against], selection: options.selection, progress: options.progress, wechatKey: options.wechatKey }, add('source'));
@@ -49,7 +51,7 @@ export async function gatherScope(table: PlaceTable, db: Db | null, device: stri
     const found = await scanEach({ sources: against, exclude: vaultDir, progress: options.progress, wechatKey: options.wechatKey }, add('reference'));
     unreadable.push(...found.unreadable);
   }
-  const stored: StoredAt = new Map();
+  const { stored } = options;
   if (db) {
     // With sources, this device's own copies are on the disk: the vault adds the other devices'.
     for (const c of vaultCopies(db, sources.length > 0 ? device : null)) {
@@ -60,7 +62,8 @@ export async function gatherScope(table: PlaceTable, db: Db | null, device: stri
       stored.set(row, { archive: c.archive, entry: c.entry, hash: c.hash });
       // A stored .dat's picture is learned when its bytes are read (or from the catalogue's memory of it).
       if (c.ext !== 'dat') table.learn(row, c.hash, c.hash, c.size, c.ext);
+      found(row);
     }
   }
-  return { sources, against, unreadable, stored };
+  return { sources, against, unreadable };
 }

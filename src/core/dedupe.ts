@@ -3,11 +3,11 @@ import path from 'node:path';
 import { listMarks } from '../catalog/marks.js';
 import { PicvaultError, usageError } from '../errors.js';
 import { openVault, type Vault } from '../vault/vault.js';
-import { examineCopies } from './dedupe-examine.js';
+import { CopyExaminer } from './dedupe-examine.js';
 import { buildGroups, TIERS, type DuplicateGroup, type Tier } from './dedupe-groups.js';
 import { keepOrder, type KeepRule } from './dedupe-keep.js';
 import { PlaceTable } from './dedupe-places.js';
-import { gatherScope } from './dedupe-scope.js';
+import { gatherScope, type StoredAt } from './dedupe-scope.js';
 import { PicturePool } from './picture-pool.js';
 import type { Progress } from './progress.js';
 import type { Skipped } from './scan.js';
@@ -82,11 +82,14 @@ export async function findDuplicates(options: DedupeOptions): Promise<DedupeRepo
     // Read without the lock: dedupe changes no picture, and the vault may be on read-only media.
     vault = options.vault ? await openVault(options.vault, { write: false }).catch((err: unknown) => notYetAVault(err, options.vaultMayBeNew)) : null;
     const table = new PlaceTable();
-    const scope = await gatherScope(table, vault?.db ?? null, device, {
-      sources: options.sources, against: options.against ?? [], vaultDir: vault?.dir ?? null, selection: options.selection ?? {}, progress: options.progress, wechatKey: options.wechatKey,
-    });
     const similar = options.similar !== undefined;
-    const examined = await examineCopies(table, { pool, db: vault?.db ?? null, vaultDir: vault?.dir ?? null, stored: scope.stored, device, looks: similar, progress: options.progress });
+    const stored: StoredAt = new Map();
+    // The threads read what can match while the walk goes on.
+    const examiner = new CopyExaminer(table, stored, { pool, db: vault?.db ?? null, vaultDir: vault?.dir ?? null, device, looks: similar, progress: options.progress });
+    const scope = await gatherScope(table, vault?.db ?? null, device, {
+      sources: options.sources, against: options.against ?? [], vaultDir: vault?.dir ?? null, selection: options.selection ?? {}, progress: options.progress, wechatKey: options.wechatKey, stored,
+    }, (row) => examiner.found(row));
+    const examined = await examiner.finish();
     const marks = new Set(vault ? listMarks(vault.db).map((m) => `${m.a}:${m.b}`) : []);
     const { groups, marksHonoured } = buildGroups(table, {
       keep, marks, vaultOnly: options.sources.length === 0, similar: similar ? { looks: examined.looks, threshold: options.similar! } : null,

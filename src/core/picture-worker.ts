@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { hashBytes } from '../media/hash.js';
-import { perceptualHash, type PerceptualHash } from '../media/perceptual.js';
+import type { PerceptualHash } from '../media/perceptual.js';
 import { pictureBytes } from '../media/picture.js';
 import { sniffImage, type ImageExt } from '../media/sniff.js';
 import { KeptBuffer, readStoredEntry, readWholeFile, type StoredEntry } from '../vault/stored-entry.js';
@@ -45,6 +45,13 @@ export interface PictureJob {
 const WXGF = Buffer.from('wxgf');
 const raw = new KeptBuffer();
 const decoded = new KeptBuffer();
+/**
+ * The picture of each .dat this thread decoded, by the .dat's own hash: a chat forwards the same
+ * .dat into many chats, and decoding is the costly part (a XOR over every byte, then a second
+ * hash), so each content is decoded once a thread. Forgotten past a bound, to stay small.
+ */
+const datPictures = new Map<string, { picture: string; pictureSize: number; ext: ImageExt | null }>();
+const DAT_PICTURES_KEPT = 100_000;
 
 async function examine(task: PictureTask, wechatKey?: string): Promise<PictureResult> {
   let bytes: Buffer | null;
@@ -56,13 +63,20 @@ async function examine(task: PictureTask, wechatKey?: string): Promise<PictureRe
   if (!bytes) return { ok: false, reason: 'damaged' };
   const hash = await hashBytes(bytes);
   if (task.expect !== undefined && (hash !== task.expect || bytes.length !== task.size)) return { ok: false, reason: 'damaged' };
+  const known = task.dat && !task.looks ? datPictures.get(hash) : undefined;
+  if (known) return { ok: true, hash, size: bytes.length, ...known };
   const picture = pictureBytes(bytes, task.dat, (n) => decoded.take(n), wechatKey);
   const ext = (await sniffImage(picture.subarray(0, 4100))) ?? (bytes.subarray(0, 4).equals(WXGF) ? 'bin' : task.dat ? 'dat' : null);
   const result: PictureResult = {
     ok: true, hash, size: bytes.length, ext, picture: picture === bytes ? hash : await hashBytes(picture), pictureSize: picture.length,
   };
+  if (task.dat) {
+    if (datPictures.size >= DAT_PICTURES_KEPT) datPictures.clear();
+    datPictures.set(hash, { picture: result.picture, pictureSize: result.pictureSize, ext });
+  }
   // Awaited before the next file is read: sharp reads the kept buffer while it decodes.
-  if (task.looks) result.looks = ext === null || ext === 'dat' || ext === 'bin' ? null : await perceptualHash(picture);
+  // sharp is loaded on the first picture to look at: the identical and same-picture tiers never need it.
+  if (task.looks) result.looks = ext === null || ext === 'dat' || ext === 'bin' ? null : await (await import('../media/perceptual.js')).perceptualHash(picture);
   return result;
 }
 
