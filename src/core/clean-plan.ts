@@ -157,7 +157,7 @@ export async function planClean(options: CleanPlanOptions): Promise<CleanPlan> {
       if (match.archiveDamage !== null || match.archiveVerifiedAt === null) return keep('archive-unverified');
       if (!archiveOk.has(match.archive)) {
         const st = statSync(absArchivePath(vault.dir, match.archive), { throwIfNoEntry: false });
-        archiveOk.set(match.archive, st !== undefined && st.size === match.archiveBytes);
+        archiveOk.set(match.archive, st !== undefined && st.isFile() && st.size === match.archiveBytes);
       }
       if (!archiveOk.get(match.archive)) return keep('archive-missing');
       toRemove({ path: f.path, root: f.root, size: f.size, mtimeMs: f.mtimeMs, month: match.month, hash: match.hash, locationId: match.id, archive: match.archive });
