@@ -7,6 +7,14 @@ export const verify: Messages = {
   'verify.noData': { en: ' (archives hashed; add --read-data to re-hash every image)', zh: '（已校验归档哈希；加 --read-data 可逐张校验图片）' },
   'verify.damaged': { en: 'DAMAGE in {count} archives:', zh: '{count} 个归档已损坏：' },
   'verify.affected': { en: '{count} original files have no good copy in the vault:', zh: '{count} 个原始文件在仓库中没有完好的副本：' },
+  'verify.markedBefore': {
+    en: 'found whole by this check, but a stronger one marked it damaged ({damage}), and only a check as strong clears that: run picvault verify --read-data --vault {vault}',
+    zh: '本次检查未发现问题，但更严格的检查曾将其标记为损坏（{damage}），只有同样严格的检查才能解除：请运行 picvault verify --read-data --vault {vault}',
+  },
+  'verify.repairHint': {
+    en: 'picvault repair --vault {vault} stores the damaged pictures again from any good copy (add the folders that may hold them) and moves the damaged archives aside',
+    zh: 'picvault repair --vault {vault} 会从任何完好的副本重新存储受损图片（可加上可能存有它们的文件夹），并把损坏的归档移到一旁',
+  },
   'verify.uncatalogued': { en: '{count} archives are not in the catalogue (run picvault reindex): {names}', zh: '{count} 个归档未登记（请运行 picvault reindex）：{names}' },
   'reindex.done': { en: 'catalogue rebuilt from {archives} archives: {images} images, {locations} places', zh: '已从 {archives} 个归档重建目录：{images} 张图片、{locations} 个位置' },
   'reindex.audit': {
