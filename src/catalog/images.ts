@@ -38,3 +38,9 @@ export function resolveHashes(db: Db, given: string[]): string[] {
     return found[0];
   });
 }
+
+/** Where a picture's bytes are stored: its zip (by name), the entry and its size; undefined when the catalogue has none. */
+export function storedEntryOf(db: Db): (hash: string) => { archive: string; entry: string; size: number } | undefined {
+  const stmt = db.prepare('SELECT a.name AS archive, i.entry, i.size FROM images i JOIN archives a ON a.id = i.archive_id WHERE i.hash = ?');
+  return (hash) => stmt.get(hash) as { archive: string; entry: string; size: number } | undefined;
+}
