@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { CHECK } from '../catalog/archives.js';
 import { openCatalog, type Db } from '../catalog/db.js';
 import { recordArchive } from '../catalog/record.js';
 import { vaultTotals, type VaultTotals } from '../catalog/reports.js';
@@ -63,7 +64,7 @@ export async function reindex(options: ReindexOptions): Promise<ReindexResult> {
         if (damage) result.damaged.push({ name: a.name, damage: check.damage });
         recordArchive(
           db,
-          { name: a.name, month: a.month, xxh64: a.xxh64, bytes: check.bytes, createdAt: check.manifest.createdAt, verifiedAt: damage ? null : new Date().toISOString(), damage },
+          { name: a.name, month: a.month, xxh64: a.xxh64, bytes: check.bytes, createdAt: check.manifest.createdAt, verifiedAt: damage ? null : new Date().toISOString(), damage, damageStrength: damage ? CHECK.data : null },
           check.manifest,
         );
       }
