@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { deflateRawSync, crc32 } from 'node:zlib';
 import { hashBytes } from '../../src/media/hash.js';
@@ -121,5 +121,21 @@ export async function imageEntry(bytes: Buffer, ext = 'jpg'): Promise<RawEntry> 
   return { name: `${await hashBytes(bytes)}.${ext}`, data: bytes, method: 0, size: bytes.length, crc: crc32(bytes) };
 }
 
-/** The zip as it is now, read whole: to check that a run left it untouched. */
-export const bytesOf = (file: string) => readFile(file);
+/** Flips one byte inside the zip's deflated manifest, in place (its size unchanged). */
+export async function flipByteInManifest(zip: string): Promise<void> {
+  const reader = await ZipReader.open(zip);
+  const entry = reader.entries.get(MANIFEST_ENTRY)!;
+  await reader.close();
+  const handle = await open(zip, 'r+');
+  try {
+    const header = Buffer.alloc(30);
+    await handle.read(header, 0, 30, entry.headerOffset);
+    const start = entry.headerOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
+    const at = start + Math.floor(entry.compressedSize / 2);
+    const b = Buffer.alloc(1);
+    await handle.read(b, 0, 1, at);
+    await handle.write(Buffer.from([b[0] ^ 0x5a]), 0, 1, at);
+  } finally {
+    await handle.close();
+  }
+}

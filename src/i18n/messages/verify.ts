@@ -25,5 +25,12 @@ export const verify: Messages = {
     en: 'the old catalogue could not be read: its audit trail (catalog log, when originals were cleaned or restored) is not in the new one',
     zh: '无法读取旧目录：其审计记录（catalog log、原文件的清理或恢复时间）未能带入新目录',
   },
-  'reindex.unreadable': { en: '{count} archives could not be read and were left out: {names}', zh: '{count} 个归档无法读取，已略过：{names}' },
+  'reindex.kept': {
+    en: 'kept from the old catalogue what no archive says: {archives} missing archives, {images} pictures and {places} places (repair mends them)',
+    zh: '已从旧目录保留归档中没有的信息：{archives} 个缺失的归档、{images} 张图片和 {places} 个位置（可用 repair 修复）',
+  },
+  'reindex.lost': {
+    en: '{count|# place is|# places are} recorded in the archives, but its picture is stored in none and no catalogue knows it; archive the original again if it is still on disk:',
+    zh: '{count} 个位置记录在归档中，但其图片不在任何归档中，目录中也没有；若原文件仍在磁盘上，请重新归档：',
+  },
 };
