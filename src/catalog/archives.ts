@@ -59,3 +59,19 @@ export function markDamaged(db: Db, name: string, damage: string, strength: Chec
   db.prepare('UPDATE archives SET damage = ?, damage_strength = ? WHERE name = ? AND (damage_strength IS NULL OR damage_strength <= ?)')
     .run(damage, strength, name, strength);
 }
+
+/**
+ * An archive whose zip repair moved aside: its row goes once nothing refers to it; otherwise (its
+ * pictures with no good copy anywhere) it stays, marked with what happened. True when it went.
+ */
+export function retireArchive(db: Db, id: number, damage: string): boolean {
+  return db.transaction(() => {
+    const used = db.prepare('SELECT EXISTS (SELECT 1 FROM images WHERE archive_id = ?) OR EXISTS (SELECT 1 FROM locations WHERE archive_id = ?)').pluck().get(id, id);
+    if (used) {
+      db.prepare('UPDATE archives SET damage = ?, damage_strength = ?, verified_at = NULL WHERE id = ?').run(damage, CHECK.data, id);
+      return false;
+    }
+    db.prepare('DELETE FROM archives WHERE id = ?').run(id);
+    return true;
+  })();
+}
