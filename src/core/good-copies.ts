@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import type { Db } from '../catalog/db.js';
 import { storedEntryOf } from '../catalog/images.js';
 import { placesOfPictureOn } from '../catalog/locations.js';
 import { hashBytes, hashFile } from '../media/hash.js';
+import { readRegularFile } from '../vault/archive-file.js';
 import { absArchivePath } from '../vault/layout.js';
 import type { Vault } from '../vault/vault.js';
 import { ZipReader } from '../vault/zip-reader.js';
@@ -84,7 +84,7 @@ export class GoodCopies {
   /** A copy's bytes, when they still hash to the picture; null otherwise. */
   async read(copy: GoodCopy, hash: string, size: number): Promise<Buffer | null> {
     let bytes: Buffer | null;
-    if (copy.entry === undefined) bytes = await readFile(copy.file).catch(() => null);
+    if (copy.entry === undefined) bytes = readRegularFile(copy.file, size);
     else {
       const reader = await this.reader(copy.file);
       bytes = reader ? await reader.readEntry(copy.entry).catch(() => null) : null;

@@ -1,4 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, type Stats } from 'node:fs';
+import { readFully } from './sync-io.js';
 
 /**
  * The one way a zip in a vault is opened, by every reader (verify, restore and its writer
@@ -46,4 +47,26 @@ export function openArchiveFile(file: string): ArchiveFd {
     throw new NotAnArchiveFile(file, kind(stats));
   }
   return { fd, stats };
+}
+
+/**
+ * A regular file's bytes when it has exactly `size` of them, else null: what repair reads a
+ * candidate copy with (a catalogued place may have become a FIFO or a link to a device since).
+ */
+export function readRegularFile(file: string, size: number): Buffer | null {
+  let opened: ArchiveFd;
+  try {
+    opened = openArchiveFile(file);
+  } catch {
+    return null;
+  }
+  try {
+    if (opened.stats.size !== size) return null;
+    const bytes = Buffer.allocUnsafe(size);
+    return readFully(opened.fd, bytes, 0) === size ? bytes : null;
+  } catch {
+    return null;
+  } finally {
+    closeSync(opened.fd);
+  }
 }
