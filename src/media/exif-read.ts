@@ -31,8 +31,10 @@ export async function exifDateOf(ext: ImageExt, img: ImageBytes): Promise<string
   switch (ext) {
     case 'jpg':
       return window.indexOf(EXIF_TAG) >= 0 ? readExifDate(window) : null;
-    case 'png':
-      return pngHasExif(img) ? readExifDate(img.whole ? img.bytes : img.path) : null;
+    case 'png': {
+      const block = pngExifBlock(img);
+      return block ? exifBlockDate(block) : null;
+    }
     case 'webp':
       return webpHasExif(img.bytes) ? sharpExifDate(img) : null;
     case 'heic':
@@ -53,15 +55,24 @@ export async function exifDateOf(ext: ImageExt, img: ImageBytes): Promise<string
   }
 }
 
-/** Whether a PNG has an eXIf chunk: its chunks walked (the block may follow the image data), or the head and tail searched. */
-function pngHasExif(img: ImageBytes): boolean {
+/**
+ * A PNG's eXIf chunk's content: its chunks walked (the chunk may follow the image data, as Pillow
+ * writes it), or, from a head and tail, the chunk found in either.
+ */
+function pngExifBlock(img: ImageBytes): Buffer | null {
   const b = img.bytes;
-  if (!img.whole) return b.indexOf(PNG_EXIF) >= 0 || (img.tail?.indexOf(PNG_EXIF) ?? -1) >= 0;
+  if (!img.whole) return chunkAt(b, b.indexOf(PNG_EXIF)) ?? (img.tail ? chunkAt(img.tail, img.tail.indexOf(PNG_EXIF)) : null);
   for (let at = 8; at + 8 <= b.length; at += 12 + b.readUInt32BE(at)) {
-    if (b[at + 4] === 0x65 && b.subarray(at + 4, at + 8).equals(PNG_EXIF)) return true;
-    if (b.readUInt32BE(at) > b.length) return false;
+    if (b[at + 4] === 0x65 && b.subarray(at + 4, at + 8).equals(PNG_EXIF)) return chunkAt(b, at + 4);
   }
-  return false;
+  return null;
+}
+
+/** The content of the chunk whose type is at `type`, when all of it is in b. */
+function chunkAt(b: Buffer, type: number): Buffer | null {
+  if (type < 4) return null;
+  const length = b.readUInt32BE(type - 4);
+  return type + 4 + length <= b.length ? b.subarray(type + 4, type + 4 + length) : null;
 }
 
 /** An extended WebP (VP8X) says in its flags whether it carries an EXIF chunk; a simple one cannot. */
