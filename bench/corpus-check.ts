@@ -32,7 +32,8 @@ const fromExiftool = (type: string | undefined): string | null => {
 
 const files = walk(root);
 /** exiftool's JSON for the files (it exits 1 when it knows some file's type not, and still answers for the rest). */
-const exiftool = (args: string[]) => JSON.parse(spawnSync('exiftool', ['-j', '-q', '-q', ...args], { maxBuffer: 64 << 20 }).stdout.toString() || '[]') as { SourceFile: string; FileType?: string; DateTimeOriginal?: string }[];
+type Judged = { SourceFile: string; FileType?: string; DateTimeOriginal?: string };
+const exiftool = (args: string[]) => JSON.parse(spawnSync('exiftool', ['-j', '-q', '-q', ...args], { maxBuffer: 64 << 20 }).stdout.toString() || '[]') as Judged[];
 const exif = new Map(exiftool(['-FileType', '-EXIF:DateTimeOriginal', ...files]).map((r) => [r.SourceFile, r]));
 const fileSays = (f: string) => execFileSync('file', ['-b', f]).toString().trim();
 
@@ -42,7 +43,7 @@ try {
   for (const f of files) {
     const rel = path.relative(root, f);
     const ins = await inspectFile({ path: f, size: statSync(f).size, source: 'folder' });
-    const judged = exif.get(f) ?? {};
+    const judged: Partial<Judged> = exif.get(f) ?? {};
     const stamp = judged.DateTimeOriginal?.replace(/^(\d{4}):(\d{2}):(\d{2})/, '$1-$2-$3').slice(0, 19) ?? null;
     if (ins.ext === 'dat') {
       counts.dat++;
