@@ -69,6 +69,8 @@ export interface WriteReply {
   outcomes: WriteOutcome[];
   /** The image could not be decoded: places that asked for the decoded image got the raw bytes. */
   undecodable: boolean;
+  /** Why not, when a key would have done it: a V2 file no AES key given opens. */
+  needsV2Key?: boolean;
   /** Where each target was written when it is not `target` (the decoded picture's own name). */
   writtenAs?: (string | null)[];
   /** The 4.x tail key this file's own end marker confirmed: its account's key. */
@@ -172,17 +174,20 @@ export async function restoreImage(job: WriteJob): Promise<WriteReply> {
   const decoding = job.targets.some((t) => t.decoded);
   let proven: ProvenDat | null = null;
   let learnedXorKey: number | undefined;
+  let needsV2Key = false;
   if (decoding) {
     const aesKeys = wechatAesKeys(job.wechatKey);
     const got = await decodeDat(raw, { aesKeys, accountXorKey: job.accountXorKey });
     if (got === 'needs-account-key' && job.deferUnproven) return { outcomes: job.targets.map(() => null), undecodable: false, deferred: true };
-    proven = got === 'needs-account-key' ? null : got;
+    proven = typeof got === 'string' ? null : got;
+    needsV2Key = got === 'needs-v2-key';
     learnedXorKey = (await confirmedTailKey(raw, aesKeys)) ?? undefined;
   }
   const outcomes: WriteOutcome[] = [];
   const writtenAs: (string | null)[] = [];
   const reply = (stopped?: WriteReply['stopped']): WriteReply => ({
-    outcomes, undecodable: decoding && proven === null, writtenAs, ...(learnedXorKey !== undefined && { learnedXorKey }), ...(stopped && { stopped }),
+    outcomes, undecodable: decoding && proven === null, writtenAs,
+    ...(needsV2Key && { needsV2Key }), ...(learnedXorKey !== undefined && { learnedXorKey }), ...(stopped && { stopped }),
   });
   for (const t of job.targets) {
     try {

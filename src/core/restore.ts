@@ -75,6 +75,8 @@ export interface RestoreResult {
   skipped: RestoreItem[];
   /** .dat files restored as they are because they could not be decoded. */
   notDecoded: number;
+  /** Of those, WeChat 4.x V2 files that the --wechat-key given (or none) did not open. */
+  notDecodedV2: number;
 }
 
 /**
@@ -102,7 +104,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
     const keep = compileSelection(sel);
     const decoding = (row: LocationRow) => options.decode === true && row.ext === 'dat';
     const result: RestoreResult = {
-      dryRun: options.dryRun ?? false, destination: dest, selected: 0, items: [], restored: 0, already: 0, bytes: 0, skipped: [], notDecoded: 0,
+      dryRun: options.dryRun ?? false, destination: dest, selected: 0, items: [], restored: 0, already: 0, bytes: 0, skipped: [], notDecoded: 0, notDecodedV2: 0,
     };
     const restoredInPlace: number[] = [];
     const tally = ({ item, row }: Planned) => {
@@ -137,9 +139,10 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
 
     if (!result.dryRun) {
       progress.begin('phase.restore', spool.size);
-      const settle = (planned: Planned, outcome: WriteOutcome, writtenRaw: boolean, writtenAs?: string | null) => {
+      const settle = (planned: Planned, outcome: WriteOutcome, writtenRaw: boolean, writtenAs?: string | null, needsV2Key = false) => {
         const { item, row } = planned;
         if (writtenAs) item.target = writtenAs;
+        if (!outcome && writtenRaw && needsV2Key) result.notDecodedV2++;
         if (outcome === 'already') item.action = 'already';
         else if (outcome) {
           item.action = null;
@@ -192,7 +195,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
         const reply = await writers.run<WriteReply>(job, { transfer: 'bytes' in job.from ? [job.from.bytes] : [] });
         if (reply.learnedXorKey !== undefined) for (const a of accounts) accountKeys.learn(a, reply.learnedXorKey);
         if (reply.deferred) return void deferred.push({ zip, group });
-        group.forEach((p, i) => settle(p, reply.outcomes[i], reply.undecodable && decoding(p.row), reply.writtenAs?.[i]));
+        group.forEach((p, i) => settle(p, reply.outcomes[i], reply.undecodable && decoding(p.row), reply.writtenAs?.[i], reply.needsV2Key));
         if (reply.stopped) stopped ??= Object.assign(new Error(`${reply.stopped.code}: ${reply.stopped.path}`), reply.stopped);
       };
       try {

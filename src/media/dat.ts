@@ -189,14 +189,15 @@ function tailKeyFromEndMarker(p: V4Parts, ext: ImageExt): number | null {
  */
 export async function decodeDatProven(bytes: Buffer, keys: DatKeys = {}): Promise<ProvenDat | null> {
   const got = await decodeDat(bytes, keys);
-  return got === 'needs-account-key' ? null : got;
+  return typeof got === 'string' ? null : got;
 }
 
 /**
- * decodeDatProven, telling apart the one case another file can still settle: a 4.x picture whose
- * head is proven but which has no end marker to confirm its tail key, and no account key was given.
+ * decodeDatProven, telling apart the two cases a key could still settle: a 4.x picture whose head
+ * is proven but which has no end marker to confirm its tail key, and no account key was given
+ * (`needs-account-key`); a V2 file none of the AES keys given opens (`needs-v2-key`).
  */
-export async function decodeDat(bytes: Buffer, keys: DatKeys = {}): Promise<ProvenDat | 'needs-account-key' | null> {
+export async function decodeDat(bytes: Buffer, keys: DatKeys = {}): Promise<ProvenDat | 'needs-account-key' | 'needs-v2-key' | null> {
   const info = identifyDat(bytes.subarray(0, 16));
   if (!info) return null;
   let picture: Buffer;
@@ -206,7 +207,7 @@ export async function decodeDat(bytes: Buffer, keys: DatKeys = {}): Promise<Prov
     recipe = { format: 'wechat3', xorKey: info.xorKey! };
   } else {
     const parts = openV4(bytes, keys.aesKeys ?? []);
-    if (!parts) return null;
+    if (!parts) return info.format === 'wechat4-v2' ? 'needs-v2-key' : null;
     const ext = await sniffImage(parts.head);
     if (!ext) return null;
     let xorKey = 0;

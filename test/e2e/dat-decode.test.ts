@@ -67,6 +67,12 @@ test('a V2 file archived without the key and restored with it, given as img_key\
   assert.doesNotMatch(r.stdout, /could not be decoded/);
   assert.deepEqual([...(await restoredBeside(back, file)).entries()], [[`${md5('v2')}.png`, png]]);
 
+  // A key of the right form that is not this account's says so; so does no key at all.
+  const wrong = await picvault(['restore', '--from', vault, '--to', path.join(root, 'wrong'), '--decode', '--wechat-key', 'ffffffffffffffff'], { env });
+  assert.equal(wrong.code, 0, wrong.stderr);
+  assert.match(wrong.stdout, /1 of them is a WeChat 4\.x V2 file that the --wechat-key given does not open/);
+  const none = await picvault(['restore', '--from', vault, '--to', path.join(root, 'none'), '--decode'], { env });
+  assert.match(none.stdout, /1 of them is a WeChat 4\.x V2 file: decoding needs the account's key, --wechat-key/);
   for (const bad of ['abc', '0123456789abcdef0123']) {
     const refused = await picvault(['restore', '--from', vault, '--to', path.join(root, 'never'), '--decode', '--wechat-key', bad], { env });
     assertClean(refused, 2, /--wechat-key .*16 characters.*32 hex digits/);
