@@ -34,7 +34,7 @@ export function registerRestore(program: Command, ctx: CliContext): void {
     .option('--to <dir>', 'restore under DIR/<device>/<original path> instead of the original places')
     .option('--overwrite <when>', 'never|if-different|always', 'never')
     .option('--dry-run', 'say what would be restored, write nothing')
-    .option('--decode', 'write WeChat .dat images decoded, as .jpg/.png/.gif');
+    .option('--decode', 'write WeChat .dat pictures decoded (.jpg, .png, .webp, ...) where the decoding is proven; the others as they are');
   addSelection(addCommon(cmd)).action(async (flags: RestoreFlags) => {
     const { restore } = await import('../../core/restore.js');
     const result = await restore({
