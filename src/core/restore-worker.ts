@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import { errnoCode } from '../errors.js';
 import { hashBytes } from '../media/hash.js';
-import { confirmedTailKey, decodeDat, wechatAesKeys, type ProvenDat } from '../media/dat.js';
+import { confirmedTailKey, tryDecodeDat, wechatAesKeys, type ProvenDat } from '../media/dat.js';
 import { isInside } from '../sources/protected.js';
 import { readFully, writeFully } from '../vault/sync-io.js';
 import { LOCAL_HEADER, localDataStart } from '../vault/zip-reader.js';
@@ -177,7 +177,7 @@ export async function restoreImage(job: WriteJob): Promise<WriteReply> {
   let needsV2Key = false;
   if (decoding) {
     const aesKeys = wechatAesKeys(job.wechatKey);
-    const got = await decodeDat(raw, { aesKeys, accountXorKey: job.accountXorKey });
+    const got = await tryDecodeDat(raw, { aesKeys, accountXorKey: job.accountXorKey });
     if (got === 'needs-account-key' && job.deferUnproven) return { outcomes: job.targets.map(() => null), undecodable: false, deferred: true };
     proven = typeof got === 'string' ? null : got;
     needsV2Key = got === 'needs-v2-key';

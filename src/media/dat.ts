@@ -188,7 +188,7 @@ function tailKeyFromEndMarker(p: V4Parts, ext: ImageExt): number | null {
  * recipe must rebuild the very bytes given. Never throws: an undecodable .dat is archived raw.
  */
 export async function decodeDatProven(bytes: Buffer, keys: DatKeys = {}): Promise<ProvenDat | null> {
-  const got = await decodeDat(bytes, keys);
+  const got = await tryDecodeDat(bytes, keys);
   return typeof got === 'string' ? null : got;
 }
 
@@ -197,7 +197,7 @@ export async function decodeDatProven(bytes: Buffer, keys: DatKeys = {}): Promis
  * is proven but which has no end marker to confirm its tail key, and no account key was given
  * (`needs-account-key`); a V2 file none of the AES keys given opens (`needs-v2-key`).
  */
-export async function decodeDat(bytes: Buffer, keys: DatKeys = {}): Promise<ProvenDat | 'needs-account-key' | 'needs-v2-key' | null> {
+export async function tryDecodeDat(bytes: Buffer, keys: DatKeys = {}): Promise<ProvenDat | 'needs-account-key' | 'needs-v2-key' | null> {
   const info = identifyDat(bytes.subarray(0, 16));
   if (!info) return null;
   let picture: Buffer;
