@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { isPlausibleStamp } from '../../src/media/exif-date.js';
 import { picvault } from '../helpers/cli.js';
+import { snapshot } from '../helpers/images.js';
+import { cr3, raf, tiffWithLateDirectory } from '../helpers/raw-files.js';
 import { tempDir } from '../helpers/tmp.js';
 import { CORPUS } from '../helpers/vault.js';
 
@@ -66,4 +68,29 @@ test('the real-image corpus end to end: every image archived and typed, every EX
   assert.deepEqual(await readFile(mirror('wechat-dat2picture/sample/color.jpg')), await readFile(path.join(CORPUS, 'wechat-dat2picture/sample/color.jpg')));
   const sha = createHash('sha256').update(await readFile(mirror('WechatImageDecoder/test.jpg'))).digest('hex');
   assert.equal(sha, '7c9ab9c45a703c69efd92e5e37b9defd44880bf8c1abe1ec2131a48ed44716e0');
+});
+
+test('TIFFs with their directory after the pixels and camera RAW in a photo folder: archived, typed by format, dated by EXIF, restored byte for byte', async () => {
+  const root = await tempDir();
+  const photos = path.join(root, 'photos');
+  await mkdir(photos);
+  const date = '2009:10:11 12:13:14';
+  const files: [string, Buffer, string][] = [
+    ['scan.tif', tiffWithLateDirectory({ exifDate: date }), 'tif'],
+    ['DSC_0001.NEF', tiffWithLateDirectory({ exifDate: date, make: 'NIKON CORPORATION', photometric: 32803 }), 'nef'],
+    ['L1000001.DNG', tiffWithLateDirectory({ exifDate: date, make: 'Leica', dngVersion: true, photometric: 32803 }), 'dng'],
+    ['IMG_0001.CR3', cr3(date), 'cr3'],
+    ['DSCF0001.RAF', await raf(date), 'raf'],
+  ];
+  for (const [name, bytes] of files) await writeFile(path.join(photos, name), bytes);
+  const vault = path.join(root, 'vault');
+  const scan = JSON.parse((await picvault(['scan', photos, '--json'])).stdout);
+  assert.deepEqual(scan.sources[0].months, [{ month: '2009-10', files: files.length, bytes: files.reduce((n, [, b]) => n + b.length, 0) }], 'scan dates them all by EXIF');
+  assert.equal((await picvault(['archive', photos, '--to', vault], { env: { PICVAULT_DEVICE: 'pc' } })).code, 0);
+  const rows = (await picvault(['catalog', 'list', '--vault', vault, '--json'])).stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(rows.map((r) => [path.basename(r.path), r.ext, r.month, r.dateRule]).sort(), files.map(([name, , ext]) => [name, ext, '2009-10', 'exif']).sort());
+  const back = path.join(root, 'back');
+  assert.equal((await picvault(['restore', '--from', vault, '--to', back])).code, 0);
+  const restored = await snapshot(path.join(back, 'pc', path.relative('/', photos)));
+  for (const [name, bytes] of files) assert.deepEqual(restored.get(name)?.bytes, bytes, name);
 });
