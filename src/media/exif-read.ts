@@ -56,16 +56,17 @@ export async function exifDateOf(ext: ImageExt, img: ImageBytes): Promise<string
 }
 
 /**
- * A PNG's eXIf chunk's content: its chunks walked (the chunk may follow the image data, as Pillow
- * writes it), or, from a head and tail, the chunk found in either.
+ * A PNG's eXIf chunk's content. Its chunks are walked: in all of a file, or in a head up to the
+ * image data (where the PNG spec puts eXIf); after the image data (where Pillow writes it) a
+ * head-only read finds it in the file's tail.
  */
 function pngExifBlock(img: ImageBytes): Buffer | null {
   const b = img.bytes;
-  if (!img.whole) return chunkAt(b, b.indexOf(PNG_EXIF)) ?? (img.tail ? chunkAt(img.tail, img.tail.indexOf(PNG_EXIF)) : null);
   for (let at = 8; at + 8 <= b.length; at += 12 + b.readUInt32BE(at)) {
     if (b[at + 4] === 0x65 && b.subarray(at + 4, at + 8).equals(PNG_EXIF)) return chunkAt(b, at + 4);
+    if (!img.whole && b.toString('latin1', at + 4, at + 8) === 'IDAT') break;
   }
-  return null;
+  return img.tail ? chunkAt(img.tail, img.tail.indexOf(PNG_EXIF)) : null;
 }
 
 /** The content of the chunk whose type is at `type`, when all of it is in b. */

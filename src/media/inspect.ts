@@ -27,8 +27,8 @@ const closeFd = promisify(close);
 const WXGF = Buffer.from('wxgf');
 /** Bytes of a .dat decoded to tell the type of the image inside. */
 const DAT_PROBE = 4096;
-/** A PNG's last bytes read with its head: an eXIf chunk written after the image data is there. */
-const PNG_TAIL = 64 * 1024;
+/** A PNG's last bytes read with its head: an eXIf chunk written after the image data is there (its block is a few KB). */
+const PNG_TAIL = 16 * 1024;
 
 const isWechat = (f: Pick<FoundFile, 'source'>) => f.source === 'wechat' || f.source === 'wechat4';
 
@@ -65,7 +65,7 @@ const PNG_START = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
 
 /**
  * The head of a file and, when the head is not all of it, its last bytes (two, or a PNG's last
- * 64 KB), for inspecting it without reading it all.
+ * 16 KB), for inspecting it without reading it all.
  */
 export async function readHead(filePath: string, size: number): Promise<{ head: Buffer; tail?: Buffer }> {
   const fd = await openFd(filePath, 'r');
@@ -74,7 +74,7 @@ export async function readHead(filePath: string, size: number): Promise<{ head: 
     const head = Buffer.allocUnsafe(want);
     const { bytesRead } = await readFd(fd, head, 0, want, 0);
     if (size <= HEAD_BYTES) return { head: head.subarray(0, bytesRead) };
-    const tail = Buffer.alloc(head.subarray(0, 4).equals(PNG_START) ? Math.min(PNG_TAIL, size - HEAD_BYTES) : 2);
+    const tail = Buffer.allocUnsafe(head.subarray(0, 4).equals(PNG_START) ? Math.min(PNG_TAIL, size - HEAD_BYTES) : 2);
     await readFd(fd, tail, 0, tail.length, size - tail.length);
     return { head: head.subarray(0, bytesRead), tail };
   } finally {
