@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { locationsOfHash } from '../catalog/locations.js';
-import { decodeDat } from '../media/dat.js';
+import { decodeDatProven, wechatAesKeys } from '../media/dat.js';
 import { absArchivePath } from '../vault/layout.js';
 import { openVault, type Vault } from '../vault/vault.js';
 import { ZipReader } from '../vault/zip-reader.js';
@@ -78,7 +78,7 @@ async function storedBytes(m: DuplicateMember, vault: Vault | null, wechatKey?: 
   const reader = await ZipReader.open(absArchivePath(vault.dir, place.archive)).catch(() => null);
   try {
     const bytes = await reader?.readEntry(place.entry).catch(() => null);
-    return bytes && place.ext === 'dat' ? (decodeDat(bytes, { wechatKey }) ?? bytes) : (bytes ?? null);
+    return bytes && place.ext === 'dat' ? ((await decodeDatProven(bytes, { aesKeys: wechatAesKeys(wechatKey) }))?.picture ?? bytes) : (bytes ?? null);
   } finally {
     await reader?.close();
   }

@@ -65,7 +65,7 @@ async function examine(task: PictureTask, wechatKey?: string): Promise<PictureRe
   if (task.expect !== undefined && (hash !== task.expect || bytes.length !== task.size)) return { ok: false, reason: 'damaged' };
   const known = task.dat && !task.looks ? datPictures.get(hash) : undefined;
   if (known) return { ok: true, hash, size: bytes.length, ...known };
-  const picture = pictureBytes(bytes, task.dat, (n) => decoded.take(n), wechatKey);
+  const picture = await pictureBytes(bytes, task.dat, (n) => decoded.take(n), wechatKey);
   const ext = (await sniffImage(picture.subarray(0, 4100))) ?? (bytes.subarray(0, 4).equals(WXGF) ? 'bin' : task.dat ? 'dat' : null);
   const result: PictureResult = {
     ok: true, hash, size: bytes.length, ext, picture: picture === bytes ? hash : await hashBytes(picture), pictureSize: picture.length,

@@ -1,4 +1,5 @@
 import { closeSync, openSync } from 'node:fs';
+import { openArchiveFile } from './archive-file.js';
 import { readFully } from './sync-io.js';
 import { LOCAL_HEADER, localDataStart } from './zip-reader.js';
 
@@ -30,10 +31,14 @@ export class KeptBuffer {
 export function readStoredEntry(entry: StoredEntry, into: KeptBuffer): Buffer | null {
   let fd: number | null = null;
   try {
-    fd = openSync(entry.zip, 'r');
+    // Only a regular file (archive-file.ts): a zip replaced by a FIFO or a link to a device since
+    // the main thread opened it must not hang this thread.
+    const file = openArchiveFile(entry.zip);
+    fd = file.fd;
     const header = into.take(LOCAL_HEADER);
     const dataStart = readFully(fd, header, entry.headerOffset) === LOCAL_HEADER ? localDataStart(header, entry.headerOffset) : null;
-    if (dataStart === null) return null;
+    // Its data must lie inside the file: a size the directory made up is never allocated.
+    if (dataStart === null || dataStart + entry.size > file.stats.size) return null;
     const data = into.take(entry.size);
     return readFully(fd, data, dataStart) === entry.size ? data : null;
   } catch {
