@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { copyFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
@@ -8,7 +7,7 @@ import { assertClean, picvault } from '../helpers/cli.js';
 import { buildDuplicateTree, corpusPhoto, put } from '../helpers/duplicates.js';
 import { snapshot } from '../helpers/images.js';
 import { tempDir } from '../helpers/tmp.js';
-import { catalogueOfRelease } from '../helpers/vault.js';
+import { replaceWithOldCatalogue } from '../helpers/vault.js';
 
 interface Member { path: string; where: string; device?: string; hash: string; picture: string; match: string; removable: boolean; size: number }
 interface Report {
@@ -118,15 +117,7 @@ test('an old vault (the previous release\'s catalogue) works: matched across dev
   const { photo, wechat } = await corpusPhoto();
   await put(path.join(laptop, 'car.jpg'), photo, '2024-01-01');
   assert.equal((await picvault(['archive', laptop, '--to', vault], { env: { PICVAULT_DEVICE: 'laptop' } })).code, 0);
-  const dbFile = path.join(vault, 'picvault.db');
-  const old = path.join(root, 'old.db');
-  const db = catalogueOfRelease(old, ['0001_init.sql', '0002_audit.sql', '0003_layouts.sql', '0004_path_key.sql']);
-  db.exec(`ATTACH DATABASE '${dbFile.replaceAll("'", "''")}' AS cur`);
-  db.exec('INSERT INTO archives SELECT * FROM cur.archives; INSERT INTO images SELECT * FROM cur.images; INSERT INTO runs SELECT * FROM cur.runs; INSERT INTO locations SELECT * FROM cur.locations;');
-  db.exec('DETACH DATABASE cur');
-  db.close();
-  for (const f of await readdir(vault)) if (f.startsWith('picvault.db')) await rm(path.join(vault, f));
-  await copyFile(old, dbFile);
+  await replaceWithOldCatalogue(vault, path.join(root, 'old.db'));
 
   const pc = path.join(root, 'pc');
   await put(path.join(pc, 'car.jpg'), photo, '2024-02-01');

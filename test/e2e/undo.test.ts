@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { copyFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
@@ -7,7 +6,7 @@ import { buildTree, snapshot } from '../helpers/images.js';
 import { picvault } from '../helpers/cli.js';
 import { runKilledWhenGone } from '../helpers/kill.js';
 import { tempDir } from '../helpers/tmp.js';
-import { catalogueOfRelease } from '../helpers/vault.js';
+import { replaceWithOldCatalogue } from '../helpers/vault.js';
 
 const env = { PICVAULT_DEVICE: 'pc' };
 /** clean's preview goes to the test's folder, not the system's temporary one. */
@@ -96,15 +95,8 @@ test('a clean run made by the previous release (no list of what it removed) is u
   assert.equal(gone.size, 2);
 
   // The catalogue as the release before this one would have left it: migrations 0001-0004, the same rows.
+  await replaceWithOldCatalogue(vault, path.join(path.dirname(vault), 'old.db'));
   const dbFile = path.join(vault, 'picvault.db');
-  const old = path.join(path.dirname(vault), 'old.db');
-  const db = catalogueOfRelease(old, ['0001_init.sql', '0002_audit.sql', '0003_layouts.sql', '0004_path_key.sql']);
-  db.exec(`ATTACH DATABASE '${dbFile.replaceAll("'", "''")}' AS cur`);
-  db.exec('INSERT INTO archives SELECT * FROM cur.archives; INSERT INTO images SELECT * FROM cur.images; INSERT INTO runs SELECT * FROM cur.runs; INSERT INTO locations SELECT * FROM cur.locations;');
-  db.exec('DETACH DATABASE cur');
-  db.close();
-  for (const f of await readdir(vault)) if (f.startsWith('picvault.db')) await rm(path.join(vault, f));
-  await copyFile(old, dbFile);
 
   const runs = await log(vault);
   const clean = runs.find((r) => r.command === 'clean')!;

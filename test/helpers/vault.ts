@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { copyFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { PATH_KEY_SQL, pathKey } from '../../src/catalog/path-key.js';
@@ -51,3 +51,24 @@ export function catalogueOfRelease(file: string, migrationIds: readonly string[]
 
 /** The catalogue of the release before path keys (0004). */
 export const catalogueBeforePathKeys = (file: string) => catalogueOfRelease(file, BEFORE_PATH_KEYS);
+
+/** The migrations of the release before this one's dedupe (0008): what catalogues on users' disks hold. */
+export const PREVIOUS_RELEASE = ['0001_init.sql', '0002_audit.sql', '0003_layouts.sql', '0004_path_key.sql'];
+
+/**
+ * Replaces a vault's catalogue with one as an older release would have written it: its migrations
+ * only, and the vault's own rows in the columns that release had.
+ */
+export async function replaceWithOldCatalogue(vault: string, scratchFile: string, migrationIds: readonly string[] = PREVIOUS_RELEASE): Promise<void> {
+  const dbFile = path.join(vault, 'picvault.db');
+  const db = catalogueOfRelease(scratchFile, migrationIds);
+  db.prepare('ATTACH DATABASE ? AS cur').run(dbFile);
+  for (const table of ['archives', 'images', 'runs', 'locations']) {
+    const columns = (db.prepare(`SELECT name FROM pragma_table_info('${table}')`).pluck().all() as string[]).join(', ');
+    db.exec(`INSERT INTO main.${table} (${columns}) SELECT ${columns} FROM cur.${table}`);
+  }
+  db.exec('DETACH DATABASE cur');
+  db.close();
+  for (const f of await readdir(vault)) if (f.startsWith('picvault.db')) await rm(path.join(vault, f));
+  await copyFile(scratchFile, dbFile);
+}
