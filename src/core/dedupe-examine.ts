@@ -36,7 +36,7 @@ const QUERY_CHUNK = 500;
  *    walk a .dat's own size stands for its picture's (so it is for WeChat 3.x); `finish` reads
  *    what the true picture sizes add;
  * 4. with `looks`, every copy not read yet, and one copy of each picture whose looks the
- *    catalogue does not know.
+ *    catalogue does not know, decoded.
  */
 export class CopyExaminer {
   private readonly unreadable: Skipped[] = [];
@@ -143,13 +143,15 @@ export class CopyExaminer {
     return { looks: this.looks, unreadable: this.unreadable };
   }
 
-  /** Every copy not read yet, and one copy of each picture whose looks are not known, decoded. */
+  /**
+   * Every copy not read yet is hashed, then one copy of each picture whose looks the catalogue
+   * does not know is decoded: a picture is known by its hash, so a second run decodes nothing.
+   */
   private async readLooks(db: Db | null): Promise<void> {
     const t = this.table;
-    this.looksWanted = true;
-    // Never read (no size like it): hashed and looked at in one read.
     for (let row = 0; row < t.length; row++) if (this.unread(row)) this.queue.push(row);
     await this.queue.drain();
+    this.looksWanted = true;
     const pictures = new Map<string, number>();
     for (let row = 0; row < t.length; row++) {
       const p = t.picture[row];

@@ -1,4 +1,4 @@
-import { IMAGE_KINDS, SOURCE_KINDS, type ImageKind, type SourceKind } from '../sources/types.js';
+import { IMAGE_KINDS, SOURCE_KINDS, type FoundFile } from '../sources/types.js';
 
 /**
  * Where a copy dedupe compares is: in a named source (the only copies `--clean` may remove), in a
@@ -8,18 +8,9 @@ import { IMAGE_KINDS, SOURCE_KINDS, type ImageKind, type SourceKind } from '../s
 export type Where = 'source' | 'reference' | 'vault';
 const WHERES: readonly Where[] = ['source', 'reference', 'vault'];
 
-/** One copy as the scope found it, before its bytes are read. */
-export interface PlaceFacts {
+/** One copy as the scope found it, before its bytes are read: what the walk says of it, and where it is. */
+export interface PlaceFacts extends Pick<FoundFile, 'path' | 'root' | 'source' | 'kind' | 'account' | 'chat' | 'size' | 'mtimeMs'> {
   where: Where;
-  path: string;
-  /** The source or reference folder it was found under (the vault's catalogued root for a vault copy). */
-  root: string;
-  source: SourceKind;
-  kind: ImageKind;
-  account?: string;
-  chat?: string;
-  size: number;
-  mtimeMs: number;
   taken: string;
   month: string;
   /** A WeChat .dat (by name or by its folder): its picture is the image it hides. */
@@ -71,13 +62,15 @@ class Column<A extends Float64Array | Int32Array | Uint8Array> {
 export class PlaceTable {
   private count = 0;
   readonly paths: string[] = [];
-  readonly taken: string[] = [];
+  /** Dates, picture hashes and file hashes repeat from copy to copy: each kept once (see Interned). */
+  private readonly takenIds = new Column(new Int32Array(1024));
+  private readonly hashes = new Interned();
   /** File hash and picture hash, once read (the same string when a file shows itself). */
   readonly hash: (string | undefined)[] = [];
   readonly picture: (string | undefined)[] = [];
   /** The sniffed type once read; null when the bytes are not an image. */
   readonly ext: (string | null | undefined)[] = [];
-  private readonly strings = { root: new Interned(), chat: new Interned(), account: new Interned(), month: new Interned(), device: new Interned() };
+  private readonly strings = { root: new Interned(), chat: new Interned(), account: new Interned(), month: new Interned(), device: new Interned(), taken: new Interned() };
   private readonly size = new Column(new Float64Array(1024));
   private readonly mtime = new Column(new Float64Array(1024));
   private readonly pictureSize = new Column(new Float64Array(1024));
@@ -94,7 +87,7 @@ export class PlaceTable {
   add(p: PlaceFacts): number {
     const row = this.count++;
     this.paths.push(p.path);
-    this.taken.push(p.taken);
+    this.takenIds.set(row, this.strings.taken.id(p.taken));
     this.hash.push(undefined);
     this.picture.push(undefined);
     this.ext.push(undefined);
@@ -112,8 +105,9 @@ export class PlaceTable {
 
   /** Records what a copy's bytes say. */
   learn(row: number, hash: string, picture: string, pictureSize: number, ext: string | null): void {
-    this.hash[row] = hash;
-    this.picture[row] = picture === hash ? hash : picture;
+    // Each answer from a thread is a new string: the copies of one picture share one instead.
+    this.hash[row] = this.hashes.values[this.hashes.id(hash)];
+    this.picture[row] = this.hashes.values[this.hashes.id(picture)];
     this.pictureSize.set(row, pictureSize);
     this.ext[row] = ext;
   }
@@ -122,6 +116,7 @@ export class PlaceTable {
   sizeOf = (row: number): number => this.size.data[row];
   mtimeOf = (row: number): number => this.mtime.data[row];
   isDat = (row: number): boolean => this.small.dat.data[row] === 1;
+  takenOf = (row: number): string => this.strings.taken.value(this.takenIds.data[row])!;
   /** The picture's size once known (a .dat's decoded size), else -1. */
   pictureSizeOf = (row: number): number => this.pictureSize.data[row];
 
@@ -137,7 +132,7 @@ export class PlaceTable {
       chat: this.strings.chat.value(this.ints.chat.data[row]),
       size: this.sizeOf(row),
       mtimeMs: this.mtimeOf(row),
-      taken: this.taken[row],
+      taken: this.takenOf(row),
       month: this.strings.month.value(this.ints.month.data[row])!,
       dat: this.isDat(row),
       device: this.strings.device.value(this.ints.device.data[row]),

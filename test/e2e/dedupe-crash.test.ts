@@ -9,7 +9,7 @@ import { absArchivePath, parseArchiveName } from '../../src/vault/layout.js';
 import { picvault } from '../helpers/cli.js';
 import { put, wechat3Path } from '../helpers/duplicates.js';
 import { buildTree, snapshot } from '../helpers/images.js';
-import { runKilledAfter, runKilledWhenGone } from '../helpers/kill.js';
+import { killBetweenDeletes, runKilledAfter } from '../helpers/kill.js';
 import { tempDir } from '../helpers/tmp.js';
 import { hashBytes } from '../../src/media/hash.js';
 
@@ -122,16 +122,13 @@ test('dedupe --clean killed with SIGKILL at many moments: no kept copy ever goes
   for (let attempt = 0; attempt < 3 && !attempts.flat().some(between); attempt++) {
     const { src, vault } = await fresh(`deleting-${attempt}`);
     const goodZips = new Set<string>();
-    const kills: number[] = [];
-    for (let i = 0; i < 6; i++) {
-      const remaining = [...(await snapshot(src)).keys()].filter((k) => !kept.has(k));
-      if (remaining.length === 0) break;
-      const watched = remaining[Math.floor(Math.random() * remaining.length)];
-      const code = await runKilledWhenGone(argsFor(src, vault), path.join(src, watched), env);
-      kills.push(original.size - (await snapshot(src)).size);
-      await checkInvariant(src, vault, `delete kill ${attempt}.${i}`, goodZips);
-      if (code === 0) break;
-    }
+    const kills = await killBetweenDeletes({
+      args: argsFor(src, vault), env, src, times: 6, deletable: (rel) => !kept.has(rel),
+      afterKill: async (i) => {
+        await checkInvariant(src, vault, `delete kill ${attempt}.${i}`, goodZips);
+        return original.size - (await snapshot(src)).size;
+      },
+    });
     attempts.push(kills);
     await finishAndUndo(src, vault, `deleting ${attempt}`, goodZips);
   }
