@@ -1,0 +1,168 @@
+import { minimatch } from 'minimatch';
+import {
+  monthCounts, monthFacets, monthPictures, searchPlaces, sourceReports, storedPicture, likeEscape,
+  type GridPicture, type MonthFacets, type MonthFilter, type MonthSort, type SearchRow, type SourceReport, type StoredPicture,
+} from '../catalog/browse.js';
+import { locationsOfHash, type LocationRow } from '../catalog/locations.js';
+import { deviceReports, vaultTotals, type DeviceReport, type VaultTotals } from '../catalog/reports.js';
+import { listRuns, type RunRow } from '../catalog/runs.js';
+import { openVault, type Vault } from '../vault/vault.js';
+import { duplicateGroups, type DuplicateGroup } from './duplicates.js';
+import { Thumbnails, type PictureFacts, type Thumb, type ThumbSize } from './thumbnails.js';
+import { canUndo } from './undo.js';
+
+/**
+ * What the web page reads (serve): one read-only look at a vault, kept open while the page is
+ * served. The vault is opened without its lock, as `catalog` opens it: an `archive` may run at the
+ * same time, and each question sees the catalogue as its last commit left it (SQLite WAL).
+ */
+
+export interface BrowseOptions {
+  vault: string;
+  /** Where thumbnails are cached: outside the vault, which may be read-only. */
+  cacheDir: string;
+}
+
+export interface Overview {
+  vault: string;
+  totals: VaultTotals;
+  devices: DeviceReport[];
+  sources: SourceReport[];
+  months: { month: string; files: number; bytes: number }[];
+  runs: LoggedRun[];
+}
+
+export interface LoggedRun extends RunRow {
+  /** Whether the page may offer to undo it (restore what it removed). */
+  undoable: boolean;
+}
+
+export interface MonthPage {
+  filter: MonthFilter;
+  sort: MonthSort;
+  total: number;
+  offset: number;
+  pictures: GridPicture[];
+  facets: MonthFacets;
+}
+
+export interface PictureDetail {
+  picture: StoredPicture;
+  facts: PictureFacts;
+  places: LocationRow[];
+}
+
+export interface SearchInput {
+  hash?: string;
+  /** A substring of the path, or a glob (as `--path`: without "/" it matches file names). */
+  path?: string;
+  chat?: string;
+  since?: string;
+  before?: string;
+}
+
+export interface SearchResult {
+  rows: SearchRow[];
+  /** More places matched than were returned. */
+  more: boolean;
+}
+
+/** How many places a search returns at most. */
+export const SEARCH_LIMIT = 200;
+const RECENT_RUNS = 5;
+
+export class Browse {
+  private constructor(
+    private readonly vault: Vault,
+    readonly thumbnails: Thumbnails,
+  ) {}
+
+  static async open(options: BrowseOptions): Promise<Browse> {
+    const vault = await openVault(options.vault, { write: false });
+    return new Browse(vault, new Thumbnails(vault.dir, options.cacheDir));
+  }
+
+  get dir(): string {
+    return this.vault.dir;
+  }
+
+  private logged = (runs: RunRow[]): LoggedRun[] => runs.map((r) => ({ ...r, undoable: canUndo(this.vault.db, r) }));
+
+  overview(): Overview {
+    const db = this.vault.db;
+    return {
+      vault: this.vault.dir,
+      totals: vaultTotals(db),
+      devices: deviceReports(db),
+      sources: sourceReports(db),
+      months: monthCounts(db),
+      runs: this.logged(listRuns(db, RECENT_RUNS)).reverse(),
+    };
+  }
+
+  month(filter: MonthFilter, sort: MonthSort, offset: number, limit: number): MonthPage {
+    const { total, pictures } = monthPictures(this.vault.db, filter, sort, offset, limit);
+    return { filter, sort, total, offset, pictures, facets: monthFacets(this.vault.db, filter.month) };
+  }
+
+  /** A picture by its full hash; null when the vault does not hold it. */
+  async picture(hash: string): Promise<PictureDetail | null> {
+    const picture = storedPicture(this.vault.db, hash);
+    if (!picture) return null;
+    return { picture, facts: await this.thumbnails.facts(picture), places: locationsOfHash(this.vault.db, hash) };
+  }
+
+  stored(hash: string): StoredPicture | null {
+    return storedPicture(this.vault.db, hash) ?? null;
+  }
+
+  thumbnail(picture: StoredPicture, size: ThumbSize): Promise<Thumb> {
+    return this.thumbnails.get(picture, size);
+  }
+
+  duplicates(offset: number, limit: number): { total: number; groups: DuplicateGroup[] } {
+    return duplicateGroups(this.vault.db, offset, limit);
+  }
+
+  runs(): LoggedRun[] {
+    return this.logged(listRuns(this.vault.db)).reverse();
+  }
+
+  search(input: SearchInput): SearchResult {
+    const glob = input.path?.replace(/\\/g, '/');
+    const isGlob = glob !== undefined && /[*?[\]{}]/.test(glob);
+    // A glob is narrowed by its longest literal run; a plain text is a substring of the path.
+    const literal = glob === undefined ? undefined : isGlob ? longestLiteral(glob) : glob;
+    const match = isGlob ? globTest(glob) : undefined;
+    const rows: SearchRow[] = [];
+    let more = false;
+    const found = searchPlaces(this.vault.db, {
+      hash: input.hash, chat: input.chat, since: input.since, before: input.before,
+      pathLike: literal ? `%${likeEscape(literal)}%` : undefined,
+    });
+    for (const row of found) {
+      if (match && !match(row.path)) continue;
+      if (rows.length === SEARCH_LIMIT) {
+        more = true;
+        break;
+      }
+      rows.push(row);
+    }
+    found.return(undefined);
+    return { rows, more };
+  }
+
+  async close(): Promise<void> {
+    await this.thumbnails.close();
+    await this.vault.close();
+  }
+}
+
+/** The longest run of a glob with no special character, compared case-insensitively by LIKE. */
+const longestLiteral = (glob: string) => glob.split(/[*?[\]{}]+/).reduce((a, b) => (b.length > a.length ? b : a), '');
+
+/** The test `--path` applies (core/selection), on one path. */
+function globTest(glob: string): (p: string) => boolean {
+  const options = { dot: true, nocase: true, matchBase: !glob.includes('/') };
+  return (p) => minimatch(p.replace(/\\/g, '/'), glob, options);
+}
