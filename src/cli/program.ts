@@ -8,6 +8,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerReindex } from './commands/reindex.js';
 import { registerRestore } from './commands/restore.js';
 import { registerScan } from './commands/scan.js';
+import { registerServe } from './commands/serve.js';
 import { registerVerify } from './commands/verify.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -20,7 +21,7 @@ export function buildProgram(ctx: CliContext): Command {
     .exitOverride()
     .showSuggestionAfterError(false)
     .configureOutput({ writeOut: (s) => ctx.out(s.trimEnd()), writeErr: () => undefined });
-  for (const register of [registerScan, registerArchive, registerClean, registerRestore, registerCatalog, registerVerify, registerReindex, registerDemo]) {
+  for (const register of [registerScan, registerArchive, registerClean, registerRestore, registerCatalog, registerVerify, registerReindex, registerServe, registerDemo]) {
     register(program, ctx);
   }
   // Subcommands share the overrides, so a bad flag anywhere ends as one message and exit 2.
