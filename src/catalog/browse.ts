@@ -93,14 +93,20 @@ export interface SourceReport {
   files: number;
   bytes: number;
   cleaned: number;
+  firstMonth: string;
+  lastMonth: string;
 }
 
-/** Per device, source and root: places, their bytes, and how many were cleaned. */
+/**
+ * Per device, source and root: places, their bytes, how many were cleaned, the first and last
+ * month. The one pass over every place the overview makes; devices are summed from it.
+ */
 export const sourceReports = (db: Db) =>
   db
     .prepare(
       `SELECT device, source, root, COUNT(*) AS files, SUM(size) AS bytes,
-              SUM(cleaned_at IS NOT NULL AND (restored_at IS NULL OR restored_at < cleaned_at)) AS cleaned
+              SUM(cleaned_at IS NOT NULL AND (restored_at IS NULL OR restored_at < cleaned_at)) AS cleaned,
+              MIN(month) AS firstMonth, MAX(month) AS lastMonth
        FROM locations GROUP BY device, source, root ORDER BY device, source, root`,
     )
     .all() as SourceReport[];
@@ -112,6 +118,27 @@ export const monthCounts = (db: Db) =>
     files: number;
     bytes: number;
   }[];
+
+/** Pictures, stored bytes and zips: counted from the images and archives tables, not the places. */
+export const storeTotals = (db: Db) =>
+  db
+    .prepare(
+      `SELECT (SELECT COUNT(*) FROM archives) AS archives, (SELECT COALESCE(SUM(bytes), 0) FROM archives) AS storedBytes,
+              (SELECT COUNT(*) FROM images) AS images, (SELECT COALESCE(SUM(size), 0) FROM images) AS imageBytes`,
+    )
+    .get() as { archives: number; storedBytes: number; images: number; imageBytes: number };
+
+/**
+ * Every picture seen at more than one place, with how many and its size: the identical tier of
+ * duplicates. Counted from the index of places by hash alone.
+ */
+export const repeatedPictures = (db: Db) =>
+  db
+    .prepare('SELECT r.hash, r.places, i.size FROM (SELECT hash, COUNT(*) AS places FROM locations GROUP BY hash HAVING COUNT(*) > 1) r JOIN images i ON i.hash = r.hash')
+    .all() as { hash: string; places: number; size: number }[];
+
+/** Whether another connection committed since the last look (SQLite's data_version). */
+export const catalogueVersion = (db: Db) => db.pragma('data_version', { simple: true }) as number;
 
 export interface SearchQuery {
   /** A hash prefix (hex). */
@@ -198,13 +225,4 @@ export const storedPicture = (db: Db, hash: string) =>
     )
     .get(hash) as StoredPicture | undefined;
 
-/** Pictures seen at more than one place: the identical tier of duplicates, largest savings first. */
-export function identicalGroups(db: Db, offset: number, limit: number): { total: number; hashes: string[] } {
-  const total = db.prepare('SELECT COUNT(*) FROM (SELECT hash FROM locations GROUP BY hash HAVING COUNT(*) > 1)').pluck().get() as number;
-  const hashes = db
-    .prepare('SELECT hash FROM locations GROUP BY hash HAVING COUNT(*) > 1 ORDER BY SUM(size) - MAX(size) DESC, hash LIMIT ? OFFSET ?')
-    .pluck()
-    .all(limit, offset) as string[];
-  return { total, hashes };
-}
 

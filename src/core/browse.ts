@@ -1,13 +1,12 @@
 import { minimatch } from 'minimatch';
 import {
-  monthCounts, monthFacets, monthPictures, searchPlaces, sourceReports, storedPicture, likeEscape,
+  catalogueVersion, monthCounts, monthFacets, monthPictures, repeatedPictures, searchPlaces, sourceReports, storeTotals, storedPicture, likeEscape,
   type GridPicture, type MonthFacets, type MonthFilter, type MonthSort, type SearchRow, type SourceReport, type StoredPicture,
 } from '../catalog/browse.js';
 import { locationsOfHash, type LocationRow } from '../catalog/locations.js';
-import { deviceReports, vaultTotals, type DeviceReport, type VaultTotals } from '../catalog/reports.js';
 import { listRuns, type RunRow } from '../catalog/runs.js';
 import { openVault, type Vault } from '../vault/vault.js';
-import { duplicateGroups, type DuplicateGroup } from './duplicates.js';
+import { byRedundantBytes, duplicateGroups, type DuplicateGroup, type Repeated } from './duplicates.js';
 import { Thumbnails, type PictureFacts, type Thumb, type ThumbSize } from './thumbnails.js';
 import { canUndo } from './undo.js';
 
@@ -25,11 +24,19 @@ export interface BrowseOptions {
 
 export interface Overview {
   vault: string;
-  totals: VaultTotals;
-  devices: DeviceReport[];
+  totals: { archives: number; storedBytes: number; images: number; imageBytes: number; places: number };
+  devices: DeviceSummary[];
   sources: SourceReport[];
   months: { month: string; files: number; bytes: number }[];
   runs: LoggedRun[];
+}
+
+export interface DeviceSummary {
+  device: string;
+  files: number;
+  bytes: number;
+  firstMonth: string;
+  lastMonth: string;
 }
 
 export interface LoggedRun extends RunRow {
@@ -72,10 +79,35 @@ export const SEARCH_LIMIT = 200;
 const RECENT_RUNS = 5;
 
 export class Browse {
+  /** What a whole-catalogue question answered, until another connection commits (see remember). */
+  private remembered = new Map<string, unknown>();
+  private version = -1;
+
   private constructor(
     private readonly vault: Vault,
     readonly thumbnails: Thumbnails,
   ) {}
+
+  /**
+   * The overview and the duplicates read every place (a second or so at 300 000 places); their
+   * answers are kept until the catalogue changes: SQLite's data_version moves when another
+   * connection (an archive, a restore) commits, so a kept answer is never stale.
+   */
+  private remember<T>(key: string, compute: () => T): T {
+    const now = catalogueVersion(this.vault.db);
+    if (now !== this.version) {
+      this.remembered.clear();
+      this.version = now;
+    }
+    if (!this.remembered.has(key)) this.remembered.set(key, compute());
+    return this.remembered.get(key) as T;
+  }
+
+  /** Answers the questions that read the whole catalogue, so the first visit is as quick as the next. */
+  warm(): void {
+    this.overview();
+    this.duplicates(0, 1);
+  }
 
   static async open(options: BrowseOptions): Promise<Browse> {
     const vault = await openVault(options.vault, { write: false });
@@ -90,12 +122,13 @@ export class Browse {
 
   overview(): Overview {
     const db = this.vault.db;
+    const { sources, months, store } = this.remember('overview', () => ({ sources: sourceReports(db), months: monthCounts(db), store: storeTotals(db) }));
     return {
       vault: this.vault.dir,
-      totals: vaultTotals(db),
-      devices: deviceReports(db),
-      sources: sourceReports(db),
-      months: monthCounts(db),
+      totals: { ...store, places: sources.reduce((n, s) => n + s.files, 0) },
+      devices: devicesOf(sources),
+      sources,
+      months,
       runs: this.logged(listRuns(db, RECENT_RUNS)).reverse(),
     };
   }
@@ -121,7 +154,8 @@ export class Browse {
   }
 
   duplicates(offset: number, limit: number): { total: number; groups: DuplicateGroup[] } {
-    return duplicateGroups(this.vault.db, offset, limit);
+    const repeated = this.remember<Repeated>('repeated', () => byRedundantBytes(repeatedPictures(this.vault.db)));
+    return duplicateGroups(this.vault.db, repeated, offset, limit);
   }
 
   runs(): LoggedRun[] {
@@ -156,6 +190,20 @@ export class Browse {
     await this.thumbnails.close();
     await this.vault.close();
   }
+}
+
+/** Per device: its sources' places and bytes summed, its first and last month. */
+function devicesOf(sources: SourceReport[]): DeviceSummary[] {
+  const devices = new Map<string, DeviceSummary>();
+  for (const s of sources) {
+    const d = devices.get(s.device) ?? { device: s.device, files: 0, bytes: 0, firstMonth: s.firstMonth, lastMonth: s.lastMonth };
+    d.files += s.files;
+    d.bytes += s.bytes;
+    if (s.firstMonth < d.firstMonth) d.firstMonth = s.firstMonth;
+    if (s.lastMonth > d.lastMonth) d.lastMonth = s.lastMonth;
+    devices.set(s.device, d);
+  }
+  return [...devices.values()];
 }
 
 /** The longest run of a glob with no special character, compared case-insensitively by LIKE. */

@@ -1,5 +1,4 @@
 import type { Db } from '../catalog/db.js';
-import { identicalGroups } from '../catalog/browse.js';
 import { locationsOfHash, type LocationRow } from '../catalog/locations.js';
 
 /**
@@ -51,13 +50,18 @@ const member = (r: LocationRow): DuplicateMember => ({
   id: r.id, hash: r.hash, size: r.size, device: r.device, source: r.source, kind: r.kind, chat: r.chat ?? null, path: r.path, taken: r.taken, state: r.state,
 });
 
-/** A page of duplicate groups, the ones that would free the most first, and how many there are. */
-export function duplicateGroups(db: Db, offset: number, limit: number): { total: number; groups: DuplicateGroup[] } {
-  const { total, hashes } = identicalGroups(db, offset, limit);
-  const groups = hashes.map((hash): DuplicateGroup => {
+/** The pictures seen at more than one place, the most space held by their other copies first. */
+export type Repeated = { hash: string; places: number; size: number }[];
+
+export const byRedundantBytes = (repeated: Repeated): Repeated =>
+  [...repeated].sort((a, b) => (b.places - 1) * b.size - (a.places - 1) * a.size || (a.hash < b.hash ? -1 : 1));
+
+/** A page of duplicate groups from the ordered list of repeated pictures, and how many there are. */
+export function duplicateGroups(db: Db, repeated: Repeated, offset: number, limit: number): { total: number; groups: DuplicateGroup[] } {
+  const groups = repeated.slice(offset, offset + limit).map(({ hash }): DuplicateGroup => {
     const members = locationsOfHash(db, hash).map(member);
     const keptBecause = keepFirst(members);
     return { tier: 'identical', members, keptBecause, redundantBytes: members.slice(1).reduce((s, m) => s + m.size, 0) };
   });
-  return { total, groups };
+  return { total: repeated.length, groups };
 }

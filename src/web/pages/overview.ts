@@ -7,15 +7,15 @@ export function overviewPage(v: View, o: Overview): Html {
   const { t } = v;
   const totals = html`<section class="cards">
   <div><b>${count(v, o.totals.images)}</b><span>${t('web.totals.pictures')}</span></div>
-  <div><b>${count(v, o.totals.locations)}</b><span>${t('web.totals.places')}</span></div>
+  <div><b>${count(v, o.totals.places)}</b><span>${t('web.totals.places')}</span></div>
   <div><b>${bytes(o.totals.imageBytes)}</b><span>${t('web.totals.pictureBytes')}</span></div>
   <div><b>${bytes(o.totals.storedBytes)}</b><span>${t('web.totals.stored', { count: o.totals.archives })}</span></div>
 </section>`;
-  if (o.totals.locations === 0) return layout(v, 'overview', t('web.nav.overview'), html`${totals}<p class="empty">${t('web.empty')}</p>`);
+  if (o.totals.places === 0) return layout(v, 'overview', t('web.nav.overview'), html`${totals}<p class="empty">${t('web.empty')}</p>`);
 
   const devices = html`<section><h2>${t('web.devices')}</h2><table class="list">
-  <thead><tr><th>${t('col.device')}</th><th class="n">${t('col.files')}</th><th class="n">${t('col.images')}</th><th class="n">${t('col.bytes')}</th><th>${t('web.months')}</th></tr></thead>
-  <tbody>${o.devices.map((d) => html`<tr><td>${d.device}</td><td class="n">${count(v, d.files)}</td><td class="n">${count(v, d.images)}</td><td class="n">${bytes(d.originalBytes)}</td><td>${d.firstMonth} – ${d.lastMonth}</td></tr>`)}</tbody>
+  <thead><tr><th>${t('col.device')}</th><th class="n">${t('col.files')}</th><th class="n">${t('col.bytes')}</th><th>${t('web.months')}</th></tr></thead>
+  <tbody>${o.devices.map((d) => html`<tr><td>${d.device}</td><td class="n">${count(v, d.files)}</td><td class="n">${bytes(d.bytes)}</td><td>${d.firstMonth} – ${d.lastMonth}</td></tr>`)}</tbody>
 </table></section>`;
 
   const sources = html`<section><h2>${t('web.sources')}</h2><table class="list">
