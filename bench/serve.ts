@@ -13,6 +13,8 @@
  * 2. A month of --month-pictures distinct chat-sized pictures: the time from opening the month in
  *    Chromium to every thumbnail of the first screen shown, with an empty thumbnail cache (cold).
  *    Target: under 1 s.
+ *    The serve process's CPU time for that screen is printed too: on a machine others share, the
+ *    wall time says as much about them as about picvault.
  * 3. The serve process's peak resident memory over both (VmHWM). Target: under 300 MB.
  *
  * The trees and vaults are kept in --dir and reused by the next run.
@@ -73,6 +75,12 @@ async function serve(vault: string, cache: string): Promise<{ child: ChildProces
   });
   const u = new URL(url);
   return { child, base: u.origin, cookie: `picvault-${u.port}=${u.searchParams.get('token')}`, url };
+}
+
+/** CPU seconds (user and system) a process has used so far. */
+async function cpuSeconds(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 async function stop(child: ChildProcess): Promise<number> {
@@ -194,6 +202,7 @@ async function main(): Promise<void> {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   const screens: number[] = [];
+  const screenCpu: number[] = [];
   let tiles = 0;
   let monthPeak = 0;
   try {
@@ -201,6 +210,7 @@ async function main(): Promise<void> {
       const m = await serve(month, path.join(DIR, 'thumbs'));
       const page = await browser.newPage({ viewport: { width: 1366, height: 860 } });
       await page.goto(m.url);
+      const cpu0 = await cpuSeconds(m.child.pid!);
       const t0 = performance.now();
       await page.goto(`${m.base}/month/2024-03`);
       tiles = await page.waitForFunction(() => {
@@ -208,6 +218,7 @@ async function main(): Promise<void> {
         return imgs.length > 0 && imgs.every((img) => img.complete && img.naturalWidth > 0) ? imgs.length : 0;
       }).then((h) => h.jsonValue());
       screens.push(performance.now() - t0);
+      screenCpu.push(await cpuSeconds(m.child.pid!) - cpu0);
       await page.close();
       monthPeak = Math.max(monthPeak, await stop(m.child));
     }
@@ -216,7 +227,8 @@ async function main(): Promise<void> {
   }
 
   const ms = (x: number) => x.toFixed(0);
-  console.log(`\n## serve: ${FILES} places (${DISTINCT} distinct pictures), ${REPS} requests a page\n`);
+  const load = (await readFile('/proc/loadavg', 'utf8').catch(() => '?')).split(' ')[0];
+  console.log(`\n## serve: ${FILES} places (${DISTINCT} distinct pictures), ${REPS} requests a page; load average ${load} on ${(await import('node:os')).availableParallelism()} cores\n`);
   console.log('| page | first ms | median ms | max ms | HTML KB |');
   console.log('|---|---:|---:|---:|---:|');
   for (const r of rows) console.log(`| ${r.name} | ${ms(r.first)} | ${ms(r.median)} | ${ms(r.max)} | ${(r.bytes / 1024).toFixed(0)} |`);
@@ -224,6 +236,7 @@ async function main(): Promise<void> {
   console.log(`\n| target | measured | met |\n|---|---:|---|`);
   console.log(`| any page's HTML < 300 ms (${FILES} places) | ${ms(slowest)} ms | ${slowest < 300 ? 'yes' : 'NO'} |`);
   console.log(`| first screen of a ${MONTH_PICTURES}-picture month, cold (${tiles} thumbnails) < 1 s | ${screens.map(ms).join(', ')} ms | ${median(screens) < 1000 ? 'yes' : 'NO'} |`);
+  console.log(`| (serve's CPU time for that screen) | ${screenCpu.map((c) => ms(c * 1000)).join(', ')} ms | |`);
   const peak = Math.max(bigPeak, monthPeak);
   console.log(`| serve's peak memory < 300 MB | ${peak.toFixed(0)} MB | ${peak < 300 ? 'yes' : 'NO'} |`);
 }

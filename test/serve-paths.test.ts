@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { defaultCacheDir } from '../src/web/cache-dir.js';
 import { browserCommand } from '../src/web/open-browser.js';
 import { restoreFolder } from '../src/web/params.js';
+import { PathIndex } from '../src/core/path-index.js';
 
 test('the thumbnail cache is the system cache folder of each platform, or PICVAULT_CACHE_DIR', () => {
   assert.equal(defaultCacheDir({ LOCALAPPDATA: 'C:\\Users\\李雷\\AppData\\Local' }, 'win32', 'C:\\Users\\李雷'), 'C:\\Users\\李雷\\AppData\\Local\\picvault\\Cache');
@@ -35,4 +36,24 @@ test('the folder a restore writes into: absolute in this platform\'s flavour, no
   assert.deepEqual(restoreFolder('/mnt/usb/vault/x', '/mnt/usb/vault', p), { problem: 'web.folder.inVault' });
   assert.deepEqual(restoreFolder('/a/\u0000b', '/v', p), { problem: 'web.folder.notAbsolute' });
   assert.deepEqual(restoreFolder('   ', '/v', p), { problem: 'web.folder.empty' });
+});
+
+test('the index of paths finds every place whose path holds a text, ignoring ASCII case, in id order, and grows by appending', () => {
+  const index = new PathIndex();
+  const places = [
+    { id: 3, path: 'C:\\Users\\李雷\\Documents\\WeChat Files\\wxid_a\\FileStorage\\Image\\2024-05\\A1.dat' },
+    { id: 7, path: '/home/me/Pictures/cat.GIF' },
+    { id: 9, path: 'C:\\Users\\李雷\\Pictures\\gif\\dog.jpg' },
+  ];
+  index.refresh((after) => places.filter((p) => p.id > after));
+  assert.deepEqual([...index.find('.gif')], [7]);
+  assert.deepEqual([...index.find('GIF')], [7, 9], 'one id per place, however often it matches');
+  assert.deepEqual([...index.find('李雷\\pictures')], [9]);
+  assert.deepEqual([...index.find('wechat files\\wxid_a')], [3]);
+  assert.deepEqual([...index.find('gif', 7)], [9], 'from the first id after the one given');
+  assert.deepEqual([...index.find('nothing')], []);
+  assert.deepEqual([...index.find('dat\nC:')], [], 'a match never spans two paths');
+  places.push({ id: 12, path: '/mnt/phone/DCIM/gif-party.webp' });
+  index.refresh((after) => places.filter((p) => p.id > after));
+  assert.deepEqual([...index.find('gif')], [7, 9, 12]);
 });

@@ -21,16 +21,19 @@ import { tempDir } from './helpers/tmp.js';
 
 const PORT = 43210;
 const ORIGIN = `http://127.0.0.1:${PORT}`;
+// Registered first, so it runs before the temporary folders are removed (after hooks run in order).
+let closing = async () => undefined;
+after(() => closing());
 // Built at the top level: a temporary folder made inside a before() hook is removed when the hook ends.
 const v: ServedVault = await buildServedVault();
 const browse = await Browse.open({ vault: v.vault, cacheDir: v.cache });
 const g: Guard = makeGuard(PORT);
 const jobs = new RestoreJobs();
 const app = createApp({ browse, guard: g, device: 'pc', jobs });
-after(async () => {
+closing = async () => {
   await jobs.idle();
   await browse.close();
-});
+};
 
 const cookie = () => `${g.cookie}=${g.token}`;
 /** A request as the page's own browser makes it: the right Host and the cookie. */

@@ -18,12 +18,16 @@ export interface MonthFilter {
 
 export type MonthSort = 'date' | 'date-desc' | 'size' | 'size-desc';
 
-/** One picture in a month's grid: the picture and what its places in that month share. */
+/** One picture in a month's grid: the picture, where it is stored, and what its places in that month share. */
 export interface GridPicture {
   hash: string;
   ext: string;
   decodedExt: string | null;
   size: number;
+  entry: string;
+  archive: string;
+  archiveDamage: string | null;
+  archiveVerifiedAt: string | null;
   taken: string;
   places: number;
 }
@@ -54,11 +58,17 @@ function monthWhere(f: MonthFilter): { where: string; params: string[] } {
 /** A page of a month's pictures (each once, however many places it has there) and how many in all. */
 export function monthPictures(db: Db, f: MonthFilter, sort: MonthSort, offset: number, limit: number): { total: number; pictures: GridPicture[] } {
   const { where, params } = monthWhere(f);
-  const grouped = `
-    SELECT l.hash, i.ext, i.decoded_ext AS decodedExt, i.size, MIN(l.taken) AS taken, COUNT(*) AS places
-    FROM locations l JOIN images i ON i.hash = l.hash WHERE ${where} GROUP BY l.hash`;
-  const total = db.prepare(`SELECT COUNT(*) FROM (${grouped})`).pluck().get(...params) as number;
-  const pictures = db.prepare(`SELECT * FROM (${grouped}) ORDER BY ${ORDER[sort]} LIMIT ? OFFSET ?`).all(...params, limit, offset) as GridPicture[];
+  // The month's pictures grouped once; the total comes with the page (a window over the groups).
+  const rows = db
+    .prepare(
+      `SELECT g.*, a.name AS archive, a.damage AS archiveDamage, a.verified_at AS archiveVerifiedAt, COUNT(*) OVER () AS total
+       FROM (SELECT l.hash, i.ext, i.decoded_ext AS decodedExt, i.size, i.entry, i.archive_id, MIN(l.taken) AS taken, COUNT(*) AS places
+             FROM locations l JOIN images i ON i.hash = l.hash WHERE ${where} GROUP BY l.hash) g
+       JOIN archives a ON a.id = g.archive_id ORDER BY ${ORDER[sort]} LIMIT ? OFFSET ?`,
+    )
+    .all(...params, limit, offset) as (GridPicture & { total: number; archive_id?: number })[];
+  const total = rows[0]?.total ?? (offset > 0 ? (monthPictures(db, f, sort, 0, 1).total) : 0);
+  const pictures = rows.map(({ total: _t, archive_id: _a, ...p }) => p);
   return { total, pictures };
 }
 
@@ -71,19 +81,23 @@ export interface MonthFacets {
   type: [string, number][];
 }
 
+/** Counted in one pass over the month's places. */
 export function monthFacets(db: Db, month: string): MonthFacets {
-  const facet = (column: string) =>
-    db
-      .prepare(`SELECT ${column} AS v, COUNT(*) FROM locations l JOIN images i ON i.hash = l.hash WHERE l.month = ? AND ${column} IS NOT NULL GROUP BY v ORDER BY v`)
-      .raw()
-      .all(month) as [string, number][];
-  return {
-    source: facet('l.source'),
-    chat: facet('l.chat'),
-    kind: facet('l.kind'),
-    device: facet('l.device'),
-    type: facet('COALESCE(i.decoded_ext, i.ext)'),
-  };
+  const combos = db
+    .prepare(
+      `SELECT l.source, l.chat, l.kind, l.device, COALESCE(i.decoded_ext, i.ext), COUNT(*)
+       FROM locations l JOIN images i ON i.hash = l.hash WHERE l.month = ? GROUP BY 1, 2, 3, 4, 5`,
+    )
+    .raw()
+    .all(month) as [string, string | null, string, string, string, number][];
+  const facets = [new Map<string, number>(), new Map<string, number>(), new Map<string, number>(), new Map<string, number>(), new Map<string, number>()];
+  for (const combo of combos) {
+    for (const [i, value] of combo.slice(0, 5).entries()) {
+      if (value !== null) facets[i].set(value as string, (facets[i].get(value as string) ?? 0) + combo[5]);
+    }
+  }
+  const sorted = (m: Map<string, number>) => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return { source: sorted(facets[0]), chat: sorted(facets[1]), kind: sorted(facets[2]), device: sorted(facets[3]), type: sorted(facets[4]) };
 }
 
 export interface SourceReport {
@@ -137,14 +151,17 @@ export const repeatedPictures = (db: Db) =>
     .prepare('SELECT r.hash, r.places, i.size FROM (SELECT hash, COUNT(*) AS places FROM locations GROUP BY hash HAVING COUNT(*) > 1) r JOIN images i ON i.hash = r.hash')
     .all() as { hash: string; places: number; size: number }[];
 
+/** The zip written last: the one a user is likeliest to look into first. */
+export const newestArchive = (db: Db) => (db.prepare('SELECT name FROM archives ORDER BY id DESC LIMIT 1').pluck().get() as string | undefined) ?? null;
+
 /** Whether another connection committed since the last look (SQLite's data_version). */
 export const catalogueVersion = (db: Db) => db.pragma('data_version', { simple: true }) as number;
 
 export interface SearchQuery {
   /** A hash prefix (hex). */
   hash?: string;
-  /** LIKE pattern that every match of the path test satisfies: narrows the scan before the exact test. */
-  pathLike?: string;
+  /** Only these places (found by their path: core/path-index). */
+  ids?: readonly number[];
   chat?: string;
   /** Inclusive first day, exclusive last day, as "YYYY-MM-DD". */
   since?: string;
@@ -166,9 +183,9 @@ export interface SearchRow {
 }
 
 /**
- * Places matching a search, in date order, a row at a time (the caller stops when it has enough).
- * A hash prefix and a date range use the catalogue's keys; a path is narrowed by LIKE and tested
- * exactly by the caller.
+ * Places matching a search, in the order they were catalogued, a row at a time: the caller stops
+ * when it has enough, so a search that matches much reads little (an order by date would sort
+ * every match first). A hash prefix, a date range and a list of ids use the catalogue's keys.
  */
 export function* searchPlaces(db: Db, q: SearchQuery): Generator<SearchRow> {
   const clauses: string[] = [];
@@ -177,9 +194,9 @@ export function* searchPlaces(db: Db, q: SearchQuery): Generator<SearchRow> {
     clauses.push('l.hash >= ? AND l.hash < ?');
     params.push(q.hash, q.hash + 'g');
   }
-  if (q.pathLike) {
-    clauses.push("l.path LIKE ? ESCAPE '\\'");
-    params.push(q.pathLike);
+  if (q.ids) {
+    clauses.push('l.id IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(q.ids));
   }
   if (q.chat) {
     clauses.push("l.chat LIKE ? ESCAPE '\\'");
@@ -197,12 +214,20 @@ export function* searchPlaces(db: Db, q: SearchQuery): Generator<SearchRow> {
   const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
   const stmt = db.prepare(`
     SELECT l.id, l.hash, i.ext, i.decoded_ext AS decodedExt, l.size, l.device, l.source, l.chat, l.path, l.taken, l.month
-    FROM locations l JOIN images i ON i.hash = l.hash ${where} ORDER BY l.taken, l.id`);
+    FROM locations l JOIN images i ON i.hash = l.hash ${where} ORDER BY l.id`);
   yield* stmt.iterate(...params) as Iterable<SearchRow>;
 }
 
+/** Every place's id and path after a given id, in id order (core/path-index). */
+export const placePathsAfter = (db: Db, afterId: number) =>
+  db.prepare('SELECT id, path FROM locations WHERE id > ? ORDER BY id').iterate(afterId) as Iterable<{ id: number; path: string }>;
+
+/** The bytes the paths of the places after `afterId` take, each with its line end. */
+export const pathBytesAfter = (db: Db, afterId: number) =>
+  db.prepare('SELECT COALESCE(SUM(LENGTH(CAST(path AS BLOB)) + 1), 0) FROM locations WHERE id > ?').pluck().get(afterId) as number;
+
 /** Text made literal inside a LIKE pattern (with ESCAPE '\'). */
-export const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
 
 /** The stored picture: its archive and entry, for thumbnails and downloads. */
 export interface StoredPicture {

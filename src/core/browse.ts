@@ -1,6 +1,6 @@
 import { minimatch } from 'minimatch';
 import {
-  catalogueVersion, monthCounts, monthFacets, monthPictures, repeatedPictures, searchPlaces, sourceReports, storeTotals, storedPicture, likeEscape,
+  catalogueVersion, monthCounts, newestArchive, pathBytesAfter, placePathsAfter, monthFacets, monthPictures, repeatedPictures, searchPlaces, sourceReports, storeTotals, storedPicture,
   type GridPicture, type MonthFacets, type MonthFilter, type MonthSort, type SearchRow, type SourceReport, type StoredPicture,
 } from '../catalog/browse.js';
 import { locationsOfHash, type LocationRow } from '../catalog/locations.js';
@@ -9,6 +9,7 @@ import { openVault, type Vault } from '../vault/vault.js';
 import { byRedundantBytes, duplicateGroups, type DuplicateGroup, type Repeated } from './duplicates.js';
 import { Thumbnails, type PictureFacts, type Thumb, type ThumbSize } from './thumbnails.js';
 import { canUndo } from './undo.js';
+import { PathIndex } from './path-index.js';
 
 /**
  * What the web page reads (serve): one read-only look at a vault, kept open while the page is
@@ -77,10 +78,15 @@ export interface SearchResult {
 /** How many places a search returns at most. */
 export const SEARCH_LIMIT = 200;
 const RECENT_RUNS = 5;
+/** Places found by their path, asked of the catalogue at a time. */
+const SEARCH_BATCH = 500;
+/** Thumbnails a large screen shows before scrolling (8 columns, 4 rows). */
+const FIRST_SCREEN = 32;
 
 export class Browse {
   /** What a whole-catalogue question answered, until another connection commits (see remember). */
   private remembered = new Map<string, unknown>();
+  private readonly paths = new PathIndex();
   private version = -1;
 
   private constructor(
@@ -104,9 +110,11 @@ export class Browse {
   }
 
   /** Answers the questions that read the whole catalogue, so the first visit is as quick as the next. */
-  warm(): void {
+  async warm(): Promise<void> {
     this.overview();
     this.duplicates(0, 1);
+    this.paths.refresh((after) => placePathsAfter(this.vault.db, after), pathBytesAfter(this.vault.db, 0));
+    await this.thumbnails.warm(newestArchive(this.vault.db));
   }
 
   static async open(options: BrowseOptions): Promise<Browse> {
@@ -133,9 +141,15 @@ export class Browse {
     };
   }
 
+  /**
+   * A page of a month. The thumbnails of its first screen are started at once, so they are being
+   * made (their zips opened, their pictures decoded) while the browser reads the page.
+   */
   month(filter: MonthFilter, sort: MonthSort, offset: number, limit: number): MonthPage {
     const { total, pictures } = monthPictures(this.vault.db, filter, sort, offset, limit);
-    return { filter, sort, total, offset, pictures, facets: monthFacets(this.vault.db, filter.month) };
+    for (const p of pictures.slice(0, FIRST_SCREEN)) this.thumbnails.get(p, 'grid').catch(() => undefined);
+    const facets = this.remember(`facets ${filter.month}`, () => monthFacets(this.vault.db, filter.month));
+    return { filter, sort, total, offset, pictures, facets };
   }
 
   /** A picture by its full hash; null when the vault does not hold it. */
@@ -162,27 +176,42 @@ export class Browse {
     return this.logged(listRuns(this.vault.db)).reverse();
   }
 
+  /**
+   * Places matching a search, the first SEARCH_LIMIT in the order they were catalogued, then by
+   * date. A path, or a chat (its id is a folder of the path in every layout that has chats), is
+   * found in the index of paths; the rest is asked of the catalogue, a batch of found places at a
+   * time; a glob is tested last, on each path.
+   */
   search(input: SearchInput): SearchResult {
+    const db = this.vault.db;
     const glob = input.path?.replace(/\\/g, '/');
     const isGlob = glob !== undefined && /[*?[\]{}]/.test(glob);
-    // A glob is narrowed by its longest literal run; a plain text is a substring of the path.
-    const literal = glob === undefined ? undefined : isGlob ? longestLiteral(glob) : glob;
     const match = isGlob ? globTest(glob) : undefined;
+    const text = glob === undefined ? input.chat : isGlob ? longestLiteral(glob) : glob;
+    const query = { hash: input.hash, chat: input.chat, since: input.since, before: input.before };
     const rows: SearchRow[] = [];
     let more = false;
-    const found = searchPlaces(this.vault.db, {
-      hash: input.hash, chat: input.chat, since: input.since, before: input.before,
-      pathLike: literal ? `%${likeEscape(literal)}%` : undefined,
-    });
-    for (const row of found) {
-      if (match && !match(row.path)) continue;
-      if (rows.length === SEARCH_LIMIT) {
-        more = true;
-        break;
+    const take = (found: Iterable<SearchRow>) => {
+      for (const row of found) {
+        if (match && !match(row.path)) continue;
+        if (rows.length === SEARCH_LIMIT) return (more = true);
+        rows.push(row);
       }
-      rows.push(row);
+      return false;
+    };
+    if (text) {
+      // Slashes were made forward above; a Windows path in the catalogue has backslashes.
+      const needles = text.includes('/') ? [text, text.replace(/\//g, '\\')] : [text];
+      this.paths.refresh((after) => placePathsAfter(db, after));
+      for (const ids of batches(mergedIds(needles.map((n) => this.paths.find(n))), SEARCH_BATCH)) {
+        if (take([...searchPlaces(db, { ...query, ids })])) break;
+      }
+    } else {
+      const found = searchPlaces(db, query);
+      take(found);
+      found.return(undefined);
     }
-    found.return(undefined);
+    rows.sort((a, b) => (a.taken < b.taken ? -1 : a.taken > b.taken ? 1 : a.id - b.id));
     return { rows, more };
   }
 
@@ -204,6 +233,33 @@ function devicesOf(sources: SourceReport[]): DeviceSummary[] {
     devices.set(s.device, d);
   }
   return [...devices.values()];
+}
+
+/** The ids of several ascending lists, merged in order without repeats. */
+function* mergedIds(lists: Generator<number>[]): Generator<number> {
+  if (lists.length === 1) return yield* lists[0];
+  const heads = lists.map((l) => l.next());
+  for (;;) {
+    const live = heads.filter((h) => !h.done).map((h) => h.value as number);
+    if (live.length === 0) return;
+    const least = Math.min(...live);
+    yield least;
+    heads.forEach((h, i) => {
+      if (!h.done && h.value === least) heads[i] = lists[i].next();
+    });
+  }
+}
+
+function* batches<T>(items: Iterable<T>, size: number): Generator<T[]> {
+  let batch: T[] = [];
+  for (const item of items) {
+    batch.push(item);
+    if (batch.length === size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
 }
 
 /** The longest run of a glob with no special character, compared case-insensitively by LIKE. */

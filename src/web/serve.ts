@@ -238,7 +238,7 @@ export interface Serving {
  */
 export async function startServe(options: ServeOptions): Promise<Serving> {
   const browse = await Browse.open({ vault: options.vault, cacheDir: options.cacheDir });
-  browse.warm();
+  await browse.warm();
   let app: Hono | null = null;
   const server = createAdaptorServer({ fetch: (req: Request) => app!.fetch(req) });
   try {
