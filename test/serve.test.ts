@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile, readdir, rm, stat } from 'node:fs/promises';
+import { readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import sharp from 'sharp';
@@ -298,4 +298,26 @@ test('the page reads while a CLI archive writes: the archive works and the page 
   assert.equal(r.code, 0, r.stderr);
   assert.match(await (await get('/')).text(), /href="\/month\/2022-08"/);
   assert.equal([...(await (await get('/month/2022-08')).text()).matchAll(/src="\/thumb\//g)].length, 1);
+});
+
+test('a rotted archive: its pictures get a labelled tile, the original is refused, the pages still work', async () => {
+  const [picture] = await Promise.all([hashOf(v.files.dat[1])]);
+  const stored = browse.stored(picture)!;
+  const zip = path.join(v.vault, ...stored.archive.split('/'));
+  const bytes = await readFile(zip);
+  // Bit rot over every entry's data: the central directory is whole, the pictures are not.
+  for (let i = 64; i < bytes.length - 4096; i += 97) bytes[i] ^= 0x5a;
+  await writeFile(zip, bytes);
+  const tile = await get(`/thumb/${picture}`);
+  assert.equal(tile.headers.get('content-type'), 'image/svg+xml');
+  assert.match(await tile.text(), /archive unreadable/);
+  const original = await get(`/original/${picture}`);
+  assert.equal(original.status, 409);
+  assert.match(await original.text(), /cannot be read right now/);
+  const page = await get(`/picture/${picture}`);
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /archive unreadable/);
+  assert.equal((await get('/month/2023-11')).status, 200);
+  // Unreadable is not remembered: a repaired archive shows the picture again.
+  assert.equal(await stat(path.join(v.cache, 'thumbs', 'v1', picture.slice(0, 2), `${picture}.json`)).catch(() => null), null);
 });

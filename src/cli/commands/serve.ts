@@ -11,7 +11,7 @@ interface ServeFlags extends CommonFlags {
 function parsePort(value: string | undefined): number {
   if (value === undefined) return 0;
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n > 65535) throw usageError('choice.bad', { flag: '--port', value, choices: '0-65535' });
+  if (!/^\d+$/.test(value) || n > 65535) throw usageError('serve.badPort', { value });
   return n;
 }
 
