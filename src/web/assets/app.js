@@ -31,7 +31,7 @@ for (const form of document.querySelectorAll('form[data-restore]')) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const body = new URLSearchParams(new FormData(form));
-    if (grid && form.closest('aside.picked')) for (const box of grid.querySelectorAll('input[name=hash]:checked')) body.append('hash', box.value);
+    if (grid && picked?.contains(form)) for (const box of grid.querySelectorAll('input[name=hash]:checked')) body.append('hash', box.value);
     const button = form.querySelector('button');
     const bar = form.querySelector('.progress');
     const meter = bar.querySelector('progress');
