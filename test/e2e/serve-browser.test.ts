@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, request } from 'node:http';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { BIN } from '../helpers/cli.js';
-import { buildServedVault } from '../helpers/serve.js';
+import { buildServedVault, spawnServe, stopServe } from '../helpers/serve.js';
 import { tempDir } from '../helpers/tmp.js';
 import { hashBytes } from '../../src/media/hash.js';
 
@@ -21,35 +19,16 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 const SHOTS = process.env.PICVAULT_SCREENSHOTS;
 
 const v = await buildServedVault();
-const served = await startServe(v.vault, v.cache);
+const served = await spawnServe(v.vault, v.cache);
 const browser: Browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 after(async () => {
   await browser.close();
   if (served.child.exitCode === null) served.child.kill('SIGKILL');
 });
 
-/** `picvault serve` on a random port; the address it prints. */
-async function startServe(vault: string, cache: string): Promise<{ child: ChildProcess; url: URL; out: () => string }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--vault', vault], {
-    env: { ...process.env, LANG: 'en_US.UTF-8', LC_ALL: '', PICVAULT_CACHE_DIR: cache, PICVAULT_DEVICE: 'pc', PICVAULT_VAULT: '' },
-  });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const url = await new Promise<URL>((resolve, reject) => {
-    const poll = setInterval(() => {
-      const m = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(out);
-      if (m) {
-        clearInterval(poll);
-        resolve(new URL(m[0]));
-      }
-    }, 50);
-    child.once('exit', (code) => {
-      clearInterval(poll);
-      reject(new Error(`serve exited ${code}: ${out}`));
-    });
-  });
-  return { child, url, out: () => out };
+async function readdirRecursive(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath ?? e.path, e.name));
 }
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -85,6 +64,14 @@ test('overview, a month with its thumbnails, a picture, restoring it into a fold
   await page.locator('.pick').nth(1).click();
   assert.equal(await page.locator('[data-picked-count]').textContent(), '2 pictures selected');
   await shot(page, 'month');
+  // The two picked pictures restored into a folder from the bar under the grid.
+  const picked = await page.locator('.grid input[name=hash]:checked').evaluateAll((boxes) => boxes.map((b) => (b as HTMLInputElement).value));
+  const manyOut = await tempDir();
+  await page.fill('aside.picked input[name=folder]', manyOut);
+  await page.click('aside.picked button');
+  await page.locator('aside.picked output', { hasText: 'restored' }).waitFor();
+  const written = await Promise.all((await readdirRecursive(manyOut)).map(async (f) => hashBytes(await readFile(f))));
+  assert.deepEqual([...new Set(written)].sort(), [...picked].sort(), 'exactly the picked pictures, at each of their places');
 
   const turned = await hashBytes(await readFile(v.files.turned));
   await page.goto(new URL(`/picture/${turned}`, served.url).href);
@@ -159,8 +146,6 @@ test('through the real socket: no token, a foreign Host and another site\'s form
 });
 
 test('Ctrl-C stops the page cleanly (exit 0)', async () => {
-  served.child.kill('SIGINT');
-  const code = await new Promise<number | null>((resolve) => served.child.once('exit', resolve));
-  assert.equal(code, 0, served.out());
+  assert.equal(await stopServe(served), 0, served.out());
   assert.match(served.out(), /stopped/);
 });

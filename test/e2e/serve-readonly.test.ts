@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { chown } from 'node:fs/promises';
 import { request } from 'node:http';
 import { test } from 'node:test';
-import { BIN, NOBODY, isRoot } from '../helpers/cli.js';
+import { NOBODY, isRoot } from '../helpers/cli.js';
 import { snapshot } from '../helpers/images.js';
-import { buildServedVault } from '../helpers/serve.js';
+import { buildServedVault, spawnServe, stopServe } from '../helpers/serve.js';
 import { readFile } from 'node:fs/promises';
 import { hashBytes } from '../../src/media/hash.js';
 
@@ -30,23 +29,9 @@ test('a vault the user may only read is served whole (pages and thumbnails), and
   const before = await snapshot(v.vault);
   await import('node:fs/promises').then((fs) => fs.mkdir(v.cache));
   await chown(v.cache, NOBODY, NOBODY);
-  const child = spawn(process.execPath, [BIN, 'serve', '--vault', v.vault], {
-    env: { ...process.env, LANG: 'en_US.UTF-8', LC_ALL: '', PICVAULT_CACHE_DIR: v.cache, PICVAULT_VAULT: '' },
-    uid: NOBODY,
-    gid: NOBODY,
-  });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
+  const served = await spawnServe(v.vault, v.cache, { uid: NOBODY, gid: NOBODY });
   try {
-    const url = await new Promise<URL>((resolve, reject) => {
-      child.stdout.on('data', () => {
-        const m = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(out);
-        if (m) resolve(new URL(m[0]));
-      });
-      child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
-      child.once('error', reject);
-    });
+    const { url } = served;
     const first = await get(url, url.pathname + url.search);
     assert.equal(first.status, 303);
     const cookie = String(first.headers['set-cookie']).split(';')[0];
@@ -59,10 +44,7 @@ test('a vault the user may only read is served whole (pages and thumbnails), and
     assert.equal(thumb.headers['content-type'], 'image/webp');
     assert.equal((await get(url, `/picture/${hash}`, cookie)).status, 200);
   } finally {
-    if (child.exitCode === null) {
-      child.kill('SIGINT');
-      await new Promise((resolve) => child.once('exit', resolve));
-    }
+    await stopServe(served);
   }
   assert.deepEqual(await snapshot(v.vault), before, 'the vault is unchanged');
 });

@@ -1,10 +1,11 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFile, mkdir, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { buildWeChat3 } from './caches.js';
 import { putFile, writeImage } from './images.js';
-import { picvault } from './cli.js';
+import { BIN, picvault } from './cli.js';
 import { CORPUS } from './vault.js';
 import { tempDir } from './tmp.js';
 
@@ -56,4 +57,40 @@ export async function buildServedVault(): Promise<ServedVault> {
   const r = await picvault(['archive', photos, wechat, '--to', vault, '--device', 'pc']);
   assert.equal(r.code, 0, r.stderr);
   return { root, vault, cache: path.join(root, 'cache'), photos, files: { turned, animated, heic, twice, dat } };
+}
+
+export interface Serving {
+  child: ChildProcess;
+  /** The address serve printed, with its token. */
+  url: URL;
+  /** Everything it printed so far. */
+  out: () => string;
+}
+
+/** The real binary's `serve` on a random port, as a user starts it; resolves with the address it prints. */
+export async function spawnServe(vault: string, cache: string, as: { uid?: number; gid?: number } = {}): Promise<Serving> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--vault', vault], {
+    env: { ...process.env, LANG: 'en_US.UTF-8', LC_ALL: '', PICVAULT_CACHE_DIR: cache, PICVAULT_DEVICE: 'pc', PICVAULT_VAULT: '' },
+    ...as,
+  });
+  let out = '';
+  const url = await new Promise<URL>((resolve, reject) => {
+    const seen = (d: Buffer) => {
+      out += d;
+      const m = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(out);
+      if (m) resolve(new URL(m[0]));
+    };
+    child.stdout!.on('data', seen);
+    child.stderr!.on('data', seen);
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
+  });
+  return { child, url, out: () => out };
+}
+
+/** Stops a serve with Ctrl-C (SIGINT); resolves with its exit code. */
+export async function stopServe(s: Serving): Promise<number | null> {
+  if (s.child.exitCode !== null) return s.child.exitCode;
+  s.child.kill('SIGINT');
+  return new Promise((resolve) => s.child.once('exit', resolve));
 }
