@@ -5,7 +5,7 @@ import { after, test } from 'node:test';
 import sharp from 'sharp';
 import { Browse } from '../src/core/browse.js';
 import { hashBytes } from '../src/media/hash.js';
-import { decodeDat } from '../src/media/dat.js';
+import { decodeDatProven } from '../src/media/dat.js';
 import { createApp } from '../src/web/serve.js';
 import { RestoreJobs } from '../src/web/jobs.js';
 import { makeGuard, type Guard } from '../src/web/security.js';
@@ -172,7 +172,7 @@ test('thumbnails: WebP 250 px from the zip, .dat decoded, cached outside the vau
   const meta = await sharp(Buffer.from(await r.arrayBuffer())).metadata();
   assert.equal(meta.format, 'webp');
   assert.equal(meta.width, 250);
-  assert.ok(decodeDat(await readFile(v.files.dat[0])), 'the fixture is a real .dat');
+  assert.ok(await decodeDatProven(await readFile(v.files.dat[0])), 'the fixture is a real .dat');
   const cached = await readdir(path.join(v.cache, 'thumbs', 'v1', datHash.slice(0, 2)));
   assert.ok(cached.includes(`${datHash}.grid.webp`), cached.join(','));
   assert.ok(!(await readdir(v.vault)).some((n) => /thumb|cache/.test(n)), 'nothing written into the vault');

@@ -1,4 +1,3 @@
-import { minimatch } from 'minimatch';
 import {
   catalogueVersion, monthCounts, newestArchive, pathBytesAfter, placePathsAfter, monthFacets, monthPictures, repeatedPictures, searchPlaces, sourceReports, storeTotals, storedPicture,
   type GridPicture, type MonthFacets, type MonthFilter, type MonthSort, type SearchRow, type SourceReport, type StoredPicture,
@@ -10,6 +9,7 @@ import { byRedundantBytes, duplicateGroups, type DuplicateGroup, type Repeated }
 import { Thumbnails, type PictureFacts, type Thumb, type ThumbSize } from './thumbnails.js';
 import { canUndo } from './undo.js';
 import { PathIndex } from './path-index.js';
+import { pathMatcher } from './selection.js';
 
 /**
  * What the web page reads (serve): one read-only look at a vault, kept open while the page is
@@ -186,7 +186,8 @@ export class Browse {
     const db = this.vault.db;
     const glob = input.path?.replace(/\\/g, '/');
     const isGlob = glob !== undefined && /[*?[\]{}]/.test(glob);
-    const match = isGlob ? globTest(glob) : undefined;
+    // A pattern with glob characters is tested as `--path` tests it: a glob, or the name it spells.
+    const match = isGlob ? pathMatcher(glob) : undefined;
     const text = glob === undefined ? input.chat : isGlob ? longestLiteral(glob) : glob;
     const query = { hash: input.hash, chat: input.chat, since: input.since, before: input.before };
     const rows: SearchRow[] = [];
@@ -265,8 +266,3 @@ function* batches<T>(items: Iterable<T>, size: number): Generator<T[]> {
 /** The longest run of a glob with no special character, compared case-insensitively by LIKE. */
 const longestLiteral = (glob: string) => glob.split(/[*?[\]{}]+/).reduce((a, b) => (b.length > a.length ? b : a), '');
 
-/** The test `--path` applies (core/selection), on one path. */
-function globTest(glob: string): (p: string) => boolean {
-  const options = { dot: true, nocase: true, matchBase: !glob.includes('/') };
-  return (p) => minimatch(p.replace(/\\/g, '/'), glob, options);
-}

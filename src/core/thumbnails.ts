@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import { decodeDat } from '../media/dat.js';
+import { decodeDatProven } from '../media/dat.js';
 import { hashBytes } from '../media/hash.js';
 import { ZipReaders } from '../vault/zip-readers.js';
 import { absArchivePath } from '../vault/layout.js';
@@ -97,11 +97,14 @@ export class Thumbnails {
     return thumb;
   }
 
-  /** The picture's bytes (a .dat decoded when it can be), or null when its archive cannot give them. */
+  /**
+   * The picture's bytes (a .dat decoded when its decoding is proven, as clean's preview shows it),
+   * or null when its archive cannot give them.
+   */
   async pictureBytes(picture: StoredPicture): Promise<Buffer | null> {
     const stored = await this.storedBytes(picture);
     if (!stored || picture.ext !== 'dat') return stored;
-    return decodeDat(stored) ?? stored;
+    return (await decodeDatProven(stored))?.picture ?? stored;
   }
 
   /** The entry exactly as stored, checked against its hash; null when its archive is missing or damaged. */
