@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { test } from 'node:test';
+import { buildTree, snapshot, writeImage } from '../helpers/images.js';
+import { picvault } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const env = { PICVAULT_DEVICE: 'pc' };
+
+async function archivedTree(n = 3) {
+  const root = await tempDir();
+  const src = path.join(root, 'cache');
+  const files = await buildTree(src, n, ['2024-01']);
+  const vault = path.join(root, 'vault');
+  const r = await picvault(['archive', src, '--to', vault], { env });
+  assert.equal(r.code, 0, r.stderr);
+  return { root, src, vault, files };
+}
+
+/** Every folder and file under dir (relative), links included: to prove nothing was made there. */
+async function entriesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (d: string) => {
+    for (const e of await readdir(d, { withFileTypes: true })) {
+      out.push(path.relative(dir, path.join(d, e.name)));
+      if (e.isDirectory()) await walk(path.join(d, e.name));
+    }
+  };
+  await walk(dir);
+  return out.sort();
+}
+
+/** The pid of a process that has exited. */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', '0']);
+  await new Promise((resolve) => child.once('exit', resolve));
+  return child.pid!;
+}
+
+test('a name of 255 bytes archives, cleans, and restores in place and under --to', async () => {
+  const root = await tempDir();
+  const src = path.join(root, 'cache');
+  const long = `${'图'.repeat(83)}ab.jpg`;
+  assert.equal(Buffer.byteLength(long), 255);
+  const file = path.join(src, 'chat', long);
+  const bytes = await writeImage(file, 1, '2024-03-05');
+  const mtimeMs = (await stat(file)).mtimeMs;
+  const vault = path.join(root, 'vault');
+  assert.equal((await picvault(['archive', src, '--to', vault], { env })).code, 0);
+  const clean = await picvault(['clean', src, '--vault', vault, '--yes'], { env });
+  assert.equal(clean.code, 0, clean.stderr);
+  assert.equal(await stat(file).catch(() => null), null);
+
+  const inPlace = await picvault(['restore', '--from', vault], { env });
+  assert.equal(inPlace.code, 0, inPlace.stderr);
+  assert.deepEqual(await readFile(file), bytes);
+  assert.equal((await stat(file)).mtimeMs, mtimeMs);
+  const out = path.join(root, 'out');
+  const under = await picvault(['restore', '--from', vault, '--to', out]);
+  assert.equal(under.code, 0, under.stderr);
+  assert.deepEqual(await readFile(path.join(out, 'pc', path.relative('/', file))), bytes);
+  assert.deepEqual(await readdir(path.dirname(file)), [long], 'no temporary file left');
+});
+
+test('the next restore into a folder removes what a killed restore left there, not what a running one writes', async () => {
+  const { root, vault, files } = await archivedTree();
+  const out = path.join(root, 'out');
+  const folder = path.join(out, 'pc', path.relative('/', path.dirname(files[0])));
+  await mkdir(folder, { recursive: true });
+  const dead = `.picvault-${await deadPid()}-0123abcd.part`;
+  const legacy = `.${path.basename(files[0])}.89abcdef.picvault-part`;
+  const running = `.picvault-${process.pid}-fedcba98.part`;
+  for (const name of [dead, legacy, running]) await writeFile(path.join(folder, name), 'half an image');
+
+  const r = await picvault(['restore', '--from', vault, '--to', out]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual((await readdir(folder)).sort(), [running, path.basename(files[0])].sort());
+});
+
+test('scan and archive never select picvault\'s own temporary files', async () => {
+  const root = await tempDir();
+  const src = path.join(root, 'cache');
+  const [file] = await buildTree(src, 1, ['2024-01']);
+  const truncated = (await readFile(file)).subarray(0, 200);
+  const dir = path.dirname(file);
+  for (const name of [`.${path.basename(file)}.0123abcd.picvault-part`, `.picvault-4242-0123abcd.part`, '.2024-01_0123456789ab.zip.partial']) {
+    await writeFile(path.join(dir, name), truncated);
+  }
+  const scan = await picvault(['scan', src, '--json']);
+  assert.equal(JSON.parse(scan.stdout).files, 1, scan.stdout);
+  const vault = path.join(root, 'vault');
+  const archived = await picvault(['archive', src, '--to', vault, '--json']);
+  assert.equal(archived.code, 0, archived.stderr);
+  assert.equal(JSON.parse(archived.stdout).selected, 1);
+  assert.equal(JSON.parse(archived.stdout).plan.newImages, 1);
+});
+
+test('a symlink planted at DEST/<device> or deeper never makes restore create a folder outside DEST', async () => {
+  const { root, vault, files } = await archivedTree();
+  const outside = path.join(root, 'outside');
+  await mkdir(outside);
+
+  const dest = path.join(root, 'dest');
+  await mkdir(dest);
+  await symlink(outside, path.join(dest, 'pc'));
+  const r = await picvault(['restore', '--from', vault, '--to', dest]);
+  assert.equal(r.code, 3, r.stderr);
+  assert.match(r.stderr, /outside the destination/);
+  assert.deepEqual(await entriesUnder(outside), []);
+
+  // One level down, under a real folder: the same.
+  const deeper = path.join(root, 'deeper');
+  const first = path.relative('/', files[0]).split(path.sep)[0];
+  await mkdir(path.join(deeper, 'pc'), { recursive: true });
+  await symlink(outside, path.join(deeper, 'pc', first));
+  assert.equal((await picvault(['restore', '--from', vault, '--to', deeper])).code, 3);
+  assert.deepEqual(await entriesUnder(outside), []);
+
+  // A link that stays inside the destination is followed.
+  const inside = path.join(root, 'inside');
+  await mkdir(path.join(inside, 'real'), { recursive: true });
+  await symlink(path.join(inside, 'real'), path.join(inside, 'pc'));
+  const ok = await picvault(['restore', '--from', vault, '--to', inside]);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal((await snapshot(path.join(inside, 'real'))).size, files.length);
+});
