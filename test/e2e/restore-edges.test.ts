@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
+import { openCatalog } from '../../src/catalog/db.js';
 import { buildTree, snapshot, writeImage } from '../helpers/images.js';
 import { picvault } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -125,4 +126,32 @@ test('a symlink planted at DEST/<device> or deeper never makes restore create a 
   const ok = await picvault(['restore', '--from', vault, '--to', inside]);
   assert.equal(ok.code, 0, ok.stderr);
   assert.equal((await snapshot(path.join(inside, 'real'))).size, files.length);
+});
+
+test('in place, restore writes only inside folders this device archived from, or a folder the user names', async () => {
+  const { root, src, vault, files } = await archivedTree();
+  // A forged root of "/" and a path outside every source, as a crafted manifest would give after a reindex.
+  const forged = path.join(root, 'elsewhere', 'planted.jpg');
+  const db = openCatalog(path.join(vault, 'picvault.db'));
+  db.prepare("UPDATE locations SET root = '/', path = ?, path_key = picvault_path_key(?) WHERE path = ?").run(forged, forged, files[0]);
+  db.close();
+  for (const f of files.slice(1)) await rm(f);
+
+  const r = await picvault(['restore', '--from', vault], { env });
+  assert.equal(r.code, 3, r.stderr);
+  assert.match(r.stderr, /not a folder this device archived from/);
+  assert.equal(await stat(path.join(root, 'elsewhere')).catch(() => null), null, 'no folder made outside the sources');
+  for (const f of files.slice(1)) assert.ok(await stat(f), `${f} is back`);
+
+  // A catalogue rebuilt from the zips has no audit trail: only a folder the user names is trusted.
+  await rm(path.join(vault, 'picvault.db'));
+  assert.equal((await picvault(['reindex', '--vault', vault])).code, 0);
+  for (const f of files) await rm(f);
+  const untrusted = await picvault(['restore', '--from', vault], { env });
+  assert.equal(untrusted.code, 3, untrusted.stderr);
+  for (const f of files) assert.equal(await stat(f).catch(() => null), null);
+  const named = await picvault(['restore', '--from', vault, '--root', src], { env });
+  assert.equal(named.code, 0, named.stderr);
+  for (const f of files) assert.ok(await stat(f), `${f} is back`);
+  assert.equal(await stat(path.join(root, 'elsewhere')).catch(() => null), null);
 });
