@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import os from 'node:os';
 import { placesAtPath, rootsOfDevice, type PlaceAtPath } from '../catalog/locations.js';
 import { usageError } from '../errors.js';
+import { sameFileTime } from '../media/file-time.js';
 import { absArchivePath } from '../vault/layout.js';
 import { openVault } from '../vault/vault.js';
 import { ListSpool } from './list-spool.js';
@@ -149,7 +150,7 @@ export async function planClean(options: CleanPlanOptions): Promise<CleanPlan> {
     const scanned = await scanEach({ sources, exclude: [vault.dir], progress: options.progress, readFolders: false }, (f) => {
       const rows = at(f.path);
       const mine = rows.filter((r) => r.device === device);
-      const match = mine.find((r) => r.size === f.size && r.mtimeMs === f.mtimeMs);
+      const match = mine.find((r) => r.size === f.size && sameFileTime(r.mtimeMs, f.mtimeMs));
       if (match ? !selected({ ...f, taken: match.taken, month: match.month, hash: match.hash, device }) : !selectedByFile(f)) return;
       const keep = (reason: KeepReason, other?: PlaceAtPath) => plan.keep.add({ path: f.path, size: f.size, month: match?.month ?? f.month, reason, ...(other && { device: other.device }) });
       if (mine.length === 0) return keep(rows.length > 0 ? 'other-device' : 'not-in-vault', rows[0]);

@@ -4,6 +4,7 @@ import { parentPort } from 'node:worker_threads';
 import { errnoCode } from '../errors.js';
 import { hashBytes } from '../media/hash.js';
 import { decodeDat } from '../media/dat.js';
+import { utimesSeconds } from '../media/file-time.js';
 import { restorePartName } from '../sources/own-files.js';
 import { readFully, writeFully } from '../vault/sync-io.js';
 import { LOCAL_HEADER, localDataStart } from '../vault/zip-reader.js';
@@ -85,7 +86,8 @@ function write(bytes: Uint8Array, t: WriteTarget): WriteOutcome {
     } finally {
       closeSync(fd);
     }
-    utimesSync(tmp, new Date(t.mtimeMs), new Date(t.mtimeMs));
+    const time = utimesSeconds(t.mtimeMs);
+    utimesSync(tmp, time, time);
     renameSync(tmp, t.target);
     return null;
   } catch (err) {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdir, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -154,4 +154,25 @@ test('in place, restore writes only inside folders this device archived from, or
   assert.equal(named.code, 0, named.stderr);
   for (const f of files) assert.ok(await stat(f), `${f} is back`);
   assert.equal(await stat(path.join(root, 'elsewhere')).catch(() => null), null);
+});
+
+test('a restored file gets its time back to the microsecond and counts as the file archived: archive skips it, clean takes it', async () => {
+  const root = await tempDir();
+  const src = path.join(root, 'cache');
+  const files = await buildTree(src, 2, ['2024-05']);
+  // Nanoseconds as ext4 keeps them, and a whole millisecond (which came back as .122999).
+  const times = ['1714651207.123456789', '1714651207.123'];
+  files.forEach((f, i) => execFileSync('touch', ['-m', '-d', `@${times[i]}`, f]));
+  const vault = path.join(root, 'vault');
+  assert.equal((await picvault(['archive', src, '--to', vault], { env })).code, 0);
+  assert.equal((await picvault(['clean', src, '--vault', vault, '--yes'], { env })).code, 0);
+  const r = await picvault(['restore', '--from', vault], { env });
+  assert.equal(r.code, 0, r.stderr);
+  const ns = await Promise.all(files.map(async (f) => (await stat(f, { bigint: true })).mtimeNs));
+  assert.deepEqual(ns, [1714651207123456000n, 1714651207123000000n]);
+
+  const again = await picvault(['archive', src, '--to', vault, '--json'], { env });
+  assert.equal(JSON.parse(again.stdout).unchanged, 2, 'archive does not read the restored files again');
+  const plan = await picvault(['clean', src, '--vault', vault, '--dry-run', '--json'], { env });
+  assert.equal(JSON.parse(plan.stdout).remove.length, 2, plan.stdout);
 });
