@@ -90,6 +90,8 @@ export interface CleanPlan {
   byMonth: Map<string, MonthTotal>;
   /** A uniform random sample of `remove`, for the contact sheet shown before deleting. */
   sample: CleanCandidate[];
+  /** The vault is read-only: the plan can be shown, not carried out (nothing could be recorded). */
+  readOnly: boolean;
   close(): void;
 }
 
@@ -130,7 +132,7 @@ export async function planClean(options: CleanPlanOptions): Promise<CleanPlan> {
     const archiveOk = new Map<string, boolean>();
     const sample = new Reservoir<CleanCandidate>(PREVIEW_SAMPLE, options.random);
     const plan: CleanPlan = {
-      vault: vault.dir, device, sources: [], selection, bytes: 0, byMonth: new Map(), sample: sample.items,
+      vault: vault.dir, device, sources: [], selection, bytes: 0, byMonth: new Map(), sample: sample.items, readOnly: vault.readOnly,
       remove: new ListSpool(options.holdLimit), keep: new KeptFiles(options.holdLimit),
       close() {
         this.remove.close();

@@ -214,7 +214,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
         await writers.close();
       }
       progress.end();
-      recordRestore(vault.db, restoredInPlace, result, options, device, startedAt, stopped !== null);
+      if (!vault.readOnly) recordRestore(vault.db, restoredInPlace, result, options, device, startedAt, stopped !== null);
       if (stopped) throw stopped;
     }
     return result;
@@ -226,8 +226,8 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
 }
 
 /**
- * The audit trail. Restore needs no lock and may read a vault on read-only media; there the
- * record is skipped rather than failing a restore that succeeded.
+ * The audit trail. Restore needs no lock and reads a vault on read-only media, where nothing is
+ * recorded; a catalogue that refuses the write anyway does not fail a restore that succeeded.
  */
 function recordRestore(
   db: Db, restoredInPlace: number[], result: RestoreResult, options: RestoreOptions, device: string, startedAt: string, stopped: boolean,

@@ -27,21 +27,27 @@ export interface VerifyResult {
   affected: { device: string; path: string; hash: string; month: string }[];
   /** Zips in the vault that the catalogue does not know (reindex adopts them). */
   uncatalogued: string[];
+  /**
+   * The findings were recorded in the catalogue (clean trusts only archives whose recorded check
+   * found them whole); false on a read-only vault, where verify only reports.
+   */
+  recorded: boolean;
 }
 
 /**
  * verify: every catalogued archive is present, its bytes hash to its name, it opens as a zip with
  * its manifest, and (readData) every image in it has its hash. The result is recorded in the
- * catalogue, so clean trusts only archives whose last verification found them whole.
+ * catalogue, so clean trusts only archives whose last verification found them whole. A vault that
+ * cannot be written (read-only drive or folder) is verified all the same, and nothing recorded.
  */
 export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   const progress = options.progress ?? silentProgress;
   const readData = options.readData ?? false;
-  const vault = await openVault(options.vault, { write: true });
+  const vault = await openVault(options.vault, { write: 'if-writable' });
   try {
     const catalogued = listArchives(vault.db);
     const imagesOf = vault.db.prepare('SELECT hash FROM images WHERE archive_id = ?').pluck();
-    const result: VerifyResult = { readData, archives: catalogued.length, images: 0, damaged: [], affected: [], uncatalogued: [] };
+    const result: VerifyResult = { readData, archives: catalogued.length, images: 0, damaged: [], affected: [], uncatalogued: [], recorded: !vault.readOnly };
     const badHashes = new Set<string>();
     const marks: { id: number; damage: string | null }[] = [];
 
@@ -65,7 +71,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
       progress.advance(1, a.bytes);
     }
     progress.end();
-    markVerified(vault.db, marks);
+    if (result.recorded) markVerified(vault.db, marks);
 
     // A row at a time, keeping four fields: a damaged zip of the first months can store the images
     // of a hundred thousand places, and whole rows of them all would cost several hundred MB.

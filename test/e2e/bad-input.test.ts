@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -62,6 +62,25 @@ test('not a vault, a missing vault, a read-only vault folder: exit 10 and nothin
   const r = await picvault(['archive', src, '--to', ro], asUser);
   assertClean(r, 10, /cannot write to the vault/);
   assert.deepEqual(await snapshot(ro), new Map());
+});
+
+test('a catalogue that is an empty file or a folder: exit 10 and advice that works, never "whole", never a crash', async () => {
+  const { root, vault } = await fixture();
+  const db = path.join(vault, 'picvault.db');
+  await rm(db);
+  await writeFile(db, '');
+  assertClean(await picvault(['verify', '--vault', vault]), 10, /picvault\.db is an empty file \(0 bytes\): it was lost, the vault is not empty; run: picvault reindex --vault/);
+  assertClean(await picvault(['catalog', 'months', '--vault', vault, '--lang', 'zh']), 10, /是空文件（0 字节）/);
+  assert.equal((await stat(db)).size, 0, 'left as it was');
+  assert.equal((await picvault(['reindex', '--vault', vault])).code, 0, 'the advice works');
+  assert.equal(JSON.parse((await picvault(['catalog', 'months', '--vault', vault, '--json'])).stdout).totals.locations, 4);
+
+  await rm(db);
+  await mkdir(db);
+  assertClean(await picvault(['verify', '--vault', vault]), 10, /picvault\.db is not a file \(a folder\?\), so it is no catalogue; move it aside and run: picvault reindex/);
+  assertClean(await picvault(['restore', '--from', vault, '--to', path.join(root, 'out')]), 10, /is not a file/);
+  await rename(db, path.join(root, 'aside'));
+  assert.equal((await picvault(['reindex', '--vault', vault])).code, 0, 'the advice works');
 });
 
 test('a vault held by a live run: exit 11; a lock left by a killed run is taken over', async () => {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CleanPlan, KeptFile, KeptFiles } from '../../core/clean-plan.js';
 import type { Selection } from '../../core/selection.js';
-import { usageError } from '../../errors.js';
+import { EXIT, PicvaultError, usageError } from '../../errors.js';
 import { toSelection, type SelectionFlags } from '../options.js';
 import { addCommon, addSelection, jsonStreamed, progressFor, reportSkipped, SKIPPED_SHOWN, vaultOf, type CliContext, type CommonFlags } from '../context.js';
 import { askYesNo, onTerminal } from '../render/confirm.js';
@@ -74,6 +74,7 @@ async function showAskDelete(
     }
     ctx.out(t('clean.dryRun'));
     renderPlan(ctx, plan, true);
+    if (plan.readOnly) ctx.out(t('clean.readOnly'));
     return;
   }
   if (plan.remove.size === 0) {
@@ -81,6 +82,8 @@ async function showAskDelete(
     else renderPlan(ctx, plan, false);
     return reportKept(ctx, plan.keep);
   }
+  // Every delete is recorded in the catalogue: on a read-only vault there is nothing to ask.
+  if (plan.readOnly) throw new PicvaultError('clean.readOnlyVault', { vault: plan.vault }, EXIT.notVault);
   const previewFile = path.resolve(opts.preview ?? path.join(os.tmpdir(), `picvault-preview-${Date.now()}.png`));
   const preview = await writeContactSheet(plan.sample, previewFile, { wechatKey: opts.wechatKey });
   if (!opts.yes) {

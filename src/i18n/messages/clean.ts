@@ -10,6 +10,14 @@ export const clean: Messages = {
   'clean.keptBecause': { en: '{count} files stay: {reason}', zh: '{count} 个文件保留：{reason}' },
   'clean.planSummary': { en: '{count} files can go, freeing {bytes}; {kept} selected files stay', zh: '可删除 {count} 个文件，释放 {bytes}；{kept} 个选中文件保留' },
   'clean.ask': { en: 'Delete {count} files ({bytes})? Every one is in the vault and verified. Preview: {preview}', zh: '删除 {count} 个文件（{bytes}）？它们都已在仓库中并通过校验。预览：{preview}' },
+  'clean.readOnly': {
+    en: 'the vault is read-only: clean can show its plan here, not carry it out (each delete is recorded in the catalogue, and verify cannot record its checks); make the drive writable to clean',
+    zh: '仓库为只读：此处只能显示清理计划，无法执行（每次删除都要记录到目录中，verify 也无法记录校验结果）；请让磁盘可写后再清理',
+  },
+  'clean.readOnlyVault': {
+    en: 'the vault {vault} is read-only: clean records each delete in the catalogue, so it deletes nothing here; make the drive writable first (clean --dry-run shows the plan)',
+    zh: '仓库 {vault} 为只读：clean 需要把每次删除记录到目录中，因此此处不会删除任何文件；请先让磁盘可写（clean --dry-run 可查看计划）',
+  },
   'clean.cancelled': { en: 'nothing deleted', zh: '未删除任何文件' },
   'clean.done': { en: '{count} files deleted, {bytes} freed, {folders} emptied folders removed', zh: '已删除 {count} 个文件，释放 {bytes}，移除 {folders} 个空文件夹' },
   'clean.preview': { en: 'preview of what went: {preview}', zh: '已删除内容的预览：{preview}' },

@@ -8,6 +8,14 @@ export const verify: Messages = {
   'verify.damaged': { en: 'DAMAGE in {count} archives:', zh: '{count} 个归档已损坏：' },
   'verify.affected': { en: '{count} original files have no good copy in the vault:', zh: '{count} 个原始文件在仓库中没有完好的副本：' },
   'verify.uncatalogued': { en: '{count} archives are not in the catalogue (run picvault reindex): {names}', zh: '{count} 个归档未登记（请运行 picvault reindex）：{names}' },
+  'verify.uncatalogued.readOnly': {
+    en: '{count} archives are not in the catalogue (picvault reindex adopts them, once the vault is writable): {names}',
+    zh: '{count} 个归档未登记（待仓库可写后，picvault reindex 会将其登记）：{names}',
+  },
+  'verify.notRecorded': {
+    en: 'the vault is read-only: this check was reported, not recorded (clean counts only on checks recorded in the catalogue)',
+    zh: '仓库为只读：本次校验只做了报告，未记录到目录中（clean 只认可记录在目录中的校验）',
+  },
   'reindex.done': { en: 'catalogue rebuilt from {archives} archives: {images} images, {locations} places', zh: '已从 {archives} 个归档重建目录：{images} 张图片、{locations} 个位置' },
   'reindex.audit': {
     en: 'the audit trail kept from the old catalogue: {runs} runs (catalog log), and when {places} originals were cleaned or restored',
