@@ -12,6 +12,7 @@ import { recoverVault, type Recovery } from './recover.js';
 import { scanEach, type ScannedFile, type Skipped } from './scan.js';
 import { GroupSpool } from './group-spool.js';
 import { compileSelection, needsHash, type Selection } from './selection.js';
+import { checkDeviceName } from './device-name.js';
 
 export interface ArchiveOptions {
   vault: string;
@@ -133,7 +134,7 @@ function monthWriter(
  */
 export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
   const progress = options.progress ?? silentProgress;
-  const device = options.device ?? os.hostname();
+  const device = checkDeviceName(options.device ?? os.hostname());
   const dryRun = options.dryRun ?? false;
   const selection = options.selection ?? {};
   const startedAt = new Date().toISOString();

@@ -33,6 +33,11 @@ test('bad usage: exit 2 and one line, in English or Chinese, nothing changed', a
   assertClean(await picvault(['archive', src, '--to', vault, '--min-size', 'lots']), 2, /--min-size wants a size/);
   assertClean(await picvault(['restore', '--from', vault, '--overwrite', 'maybe']), 2, /--overwrite must be one of never\|if-different\|always/);
   assertClean(await picvault(['archive', src]), 2, /name the vault with --vault/);
+  for (const name of ['..', '', '.', 'a/b', 'C:', 'a\\b', 'pc\n2', ' pc']) {
+    assertClean(await picvault(['archive', src, '--to', vault, '--device-name', name]), 2, /a device name must be one a folder can have/);
+  }
+  assertClean(await picvault(['archive', src, '--to', vault], { env: { PICVAULT_DEVICE: '..' } }), 2, /a device name/);
+  assertClean(await picvault(['archive', src, '--to', vault, '--device-name', '..', '--lang', 'zh']), 2, /设备名必须能用作文件夹名/);
   assertClean(await picvault(['scan', src, '--before', '2024-13', '--lang', 'zh']), 2, /--before 需要真实日期/);
   assertClean(await picvault(['scan', path.join(root, 'nope')], { env: { LANG: 'zh_CN.UTF-8' } }), 2, /找不到来源文件夹/);
   assert.deepEqual(await snapshot(root), before);

@@ -44,6 +44,10 @@ export const errors: Messages = {
     en: 'the catalogue was written by an older picvault and needs an upgrade, which cannot be written to this read-only vault; run picvault once where the vault is writable, or on a copy of it',
     zh: '目录数据库由旧版 picvault 写入，需要升级，但无法写入此只读仓库；请在仓库可写时运行一次 picvault，或对其副本运行',
   },
+  'device.bad': {
+    en: 'a device name must be one a folder can have: not empty, not . or .., no / \\ : * ? " < > | or control characters, no space at either end, at most 128 bytes (--device-name, PICVAULT_DEVICE): {name}',
+    zh: '设备名必须能用作文件夹名：不能为空，不能是 . 或 ..，不能含 / \\ : * ? " < > | 或控制字符，首尾不能有空格，最多 128 字节（--device-name、PICVAULT_DEVICE）：{name}',
+  },
   'hash.unknown': { en: 'no image in the vault has a hash starting with {hash}', zh: '仓库中没有哈希以 {hash} 开头的图片' },
   'hash.ambiguous': { en: 'more than one image has a hash starting with {hash}; give more digits', zh: '有多张图片的哈希以 {hash} 开头；请多输入几位' },
   'hash.bad': { en: 'not a hash or hash prefix (6 to 16 hex digits): {value}', zh: '不是哈希或哈希前缀（6 到 16 位十六进制）：{value}' },
