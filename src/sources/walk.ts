@@ -1,6 +1,7 @@
 import { lstatSync, readdirSync, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
 import { isOwnTemporaryName } from './own-files.js';
+import { NAME_NOT_UTF8, undecodableNames } from './raw-names.js';
 import { ALLOWED_INSIDE_MSG, isInside, isProtectedFileName, isProtectedFolderName } from './protected.js';
 
 export interface WalkedFile {
@@ -53,7 +54,11 @@ export function* walkFiles(root: string, options: WalkOptions): Generator<Walked
     // readdir is one plain component, so this is what path.join gives, without its normalising
     // (70 ms per 20 000 files).
     const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
+    // A name that is not valid UTF-8 opens nothing (see raw-names.ts): named and skipped, with why.
+    const undecodable = entries.some((e) => e.name.includes('\uFFFD')) ? undecodableNames(dir) : null;
+    for (const shown of undecodable?.shown ?? []) options.onUnreadable?.(prefix + shown, Object.assign(new Error(NAME_NOT_UTF8), { code: NAME_NOT_UTF8 }));
     for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      if (undecodable?.decoded.has(entry.name)) continue;
       const p = prefix + entry.name;
       if (entry.isDirectory()) {
         if (!isProtectedFolderName(entry.name)) stack.push(p);

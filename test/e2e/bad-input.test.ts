@@ -88,6 +88,20 @@ test('a catalogue that is an empty file or a folder: exit 10 and advice that wor
   assert.equal((await picvault(['reindex', '--vault', vault])).code, 0, 'the advice works');
 });
 
+test('a file name that is not valid UTF-8 is skipped, named with its bytes, with why (exit 3)', async (t) => {
+  if (process.platform !== 'linux') return t.skip('Linux file names may hold any bytes');
+  const { root, src, vault } = await fixture();
+  const chat = path.join(src, 'chat0');
+  const { copyFileSync, readdirSync } = await import('node:fs');
+  const some = path.join(chat, readdirSync(chat)[0]);
+  copyFileSync(some, Buffer.concat([Buffer.from(chat + '/img'), Buffer.from([0xff, 0xfe]), Buffer.from('.jpg')]));
+  const r = await picvault(['archive', src, '--to', vault]);
+  assert.equal(r.code, 3, r.stderr);
+  assert.match(r.stderr, new RegExp(`${chat}/img\\\\xff\\\\xfe\\.jpg: its name is not valid UTF-8`));
+  assert.doesNotMatch(r.stderr, /ENOENT/);
+  void root;
+});
+
 test('a vault held by a live run: exit 11; a lock left by a killed run is taken over', async () => {
   const { src, vault } = await fixture();
   const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);

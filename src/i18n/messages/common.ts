@@ -36,6 +36,10 @@ export const common: Messages = {
   'skip.damaged': { en: 'its archive is damaged or missing', zh: '所在归档损坏或缺失' },
   'skip.older-version': { en: 'a newer version of this path is restored instead', zh: '已恢复该路径的较新版本' },
   'skip.write-failed': { en: 'could not be written', zh: '无法写入' },
+  'skip.name-not-utf8': {
+    en: 'its name is not valid UTF-8 (the bad bytes are shown as \\xNN), so it cannot be opened by name; rename it to archive it',
+    zh: '文件名不是有效的 UTF-8（无效字节显示为 \\xNN），无法按名称打开；请重命名后再归档',
+  },
   'skip.changed': { en: 'changed since it was archived, or while being read', zh: '归档后或读取时文件发生变化' },
   'rule.exif': { en: 'EXIF', zh: 'EXIF' },
   'rule.folder': { en: 'folder month', zh: '文件夹月份' },
