@@ -69,7 +69,3 @@ export function placesAtPath(db: Db): (path: string) => PlaceAtPath[] {
     WHERE l.path_key = ? AND l.path = ? ORDER BY l.mtime_ms DESC`);
   return (p) => stmt.all(pathKey(p), p) as PlaceAtPath[];
 }
-
-/** The source folders a device archived from: clean's default when no source is named. */
-export const rootsOfDevice = (db: Db, device: string) =>
-  db.prepare('SELECT DISTINCT root FROM locations WHERE device = ? ORDER BY root').pluck().all(device) as string[];

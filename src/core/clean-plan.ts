@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import os from 'node:os';
-import { placesAtPath, rootsOfDevice, type PlaceAtPath } from '../catalog/locations.js';
+import { placesAtPath, type PlaceAtPath } from '../catalog/locations.js';
+import { archivedSources } from '../catalog/runs.js';
 import { usageError } from '../errors.js';
 import { sameFileTime } from '../media/file-time.js';
 import { absArchivePath } from '../vault/layout.js';
@@ -100,7 +101,7 @@ const PREVIEW_SAMPLE = 24;
 
 export interface CleanPlanOptions {
   vault: string;
-  /** With none, the folders this device archived from. */
+  /** With none, the folders this device's archive runs named. */
   sources?: string[];
   selection?: Selection;
   device?: string;
@@ -121,7 +122,9 @@ export async function planClean(options: CleanPlanOptions): Promise<CleanPlan> {
   const selection = options.selection ?? {};
   const vault = await openVault(options.vault, { write: false });
   try {
-    const sources = options.sources?.length ? options.sources : rootsOfDevice(vault.db, device);
+    // With none named, the folders this device's own archive runs named (the audit trail): a
+    // catalogued root comes from a manifest, and a crafted one must not send clean elsewhere.
+    const sources = options.sources?.length ? options.sources : archivedSources(vault.db, device);
     if (sources.length === 0) throw usageError('clean.noSources', { device });
     // Nothing is read here: a file that matches its catalogued place is selected by the catalogued
     // date (EXIF included), and any other file stays whatever its date.

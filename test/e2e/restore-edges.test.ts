@@ -176,3 +176,18 @@ test('a restored file gets its time back to the microsecond and counts as the fi
   const plan = await picvault(['clean', src, '--vault', vault, '--dry-run', '--json'], { env });
   assert.equal(JSON.parse(plan.stdout).remove.length, 2, plan.stdout);
 });
+
+test('clean with no SOURCE walks only the folders this device\'s archive runs named, never a catalogued root', async () => {
+  const { root, vault, files } = await archivedTree();
+  // A copy of an archived file outside the source, catalogued (as a crafted manifest would) under a root around it.
+  const planted = path.join(root, 'elsewhere', path.basename(files[0]));
+  await mkdir(path.dirname(planted));
+  execFileSync('cp', ['-p', files[0], planted]);
+  const db = openCatalog(path.join(vault, 'picvault.db'));
+  db.prepare('UPDATE locations SET root = ?, path = ?, path_key = picvault_path_key(?) WHERE path = ?').run(root, planted, planted, files[0]);
+  db.close();
+  const r = await picvault(['clean', '--vault', vault, '--yes'], { env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(await stat(planted), 'a file under a catalogued root no archive run named is not touched');
+  assert.equal(await stat(files[1]).catch(() => null), null, 'the source the runs named is cleaned');
+});

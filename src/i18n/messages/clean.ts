@@ -2,7 +2,7 @@ import type { Messages } from '../types.js';
 
 /** clean and why files stay. */
 export const clean: Messages = {
-  'clean.noSources': { en: 'no source named, and device {device} has archived none; name the folders to clean', zh: '未指定来源，且设备 {device} 没有归档过任何文件夹；请指定要清理的文件夹' },
+  'clean.noSources': { en: 'no source named, and the catalogue records no archive run of device {device} (catalog log); name the folders to clean', zh: '未指定来源，且目录中没有设备 {device} 的归档记录（见 catalog log）；请指定要清理的文件夹' },
   'clean.needYes': { en: 'clean deletes {count} files ({bytes}) and asks first, but this is not a terminal; add --yes to delete (--preview FILE writes a contact sheet of them)', zh: '清理将删除 {count} 个文件（{bytes}），需要确认，但当前不是终端；请加 --yes 确认删除（--preview FILE 可生成这些图片的预览图）' },
   'clean.appRunning': { en: 'QQ or WeChat is running ({apps}); close it first, or add --force', zh: 'QQ 或微信正在运行（{apps}）；请先退出，或加 --force' },
   'clean.dryRun': { en: 'dry run: nothing was deleted. This is what clean would do:', zh: '演练：未删除任何文件。清理将会：' },
