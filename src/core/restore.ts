@@ -12,8 +12,7 @@ import { openVault } from '../vault/vault.js';
 import type { Db } from '../catalog/db.js';
 import { ZipReader } from '../vault/zip-reader.js';
 import { silentProgress, type Progress } from './progress.js';
-import { isInside } from '../sources/protected.js';
-import { originalTarget, targetUnder, withHashSuffix } from './restore-target.js';
+import { folderHolding, originalTarget, targetUnder, withHashSuffix } from './restore-target.js';
 import { compileSelection, type Selection } from './selection.js';
 import type { WriteJob, WriteOutcome, WriteReply } from './restore-worker.js';
 import { ownArrayBuffer, ThreadPool, workerUrl } from './thread-pool.js';
@@ -272,8 +271,8 @@ function trustedFolders(db: Db, named: string[]): (device: string, target: strin
   const userNamed = named.map((n) => path.resolve(n));
   return (device, target) => {
     let folders = byDevice.get(device);
-    if (!folders) byDevice.set(device, (folders = [...archivedSources(db, device), ...userNamed].filter((f) => path.isAbsolute(f))));
-    return folders.find((f) => isInside(f, target)) ?? null;
+    if (!folders) byDevice.set(device, (folders = [...archivedSources(db, device), ...userNamed]));
+    return folderHolding(folders, target);
   };
 }
 
