@@ -4,6 +4,7 @@ import type { Progress } from '../core/progress.js';
 import type { Skipped } from '../core/scan.js';
 import { hasMessage, type Lang, type Translate } from '../i18n/index.js';
 import { terminalProgress } from './render/progress.js';
+import { parseWechatKey } from './options.js';
 
 /** What every command gets from the entry point: the language, the streams, the exit status. */
 export interface CliContext {
@@ -52,7 +53,7 @@ export function addSelection(cmd: Command): Command {
     .option('--kind <kind>', 'thumb|original|sticker (repeatable)', collect)
     .option('--device <name>', 'archived from this device (repeatable)', collect)
     .option('--chat <id>', 'the chat folder (md5, or a prefix) of QQNT / WeChat layouts (repeatable)', collect)
-    .option('--wechat-key <key>', 'WeChat 4.x account key (16 characters), to decode V2 .dat images');
+    .option('--wechat-key <key>', 'WeChat 4.x account key (16 characters, or 32 hex digits as img_key), to decode V2 .dat images', parseWechatKey);
 }
 
 export function vaultOf(ctx: CliContext, ...given: (string | undefined)[]): string {
