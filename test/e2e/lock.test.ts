@@ -7,7 +7,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildTree } from '../helpers/images.js';
-import { assertClean, isRoot, picvault } from '../helpers/cli.js';
+import { assertClean, isRoot, picvault, tryMount } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
 async function archived() {
@@ -69,11 +69,7 @@ test('a full disk when the lock is taken: exit with why, and no empty lock left 
   const { root, src } = await archived();
   const vault = path.join(root, 'small');
   await mkdir(vault);
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', vault], { stdio: 'ignore' });
-  } catch {
-    return t.skip('this machine does not let a test mount a file system');
-  }
+  if (!tryMount('-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', vault)) return t.skip('this machine does not let a test mount a file system');
   try {
     const empty = path.join(root, 'empty');
     await mkdir(empty);

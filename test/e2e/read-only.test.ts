@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmod, chown, mkdir, readdir, rm } from 'node:fs/promises';
+import { chmod, chown, mkdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { test } from 'node:test';
-import { buildTree, snapshot } from '../helpers/images.js';
-import { NOBODY, isRoot, picvault, type RunOptions } from '../helpers/cli.js';
+import { buildTree, entriesUnder, snapshot } from '../helpers/images.js';
+import { NOBODY, isRoot, picvault, tryMount, type RunOptions } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /**
@@ -23,19 +23,6 @@ async function archived() {
   const r = await picvault(['archive', src, '--to', vault], { env });
   assert.equal(r.code, 0, r.stderr);
   return { root, src, vault };
-}
-
-/** Every name in the vault, recursively: nothing may appear or go. */
-async function names(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (d: string) => {
-    for (const e of await readdir(d, { withFileTypes: true })) {
-      out.push(path.relative(dir, path.join(d, e.name)));
-      if (e.isDirectory()) await walk(path.join(d, e.name));
-    }
-  };
-  await walk(dir);
-  return out.sort();
 }
 
 /** Every command that only reads the vault works on it, and says nothing about reindex. */
@@ -78,14 +65,13 @@ test('a vault on a read-only mount: every reading command works, writing ones sa
   const { root, src, vault } = await archived();
   const view = path.join(root, 'view');
   await mkdir(view);
-  try {
-    execFileSync('mount', ['--bind', vault, view], { stdio: 'ignore' });
-    execFileSync('mount', ['-o', 'remount,bind,ro', view], { stdio: 'ignore' });
-  } catch {
-    return t.skip('this machine does not let a test mount a file system');
+  if (!tryMount('--bind', vault, view)) return t.skip('this machine does not let a test mount a file system');
+  if (!tryMount('-o', 'remount,bind,ro', view)) {
+    execFileSync('umount', [view]);
+    return t.skip('this machine does not let a test make a mount read-only');
   }
   try {
-    const before = await names(vault);
+    const before = await entriesUnder(vault);
     await assertReadsWork(view, src, path.join(root, 'out'));
     const archive = await picvault(['archive', src, '--to', view], { env });
     assert.equal(archive.code, 10, archive.stderr);
@@ -93,7 +79,7 @@ test('a vault on a read-only mount: every reading command works, writing ones sa
     const clean = await picvault(['clean', src, '--vault', view, '--yes'], { env });
     assert.equal(clean.code, 10, clean.stderr);
     assert.match(clean.stderr, /read-only: clean records each delete/);
-    assert.deepEqual(await names(vault), before, 'nothing written to the vault');
+    assert.deepEqual(await entriesUnder(vault), before, 'nothing written to the vault');
     assert.equal((await snapshot(src)).size, 4, 'nothing deleted');
 
     // The drive was pulled out mid-run: the last commit is in the -wal, read with its -shm.
@@ -125,10 +111,10 @@ test('a vault folder the user may only read: every reading command works as that
   const out = path.join(root, 'out');
   await mkdir(out);
   await chown(out, NOBODY, NOBODY);
-  const before = await names(vault);
+  const before = await entriesUnder(vault);
   try {
     await assertReadsWork(vault, src, out, asUser);
-    assert.deepEqual(await names(vault), before, 'nothing written to the vault');
+    assert.deepEqual(await entriesUnder(vault), before, 'nothing written to the vault');
   } finally {
     await chmod(vault, 0o755);
     execFileSync('chmod', ['-R', 'u+w', vault]);

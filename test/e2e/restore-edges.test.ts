@@ -4,7 +4,7 @@ import { mkdir, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/
 import path from 'node:path';
 import { test } from 'node:test';
 import { openCatalog } from '../../src/catalog/db.js';
-import { buildTree, snapshot, writeImage } from '../helpers/images.js';
+import { buildTree, entriesUnder, snapshot, writeImage } from '../helpers/images.js';
 import { picvault } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -18,19 +18,6 @@ async function archivedTree(n = 3) {
   const r = await picvault(['archive', src, '--to', vault], { env });
   assert.equal(r.code, 0, r.stderr);
   return { root, src, vault, files };
-}
-
-/** Every folder and file under dir (relative), links included: to prove nothing was made there. */
-async function entriesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (d: string) => {
-    for (const e of await readdir(d, { withFileTypes: true })) {
-      out.push(path.relative(dir, path.join(d, e.name)));
-      if (e.isDirectory()) await walk(path.join(d, e.name));
-    }
-  };
-  await walk(dir);
-  return out.sort();
 }
 
 /** The pid of a process that has exited. */
