@@ -38,9 +38,15 @@ function renderKeptCounts(ctx: CliContext, kept: KeptFiles): void {
  * not listed. Anything else kept is a file the user expected to go: listed, and the run exits 3.
  */
 const NOT_ELIGIBLE = new Set<KeptFile['reason']>(['not-in-vault', 'other-device']);
-function reportKept(ctx: CliContext, kept: KeptFiles): void {
+/** Files that stay because the vault's copy of their picture is damaged: verification found damage (exit 4). */
+const DAMAGED = new Set<KeptFile['reason']>(['stored-copy-damaged', 'archive-damaged']);
+function reportKept(ctx: CliContext, kept: KeptFiles, vault: string): void {
   const { count, first } = kept.some((reason) => !NOT_ELIGIBLE.has(reason), SKIPPED_SHOWN);
   reportSkipped(ctx, first.map((k) => ({ path: k.path, reason: k.reason, device: k.device })), count);
+  const damaged = kept.some((reason) => DAMAGED.has(reason), 0).count;
+  if (damaged === 0) return;
+  ctx.err(ctx.t('clean.damaged', { count: damaged, vault }));
+  ctx.exit(EXIT.damaged);
 }
 
 /** Plan, show, ask, delete: the one flow behind `clean` and `archive --clean`. */
@@ -78,9 +84,9 @@ async function showAskDelete(
     return;
   }
   if (plan.remove.size === 0) {
-    if (opts.json) await jsonStreamed(ctx, { deleted: 0, bytes: 0, kept: plan.keep });
+    if (opts.json) await jsonStreamed(ctx, { deleted: 0, bytes: 0, kept: plan.keep, readBack: { pictures: 0, bytes: 0, damaged: 0 } });
     else renderPlan(ctx, plan, false);
-    return reportKept(ctx, plan.keep);
+    return reportKept(ctx, plan.keep, plan.vault);
   }
   // Every delete is recorded in the catalogue: on a read-only vault there is nothing to ask.
   if (plan.readOnly) throw new PicvaultError('clean.readOnlyVault', { vault: plan.vault }, EXIT.notVault);
@@ -105,10 +111,11 @@ async function showAskDelete(
     if (opts.json) await jsonStreamed(ctx, { ...result, preview: named });
     else {
       ctx.out(t('clean.done', { count: result.deleted, bytes: formatBytes(result.bytes), folders: result.removedFolders }));
+      ctx.out(t('clean.readBack', { count: result.readBack.pictures, bytes: formatBytes(result.readBack.bytes) }));
       renderKeptCounts(ctx, result.kept);
       if (named) ctx.out(t('clean.preview', { preview: named }));
     }
-    reportKept(ctx, result.kept);
+    reportKept(ctx, result.kept, plan.vault);
   } finally {
     scratch?.remove();
   }
