@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmod, chown, mkdir, rm } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { test } from 'node:test';
 import { buildTree, entriesUnder, snapshot } from '../helpers/images.js';
 import { NOBODY, isRoot, picvault, tryMount, type RunOptions } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { vaultZips } from '../helpers/vault.js';
 
 /**
  * SPEC "Read-only vaults": a vault on a write-protected drive, a read-only mount or in a folder
@@ -81,6 +82,16 @@ test('a vault on a read-only mount: every reading command works, writing ones sa
     assert.match(clean.stderr, /read-only: clean records each delete/);
     assert.deepEqual(await entriesUnder(vault), before, 'nothing written to the vault');
     assert.equal((await snapshot(src)).size, 4, 'nothing deleted');
+
+    // Damage found on a read-only drive: repair cannot run there, so the advice is to copy it.
+    const [zip] = await vaultZips(vault);
+    const bytes = await readFile(zip);
+    bytes[Math.floor(bytes.length / 2)] ^= 0xff;
+    await writeFile(zip, bytes);
+    const damaged = await picvault(['verify', '--vault', view]);
+    assert.equal(damaged.code, 4, damaged.stderr);
+    assert.match(damaged.stderr, /read-only, and repair writes to it: copy the vault to a writable drive/);
+    assert.doesNotMatch(damaged.stderr, new RegExp(`repair --vault ${view}`));
 
     // The drive was pulled out mid-run: the last commit is in the -wal, read with its -shm.
     killedWriter(vault);
