@@ -45,15 +45,24 @@ export function finishRun(db: Db, id: number, end: Pick<RunRecord, 'files' | 'by
   );
 }
 
-export const runById = (db: Db, id: number) => listRuns(db, id)[0] as RunRow | undefined;
-
-export function listRuns(db: Db, id?: number): RunRow[] {
-  const rows = db
+export function runById(db: Db, id: number): RunRow | undefined {
+  const row = db
     .prepare(
       `SELECT id, command, device, started_at AS startedAt, finished_at AS finishedAt, sources, selection,
-              files, bytes, skipped, outcome FROM runs ${id === undefined ? '' : 'WHERE id = ?'} ORDER BY id`,
+              files, bytes, skipped, outcome FROM runs WHERE id = ?`,
     )
-    .all(...(id === undefined ? [] : [id])) as (Omit<RunRow, 'sources' | 'selection'> & { sources: string; selection: string })[];
+    .get(id) as (Omit<RunRow, 'sources' | 'selection'> & { sources: string; selection: string }) | undefined;
+  return row && { ...row, sources: JSON.parse(row.sources), selection: JSON.parse(row.selection) };
+}
+
+/** Every run in the order they ran; with `last`, only that many of the newest. */
+export function listRuns(db: Db, last = -1): RunRow[] {
+  const rows = db
+    .prepare(
+      `SELECT * FROM (SELECT id, command, device, started_at AS startedAt, finished_at AS finishedAt, sources, selection,
+              files, bytes, skipped, outcome FROM runs ORDER BY id DESC LIMIT ?) ORDER BY id`,
+    )
+    .all(last) as (Omit<RunRow, 'sources' | 'selection'> & { sources: string; selection: string })[];
   return rows.map((r) => ({ ...r, sources: JSON.parse(r.sources), selection: JSON.parse(r.selection) }));
 }
 
@@ -64,4 +73,22 @@ export function markPlaces(db: Db, column: 'cleaned_at' | 'restored_at', ids: re
   db.transaction(() => {
     for (const id of ids) stmt.run(now, id);
   })();
+}
+
+/**
+ * The source folders a device's own archive runs named, from the audit trail: what an in-place
+ * restore may write into (catalogued roots come from manifests, which are no more trusted than
+ * the paths in them). A catalogue rebuilt without its old log has none.
+ */
+export function archivedSources(db: Db, device: string): string[] {
+  const rows = db.prepare("SELECT DISTINCT sources FROM runs WHERE command = 'archive' AND device = ?").pluck().all(device) as string[];
+  const out = new Set<string>();
+  for (const r of rows) {
+    try {
+      for (const s of JSON.parse(r) as unknown[]) if (typeof s === 'string') out.add(s);
+    } catch {
+      // a damaged row names nothing
+    }
+  }
+  return [...out];
 }
