@@ -9,6 +9,7 @@ import { clean } from './messages/clean.js';
 import { common } from './messages/common.js';
 import { demo } from './messages/demo.js';
 import { errors } from './messages/errors.js';
+import { help } from './messages/help.js';
 import { restore } from './messages/restore.js';
 import { scan } from './messages/scan.js';
 import { verify } from './messages/verify.js';
@@ -16,7 +17,7 @@ import type { Lang, Messages } from './types.js';
 
 export type { Lang, Messages } from './types.js';
 
-const TABLES: Messages[] = [errors, common, scan, archive, clean, restore, verify, catalog, demo];
+const TABLES: Messages[] = [errors, common, help, scan, archive, clean, restore, verify, catalog, demo];
 
 const MESSAGES: Messages = {};
 for (const table of TABLES) {
@@ -53,7 +54,7 @@ export function translator(lang: Lang): Translate {
 }
 
 /** The names a sentence is filled from, for checking both languages take the same ones. */
-export const placeholderNames = (text: string): string[] => [...text.matchAll(PLACEHOLDER)].map((m) => m[1]).sort();
+export const placeholderNames = (text: string): string[] => [...new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1]))].sort();
 
 /** Every key has both languages (checked by a test). */
 export const messageKeys = () => Object.keys(MESSAGES);

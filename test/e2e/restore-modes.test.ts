@@ -12,7 +12,7 @@ test('--overwrite never|if-different|always, and --dry-run writes nothing', asyn
   const src = path.join(root, 'cache');
   const files = await buildTree(src, 3, ['2024-01']);
   const vault = path.join(root, 'vault');
-  assert.equal((await picvault(['archive', src, '--to', vault, '--device', 'pc'])).code, 0);
+  assert.equal((await picvault(['archive', src, '--to', vault, '--device-name', 'pc'])).code, 0);
   const env = { PICVAULT_DEVICE: 'pc' };
   const original = await readFile(files[0]);
   await writeFile(files[0], 'a different file now');
