@@ -123,19 +123,21 @@ export async function jsonStreamed(ctx: CliContext, value: Record<string, unknow
 
 async function writeStreamed(ctx: CliContext, value: unknown, indent: string, lead: string, trail: string): Promise<void> {
   if (isChunked(value)) {
-    ctx.out(`${indent}${lead}[`);
-    // Each item is printed when the next arrives, so the last one goes without a comma.
+    // Each item is printed when the next arrives, so the last one goes without a comma; the
+    // bracket opens with the first, so an empty list is [].
     let previous: string | null = null;
     for (const chunk of value.chunks()) {
       for (const item of chunk) {
-        if (previous !== null) {
+        if (previous === null) ctx.out(`${indent}${lead}[`);
+        else {
           ctx.out(`${indent}  ${previous},`);
           await ctx.drain();
         }
         previous = JSON.stringify(item);
       }
     }
-    if (previous !== null) ctx.out(`${indent}  ${previous}`);
+    if (previous === null) return ctx.out(`${indent}${lead}[]${trail}`);
+    ctx.out(`${indent}  ${previous}`);
     ctx.out(`${indent}]${trail}`);
   } else if (isPlainObject(value)) {
     const fields = Object.entries(value).filter(([, v]) => v !== undefined);

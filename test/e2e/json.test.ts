@@ -111,7 +111,10 @@ test('catalog: devices is an object like months; list and log are JSON lines, an
   const runs = log.stdout.trim().split('\n').map((l) => JSON.parse(l));
   assert.deepEqual(runs.map((r) => r.command), ['archive']);
   const list = await picvault(['catalog', 'list', '--vault', vault, '--json']);
-  assert.equal(list.stdout.trim().split('\n').map((l) => JSON.parse(l)).length, 8);
+  const places = list.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(places.length, 8);
+  const show = doc(await picvault(['catalog', 'show', places[0].hash, '--vault', vault, '--json']));
+  assert.deepEqual(Object.keys(show.image as object).sort(), ['archive', 'damage', 'decodedExt', 'entry', 'ext', 'hash', 'size', 'verifiedAt']);
   for (const sub of ['list', 'log']) {
     assert.match((await picvault(['catalog', sub, '--help'])).stdout.replace(/\s+/g, ' '), /--json: JSON lines, one (place|run) a line/);
     assert.match((await picvault(['catalog', sub, '--help'], { env: ZH })).stdout.replace(/\s+/g, ''), /--json：JSONlines，每行一/);

@@ -31,7 +31,7 @@ test('--overwrite never|if-different|always, and --dry-run writes nothing', asyn
 
   const ifDifferent = await picvault(['restore', '--from', vault, '--overwrite', 'if-different'], { env });
   assert.equal(ifDifferent.code, 0, ifDifferent.stderr);
-  assert.match(ifDifferent.stdout, /1 files restored.*2 already in place/);
+  assert.match(ifDifferent.stdout, /1 file restored.*2 already in place/);
   assert.deepEqual(await readFile(files[0]), original);
 
   const mtime = (await stat(files[1])).mtimeMs;
