@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { BIN, type Run } from './cli.js';
+import { BIN, ran, userEnv, type Run } from './cli.js';
 
 /**
  * Drives the real binary in a pseudo-terminal (Python's pty: node has none of its own), as a
@@ -32,15 +32,5 @@ sys.exit(os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 200)
 `;
 
 export function inTerminal(args: string[], prompt: string, keys: string, env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('python3', ['-c', DRIVER, prompt, keys, process.execPath, BIN, ...args], {
-      env: { ...process.env, LANG: 'en_US.UTF-8', LC_ALL: '', NO_COLOR: '1', PICVAULT_VAULT: '', TERM: 'dumb', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+  return ran(spawn('python3', ['-c', DRIVER, prompt, keys, process.execPath, BIN, ...args], { env: userEnv({ TERM: 'dumb', ...env }) }));
 }
