@@ -13,10 +13,10 @@ test('npm test says once, before any test, which tools are missing and how to in
   const r = check(empty);
   assert.equal(r.status, 1, r.stderr);
   assert.equal(r.stdout, '');
-  for (const tool of ['unzip', '7z', 'python3']) assert.equal(r.stderr.match(new RegExp(`^  ${tool}: `, 'gm'))?.length, 1, r.stderr);
+  for (const tool of ['unzip', '7z', 'python3', 'exiftool']) assert.equal(r.stderr.match(new RegExp(`^  ${tool}: `, 'gm'))?.length, 1, r.stderr);
   if (process.platform === 'linux') assert.match(r.stderr, /^ {2}strace: /m);
-  assert.match(r.stderr, /sudo apt-get install unzip p7zip-full python3( strace)?$/m);
-  assert.match(r.stderr, /brew install unzip p7zip python/);
+  assert.match(r.stderr, /sudo apt-get install unzip p7zip-full python3 libimage-exiftool-perl( strace)?$/m);
+  assert.match(r.stderr, /brew install unzip p7zip python exiftool/);
   assert.doesNotMatch(r.stderr, /ENOENT|\n\s+at /);
 
   const all = check(process.env.PATH ?? '');

@@ -5,6 +5,7 @@ import type { Skipped } from '../core/scan.js';
 import { hasMessage, type Lang, type Translate } from '../i18n/index.js';
 import { refuseWindowsOnly } from './paths.js';
 import { terminalProgress } from './render/progress.js';
+import { parseWechatKey } from './options.js';
 
 /** What every command gets from the entry point: the language, the streams, the exit status. */
 export interface CliContext {
@@ -45,7 +46,7 @@ export function addSelection(cmd: Command): Command {
     .option('--source <kind>', 'help.select.source', collect)
     .option('--kind <kind>', 'help.select.kind', collect)
     .option('--chat <id>', 'help.select.chat', collect)
-    .option('--wechat-key <key>', 'help.wechatKey');
+    .option('--wechat-key <key>', 'help.wechatKey', parseWechatKey);
 }
 
 /**

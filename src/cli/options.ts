@@ -1,4 +1,5 @@
 import { usageError } from '../errors.js';
+import { wechatKeyProblem } from '../media/dat.js';
 import type { Selection } from '../core/selection.js';
 import { IMAGE_KINDS, SOURCE_KINDS, type ImageKind, type SourceKind } from '../sources/types.js';
 
@@ -54,6 +55,13 @@ export function parseHash(value: string): string {
 export function parseChoice<T extends string>(flag: string, value: string, choices: readonly T[]): T {
   if (!(choices as readonly string[]).includes(value)) throw usageError('choice.bad', { flag, value, choices: choices.join('|') });
   return value as T;
+}
+
+/** --wechat-key: 16 characters or 32 hex digits (media/dat.ts wechatAesKeys); anything else is refused before a file is read. */
+export function parseWechatKey(value: string): string {
+  const problem = wechatKeyProblem(value);
+  if (problem) throw usageError(problem, { value, length: value.length });
+  return value;
 }
 
 const list = (v: string[] | undefined) => v?.flatMap((s) => s.split(',')).filter(Boolean);

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import { decodeDat } from '../media/dat.js';
+import { decodeDatProven, wechatAesKeys } from '../media/dat.js';
 import { mapLimit } from './pool.js';
 
 export interface PreviewFile {
@@ -33,7 +33,7 @@ export function sample<T>(items: readonly T[], n: number, random: () => number =
 async function imageInput(file: string, wechatKey?: string): Promise<string | Buffer> {
   if (!/\.dat$/i.test(file)) return file;
   const raw = await readFile(file);
-  return decodeDat(raw, { wechatKey }) ?? raw;
+  return (await decodeDatProven(raw, { aesKeys: wechatAesKeys(wechatKey) }))?.picture ?? raw;
 }
 
 const escapeXml = (s: string) => s.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);

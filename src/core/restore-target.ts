@@ -64,3 +64,6 @@ export function withHashSuffix(p: string, hash: string, target: path.PlatformPat
   const ext = target.extname(p);
   return `${p.slice(0, p.length - ext.length)}~${hash.slice(0, 8)}${ext}`;
 }
+
+/** A decoded WeChat picture's name: its .dat's name with the picture's own extension. */
+export const withPictureExtension = (p: string, ext: string): string => p.replace(/\.dat$/i, '') + `.${ext}`;

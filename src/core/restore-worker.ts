@@ -4,10 +4,11 @@ import { randomBytes } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import { errnoCode } from '../errors.js';
 import { hashBytes } from '../media/hash.js';
-import { decodeDat } from '../media/dat.js';
+import { confirmedTailKey, tryDecodeDat, wechatAesKeys, type ProvenDat } from '../media/dat.js';
 import { isInside } from '../sources/protected.js';
 import { readFully, writeFully } from '../vault/sync-io.js';
 import { LOCAL_HEADER, localDataStart } from '../vault/zip-reader.js';
+import { withPictureExtension } from './restore-target.js';
 import { serveJobs } from './thread-pool.js';
 
 /**
@@ -30,9 +31,10 @@ export interface WriteTarget {
   /** The folder the target must stay inside, through any symlink. */
   destRoot: string;
   /**
-   * `restore --decode`: this place gets the decoded image, compared with what is already there
-   * (the raw bytes were checked against the hash: the vault's promise is about them). When the
-   * bytes cannot be decoded, the raw bytes are written instead.
+   * `restore --decode`: this place gets the decoded picture under its picture's extension,
+   * compared with what is already there (the raw bytes were checked against the hash: the vault's
+   * promise is about them). Only a proven decoding is written (media/dat.ts); otherwise the raw
+   * .dat goes to `target`, its own name.
    */
   decoded?: { overwrite: 'never' | 'if-different' | 'always' };
 }
@@ -51,6 +53,13 @@ export interface WriteJob {
   size: number;
   targets: WriteTarget[];
   wechatKey?: string;
+  /** The 4.x tail key of the places' account, where the run has learned it (media/account-keys.ts). */
+  accountXorKey?: number;
+  /**
+   * A first pass: a 4.x picture that only an account key could prove is not written yet but handed
+   * back (`deferred`), to be tried again once the run has seen the account's other files.
+   */
+  deferUnproven?: boolean;
 }
 
 export type WriteOutcome = 'unsafe-path' | 'write-failed' | 'exists-different' | 'already' | 'damaged' | null;
@@ -60,6 +69,14 @@ export interface WriteReply {
   outcomes: WriteOutcome[];
   /** The image could not be decoded: places that asked for the decoded image got the raw bytes. */
   undecodable: boolean;
+  /** Why not, when a key would have done it: a V2 file no AES key given opens. */
+  needsV2Key?: boolean;
+  /** Where each target was written when it is not `target` (the decoded picture's own name). */
+  writtenAs?: (string | null)[];
+  /** The 4.x tail key this file's own end marker confirmed: its account's key. */
+  learnedXorKey?: number;
+  /** Nothing was written: see WriteJob.deferUnproven. */
+  deferred?: boolean;
   /** The drive stopped the run at this target (see DriveStop): the main thread starts no more. */
   stopped?: { code: string; path: string };
 }
@@ -155,19 +172,41 @@ export async function restoreImage(job: WriteJob): Promise<WriteReply> {
   const checked = raw !== null && raw.length === job.size && (await hashBytes(raw)) === job.hash;
   if (!checked) return { outcomes: job.targets.map(() => 'damaged'), undecodable: false };
   const decoding = job.targets.some((t) => t.decoded);
-  const decoded = decoding ? decodeDat(raw, { wechatKey: job.wechatKey }) : null;
+  let proven: ProvenDat | null = null;
+  let learnedXorKey: number | undefined;
+  let needsV2Key = false;
+  if (decoding) {
+    const aesKeys = wechatAesKeys(job.wechatKey);
+    const got = await tryDecodeDat(raw, { aesKeys, accountXorKey: job.accountXorKey });
+    if (got === 'needs-account-key' && job.deferUnproven) return { outcomes: job.targets.map(() => null), undecodable: false, deferred: true };
+    proven = typeof got === 'string' ? null : got;
+    needsV2Key = got === 'needs-v2-key';
+    learnedXorKey = (await confirmedTailKey(raw, aesKeys)) ?? undefined;
+  }
   const outcomes: WriteOutcome[] = [];
+  const writtenAs: (string | null)[] = [];
+  const reply = (stopped?: WriteReply['stopped']): WriteReply => ({
+    outcomes, undecodable: decoding && proven === null, writtenAs,
+    ...(needsV2Key && { needsV2Key }), ...(learnedXorKey !== undefined && { learnedXorKey }), ...(stopped && { stopped }),
+  });
   for (const t of job.targets) {
     try {
-      outcomes.push(t.decoded ? writeDecoded(decoded ?? raw, t, t.decoded.overwrite) : write(raw, t));
+      if (t.decoded && proven) {
+        const target = withPictureExtension(t.target, proven.pictureExt);
+        writtenAs.push(target);
+        outcomes.push(writeDecoded(proven.picture, { ...t, target }, t.decoded.overwrite));
+      } else {
+        writtenAs.push(null);
+        outcomes.push(t.decoded ? writeDecoded(raw, t, t.decoded.overwrite) : write(raw, t));
+      }
     } catch (err) {
       if (!(err instanceof DriveStop)) throw err;
       // The targets written before it are reported as written: the catalogue's audit says so.
       while (outcomes.length < job.targets.length) outcomes.push('write-failed');
-      return { outcomes, undecodable: decoding && decoded === null, stopped: { code: err.code, path: err.path } };
+      return reply({ code: err.code, path: err.path });
     }
   }
-  return { outcomes, undecodable: decoding && decoded === null };
+  return reply();
 }
 
 if (parentPort) serveJobs(parentPort, restoreImage);

@@ -13,9 +13,10 @@ import { openVault } from '../vault/vault.js';
 import type { Db } from '../catalog/db.js';
 import { ZipReader } from '../vault/zip-reader.js';
 import { silentProgress, type Progress } from './progress.js';
-import { originalTarget, targetUnder, withHashSuffix } from './restore-target.js';
+import { originalTarget, targetUnder, withHashSuffix, withPictureExtension } from './restore-target.js';
 import { compileSelection, type Selection } from './selection.js';
 import type { WriteJob, WriteOutcome, WriteReply } from './restore-worker.js';
+import { AccountXorKeys } from '../media/account-keys.js';
 import { ownArrayBuffer, ThreadPool, workerUrl } from './thread-pool.js';
 import { GroupSpool } from './group-spool.js';
 import { SpillingMap } from './spilling-map.js';
@@ -75,6 +76,8 @@ export interface RestoreResult {
   skipped: RestoreItem[];
   /** .dat files restored as they are because they could not be decoded. */
   notDecoded: number;
+  /** Of those, WeChat 4.x V2 files that the --wechat-key given (or none) did not open. */
+  notDecodedV2: number;
 }
 
 /**
@@ -103,7 +106,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
     const keep = compileSelection(sel);
     const decoding = (row: LocationRow) => options.decode === true && row.ext === 'dat';
     const result: RestoreResult = {
-      dryRun: options.dryRun ?? false, destination: dest, selected: 0, items: [], restored: 0, already: 0, bytes: 0, skipped: [], notDecoded: 0,
+      dryRun: options.dryRun ?? false, destination: dest, selected: 0, items: [], restored: 0, already: 0, bytes: 0, skipped: [], notDecoded: 0, notDecodedV2: 0,
     };
     const restoredInPlace: number[] = [];
     const tally = ({ item, row }: Planned) => {
@@ -125,7 +128,8 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
       const planned = targets.plan(row);
       const { item } = planned;
       result.selected++;
-      if (options.decode && item.target && decoding(row) && row.decodedExt) item.target = withExtension(item.target, row.decodedExt);
+      // The writer names a decoded picture once it is proven; a dry run shows the name it expects.
+      if (result.dryRun && item.target && decoding(row) && row.decodedExt) item.target = withPictureExtension(item.target, row.decodedExt);
       // A decoded file is compared with what is there once it is decoded (see restore-worker).
       if (item.target && !item.skip) {
         if (decoding(row)) item.action = 'write';
@@ -137,8 +141,10 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
 
     if (!result.dryRun) {
       progress.begin('phase.restore', spool.size);
-      const settle = (planned: Planned, outcome: WriteOutcome, writtenRaw: boolean) => {
+      const settle = (planned: Planned, outcome: WriteOutcome, writtenRaw: boolean, writtenAs?: string | null, needsV2Key = false) => {
         const { item, row } = planned;
+        if (writtenAs) item.target = writtenAs;
+        if (!outcome && writtenRaw && needsV2Key) result.notDecodedV2++;
         if (outcome === 'already') item.action = 'already';
         else if (outcome) {
           item.action = null;
@@ -160,7 +166,11 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
        * One stored image to a writer thread, which reads and checks it and writes it to every
        * place it belongs (see restore-worker); each place settled with its outcome.
        */
-      const restoreImage = async (zip: string, reader: ZipReader | null, group: Planned[]) => {
+      /** 4.x tail keys learned from the files written so far, by account (media/account-keys.ts). */
+      const accountKeys = new AccountXorKeys();
+      /** Pictures only an account key could prove, tried again at the end with what the run learned. */
+      const deferred: { zip: string; group: Planned[] }[] = [];
+      const restoreImage = async (zip: string, reader: ZipReader | null, group: Planned[], lastTry: boolean) => {
         if (stopped) return;
         const { row } = group[0];
         const entry = reader?.entries.get(row.entry);
@@ -172,6 +182,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
           if (!bytes) return void group.forEach((p) => settle(p, 'damaged', false));
           from = { bytes: ownArrayBuffer(bytes) };
         }
+        const accounts = group.map((p) => p.row.account).filter((a): a is string => Boolean(a));
         const job: WriteJob = {
           from,
           hash: row.hash,
@@ -180,9 +191,13 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
             target: item.target!, mtimeMs: r.mtimeMs, destRoot: dest ?? r.root, ...(decoding(r) && { decoded: { overwrite } }),
           })),
           wechatKey: options.wechatKey,
+          accountXorKey: accounts.map((a) => accountKeys.get(a)).find((k) => k !== undefined),
+          deferUnproven: !lastTry,
         };
         const reply = await writers.run<WriteReply>(job, { transfer: 'bytes' in job.from ? [job.from.bytes] : [] });
-        group.forEach((p, i) => settle(p, reply.outcomes[i], reply.undecodable && decoding(p.row)));
+        if (reply.learnedXorKey !== undefined) for (const a of accounts) accountKeys.learn(a, reply.learnedXorKey);
+        if (reply.deferred) return void deferred.push({ zip, group });
+        group.forEach((p, i) => settle(p, reply.outcomes[i], reply.undecodable && decoding(p.row), reply.writtenAs?.[i], reply.needsV2Key));
         if (reply.stopped) stopped ??= Object.assign(new Error(`${reply.stopped.code}: ${reply.stopped.path}`), reply.stopped);
       };
       try {
@@ -197,8 +212,17 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
             for (const list of spool.takeInChunks(archive, held)) {
               if (stopped) break;
               // A few images in flight keep both writer threads busy.
-              await mapLimit([...groupBy(list, ({ row }) => row.hash).values()], 8, (group) => restoreImage(zip, reader, group));
+              await mapLimit([...groupBy(list, ({ row }) => row.hash).values()], 8, (group) => restoreImage(zip, reader, group, false));
             }
+          } finally {
+            await reader?.close();
+          }
+        }
+        for (const [zip, groups] of groupBy(deferred, (d) => d.zip)) {
+          if (stopped) break;
+          const reader = await ZipReader.open(zip).catch(() => null);
+          try {
+            for (const { group } of groups) await restoreImage(zip, reader, group, true);
           } finally {
             await reader?.close();
           }
@@ -299,5 +323,3 @@ async function decide(item: RestoreItem, row: LocationRow, overwrite: Overwrite)
   else if (!same && overwrite === 'never') item.skip = 'exists-different';
   else item.action = 'overwrite';
 }
-
-const withExtension = (p: string, ext: string) => p.replace(/\.dat$/i, '') + `.${ext}`;

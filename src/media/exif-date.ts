@@ -21,14 +21,22 @@ export function isPlausibleStamp(stamp: string, nowMs: number): boolean {
   return asUtc <= nowMs + 24 * 3600 * 1000;
 }
 
+const DATE_TIME_ORIGINAL = 0x9003;
+
 /**
- * DateTimeOriginal from an image's leading bytes, normalised but not yet judged plausible.
+ * DateTimeOriginal from an image's bytes or its file, normalised but not yet judged plausible.
  * Broken EXIF is common in the wild (see the corpus) and is never an error: it yields null.
+ * `ifd0AsExif`: the tag may sit in the first directory (a CR3's CMT2 box is the EXIF directory
+ * written as a TIFF of its own).
  */
-export async function readExifDate(input: Uint8Array | string): Promise<string | null> {
+export async function readExifDate(input: Uint8Array | string, options: { ifd0AsExif?: boolean } = {}): Promise<string | null> {
   try {
     // Loaded on first use, like file-type (see sniff.ts): only images with an EXIF block need it.
     const { default: exifr } = await import('exifr');
+    if (options.ifd0AsExif) {
+      const raw = await exifr.parse(input as Buffer, { translateKeys: false, translateValues: false, reviveValues: false, mergeOutput: false });
+      return normaliseExifStamp(raw?.exif?.[DATE_TIME_ORIGINAL] ?? raw?.ifd0?.[DATE_TIME_ORIGINAL]);
+    }
     const tags = await exifr.parse(input as Buffer, {
       pick: ['DateTimeOriginal'],
       reviveValues: false,

@@ -55,7 +55,9 @@ export function* walkFiles(root: string, options: WalkOptions): Generator<Walked
       const p = prefix + entry.name;
       if (entry.isDirectory()) {
         if (!isProtectedFolderName(entry.name)) stack.push(p);
-        else if (entry.name.toLowerCase() === 'msg' && isDirectory(path.join(p, ALLOWED_INSIDE_MSG))) stack.push(path.join(p, ALLOWED_INSIDE_MSG));
+        else if (entry.name.toLowerCase() === 'msg') {
+          for (const inside of ALLOWED_INSIDE_MSG) if (isDirectory(path.join(p, inside))) stack.push(path.join(p, inside));
+        }
       } else if (entry.isFile() && !isProtectedFileName(entry.name)) {
         let s: Stats;
         try {

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { buildAndroid, buildFakeHome, buildQQNT, type BuiltFile } from '../helpers/caches.js';
+import { buildAndroid, buildFakeHome, buildMoreLayouts, buildQQNT, type BuiltFile } from '../helpers/caches.js';
 import { picvault } from '../helpers/cli.js';
 import { snapshot } from '../helpers/images.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -180,4 +180,31 @@ test('archive --clean over a whole QQNT account leaves nt_db and every *.db byte
   assert.equal(dbs.length, 2);
   assert.deepEqual([...after.keys()].sort(), dbs.sort());
   for (const k of dbs) assert.deepEqual(after.get(k), before.get(k));
+});
+
+test('every other layout real tools describe: dated by its month folder or its arrival (not EXIF), its kind told, videos and databases left alone', async () => {
+  const root = await tempDir();
+  const caches = path.join(root, 'caches');
+  const { files, videos } = await buildMoreLayouts(caches);
+  const before = await snapshot(caches);
+  const vault = path.join(root, 'vault');
+  const a = await picvault(['archive', caches, '--to', vault, '--json'], { env: { PICVAULT_DEVICE: 'pc' } });
+  assert.equal(a.code, 0, a.stderr);
+  const rows = lines((await picvault(['catalog', 'list', '--vault', vault, '--json'])).stdout);
+  assert.deepEqual(rows.map((r) => r.path).sort(), files.map((f) => f.path).sort(), 'every picture, and no video or database');
+  for (const f of files) {
+    const row = rows.find((r) => r.path === f.path);
+    const where = path.relative(caches, f.path);
+    assert.equal(`${row.source}/${row.kind}/${row.month}`, `${f.source}/${f.kind}/${f.month}`, where);
+    assert.equal(row.dateRule, f.month.startsWith('2025') ? 'file-time' : 'folder', where);
+    assert.equal(row.exifDate?.slice(0, 4) ?? '2011', '2011', `${where}: the EXIF date is kept beside the layout's`);
+    if (f.chat) assert.equal(row.chat, f.chat, where);
+    if (f.account) assert.equal(row.account, f.account, where);
+  }
+  const after = await snapshot(caches);
+  for (const v of videos) assert.ok(after.has(path.relative(caches, v)), v);
+  assert.deepEqual([...after.keys()].sort(), [...before.keys()].sort());
+  // The videos are not even counted by scan: picvault archives pictures, not videos.
+  const scan = JSON.parse((await picvault(['scan', caches, '--json'])).stdout);
+  assert.equal(scan.files, files.length);
 });

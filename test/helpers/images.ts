@@ -54,3 +54,9 @@ export async function buildTree(dir: string, n: number, months: string[], seedBa
   }
   return files;
 }
+
+/** A picture of noise, which no encoder can shrink: some kilobytes at any format, for formats that keep a gradient in a few hundred bytes. */
+export async function noisyImage(seed: number, format: 'jpeg' | 'png' | 'webp' | 'avif' | 'tiff', size = 64): Promise<Buffer> {
+  const { default: sharp } = await import('sharp');
+  return sharp({ create: { width: size, height: size, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 100 + (seed % 50), sigma: 40 } } })[format]().toBuffer();
+}

@@ -6,6 +6,7 @@ export const TOOLS = [
   { name: 'unzip', use: 'checks every zip with Info-ZIP', debian: 'unzip', brew: 'unzip' },
   { name: '7z', use: 'checks every zip with 7-Zip', debian: 'p7zip-full', brew: 'p7zip' },
   { name: 'python3', use: "checks every zip with Python's zipfile, and types at clean's question in a terminal", debian: 'python3', brew: 'python' },
+  { name: 'exiftool', use: "judges the picture fixtures' types and EXIF dates independently", debian: 'libimage-exiftool-perl', brew: 'exiftool' },
   { name: 'strace', use: 'sees each zip flushed before its rename (Linux only)', debian: 'strace', brew: null },
 ] as const;
 

@@ -13,7 +13,7 @@ interface RestoreFlags extends CommonFlags, SelectionFlags {
   deviceName?: string;
 }
 
-export function renderRestore(ctx: CliContext, r: RestoreResult): void {
+export function renderRestore(ctx: CliContext, r: RestoreResult, keyGiven = false): void {
   const { t } = ctx;
   if (r.selected === 0) return void ctx.out(t('restore.none'));
   if (r.dryRun) {
@@ -23,6 +23,7 @@ export function renderRestore(ctx: CliContext, r: RestoreResult): void {
   ctx.out(t(r.dryRun ? 'restore.wouldSummary' : 'restore.summary', { restored: r.restored, bytes: formatBytes(r.bytes), already: r.already, skipped: r.skipped.length }));
   if (r.destination && !r.dryRun && r.restored > 0) ctx.out(t('restore.to', { dir: r.destination }));
   if (r.notDecoded > 0) ctx.out(t('restore.notDecoded', { count: r.notDecoded }));
+  if (r.notDecodedV2 > 0) ctx.out(t(keyGiven ? 'restore.v2WrongKey' : 'restore.v2NoKey', { count: r.notDecodedV2 }));
 }
 
 export function registerRestore(program: Command, ctx: CliContext): void {
@@ -51,7 +52,7 @@ export function registerRestore(program: Command, ctx: CliContext): void {
       items: Boolean(flags.json || flags.dryRun),
     });
     if (flags.json) json(ctx, result);
-    else renderRestore(ctx, result);
+    else renderRestore(ctx, result, flags.wechatKey !== undefined);
     reportSkipped(ctx, result.skipped.map((s) => ({ path: s.from, reason: s.skip!, device: s.device })));
   });
 }

@@ -28,6 +28,14 @@ export const errors: Messages = {
   'date.bad': { en: '{flag} wants YYYY-MM or YYYY-MM-DD, a real date: {value}', zh: '{flag} 需要真实日期，格式 YYYY-MM 或 YYYY-MM-DD：{value}' },
   'month.bad': { en: '--month wants YYYY-MM: {value}', zh: '--month 需要 YYYY-MM 格式：{value}' },
   'size.bad': { en: '{flag} wants a size such as 500KB, 2MB or 1.5GB: {value}', zh: '{flag} 需要大小，如 500KB、2MB 或 1.5GB：{value}' },
+  'wechatKey.bad': {
+    en: '--wechat-key wants the WeChat 4.x image key: 16 characters, or 32 hex digits (img_key as chatlog and similar tools print it): {value}',
+    zh: '--wechat-key 需要微信 4.x 图片密钥：16 个字符，或 32 位十六进制（chatlog 等工具显示的 img_key）：{value}',
+  },
+  'wechatKey.hexLength': {
+    en: '--wechat-key has {length} hex digits; the key is 16 characters or 32 hex digits (img_key): {value}',
+    zh: '--wechat-key 有 {length} 位十六进制；密钥应为 16 个字符或 32 位十六进制（img_key）：{value}',
+  },
   'choice.bad': { en: '{flag} must be one of {choices}: {value}', zh: '{flag} 只能是 {choices} 之一：{value}' },
   'usage.unknownOption': { en: 'unknown option {option}; see {help}', zh: '未知选项 {option}；请参阅 {help}' },
   'usage.unknownCommand': { en: 'unknown command {command}; see {help}', zh: '未知命令 {command}；请参阅 {help}' },

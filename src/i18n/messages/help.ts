@@ -56,7 +56,7 @@ export const help: Messages = {
     en: 'a filter: places archived from this device (repeatable); not this device\'s name, which is --device-name',
     zh: '筛选：由该设备归档的位置（可重复）；本设备的名称请用 --device-name',
   },
-  'help.wechatKey': { en: 'WeChat 4.x account key (16 characters), to decode V2 .dat images', zh: '微信 4.x 账号密钥（16 个字符），用于解码 V2 .dat 图片' },
+  'help.wechatKey': { en: 'WeChat 4.x account key (16 characters, or 32 hex digits as img_key), to decode V2 .dat images', zh: '微信 4.x 账号密钥（16 个字符，或 img_key 的 32 位十六进制），用于解码 V2 .dat 图片' },
 
   // scan
   'help.scan': { en: 'what is there: a year/month table of images and bytes per source', zh: '查看有什么：按来源列出每年每月的图片数和大小' },
@@ -88,7 +88,7 @@ export const help: Messages = {
   'help.restore.to': { en: 'restore under DIR/<device>/<original path> instead of the original places', zh: '恢复到 DIR/<设备>/<原路径>，而不是原位置' },
   'help.restore.overwrite': { en: 'never|if-different|always: what to do with a different file already at the target', zh: 'never|if-different|always：目标位置已有不同文件时如何处理' },
   'help.restore.dryRun': { en: 'say what would be restored, write nothing', zh: '演练：说明将恢复什么，不写入任何内容' },
-  'help.restore.decode': { en: 'write WeChat .dat images decoded, as .jpg/.png/.gif', zh: '把微信 .dat 图片解码后写出为 .jpg/.png/.gif' },
+  'help.restore.decode': { en: 'write WeChat .dat pictures decoded (.jpg, .png, .webp, ...) where the decoding is proven; the others as they are', zh: '把能确证解码的微信 .dat 图片解码后写出（.jpg、.png、.webp 等）；其余按原样写出' },
 
   // catalog
   'help.catalog': { en: 'browse the catalogue: months, list, show, devices, log', zh: '浏览目录：months、list、show、devices、log' },
