@@ -147,7 +147,9 @@ export async function planClean(options: CleanPlanOptions): Promise<CleanPlan> {
     };
 
     // The places at each path, asked once: a path the catalogue does not know has its head read,
-    // so that a file that is not a picture is not told to be archived first.
+    // so that a file that is not a picture is not told to be archived first. Every path it knows
+    // comes back to the callback (no selection is given to the walk, and its head is not read),
+    // which takes it out of the map: the map holds a batch of the walk at most.
     const known = new Map<string, PlaceAtPath[]>();
     const readHead = (f: { path: string }) => {
       const rows = at(f.path);
