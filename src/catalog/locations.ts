@@ -73,3 +73,24 @@ export function placesAtPath(db: Db): (path: string) => PlaceAtPath[] {
 /** The source folders a device archived from: clean's default when no source is named. */
 export const rootsOfDevice = (db: Db, device: string) =>
   db.prepare('SELECT DISTINCT root FROM locations WHERE device = ? ORDER BY root').pluck().all(device) as string[];
+
+/** Where this device saw a picture: the places whose bytes may still be a good copy of it (repair). */
+export function placesOfPictureOn(db: Db, device: string): (hash: string) => string[] {
+  const stmt = db.prepare('SELECT path FROM locations WHERE hash = ? AND device = ? ORDER BY id').pluck();
+  return (hash) => stmt.all(hash, device) as string[];
+}
+
+/** The places an archive's manifest records, as a manifest lists them: what a zip written in its stead records again (repair). */
+export function placesRecordedBy(db: Db, archiveId: number): ManifestLocation[] {
+  const rows = db.prepare(
+    `SELECT hash, size, device, source, kind, account, chat, root, path, mtime_ms AS mtimeMs, birthtime_ms AS birthtimeMs,
+            taken, month, date_rule AS dateRule, exif_date AS exifDate
+     FROM locations WHERE archive_id = ? ORDER BY taken, path`,
+  ).all(archiveId) as (ManifestLocation & { account: string | null; chat: string | null })[];
+  // The manifest leaves absent fields out, as archive writes them.
+  return rows.map(({ account, chat, ...l }) => ({ ...l, ...(account !== null && { account }), ...(chat !== null && { chat }) }));
+}
+
+/** Every place a picture was seen: what is lost with it when no good copy is left anywhere. */
+export const placesOfPicture = (db: Db, hash: string) =>
+  db.prepare('SELECT device, path, month FROM locations WHERE hash = ? ORDER BY device, path').all(hash) as { device: string; path: string; month: string }[];

@@ -8,6 +8,7 @@ import { registerCatalog } from './commands/catalog.js';
 import { registerClean } from './commands/clean.js';
 import { registerDemo } from './commands/demo.js';
 import { registerReindex } from './commands/reindex.js';
+import { registerRepair } from './commands/repair.js';
 import { registerRestore } from './commands/restore.js';
 import { registerScan } from './commands/scan.js';
 import { registerVerify } from './commands/verify.js';
@@ -46,7 +47,7 @@ export function buildProgram(ctx: CliContext): Command {
       }
       refuseWindowsOnlyPaths(action);
     });
-  for (const register of [registerScan, registerArchive, registerClean, registerRestore, registerCatalog, registerVerify, registerReindex, registerDemo]) {
+  for (const register of [registerScan, registerArchive, registerClean, registerRestore, registerCatalog, registerVerify, registerRepair, registerReindex, registerDemo]) {
     register(program, ctx);
   }
   return program;

@@ -10,7 +10,7 @@ import type { Progress } from './progress.js';
 import { scanEach } from './scan.js';
 import { compileSelection, type Selection } from './selection.js';
 
-export type KeepReason = 'not-in-vault' | 'not-image' | 'changed' | 'archive-unverified' | 'archive-missing' | 'other-device';
+export type KeepReason = 'not-in-vault' | 'not-image' | 'changed' | 'archive-unverified' | 'archive-damaged' | 'archive-missing' | 'other-device';
 
 export interface CleanCandidate {
   path: string;
@@ -27,7 +27,7 @@ export interface KeptFile {
   path: string;
   size: number;
   month: string;
-  reason: KeepReason | 'changed-since-plan' | 'vanished' | 'delete-failed' | 'outside-sources' | 'protected';
+  reason: KeepReason | 'changed-since-plan' | 'stored-copy-damaged' | 'vanished' | 'delete-failed' | 'outside-sources' | 'protected';
   device?: string;
 }
 
@@ -165,10 +165,11 @@ export async function planClean(options: CleanPlanOptions): Promise<CleanPlan> {
       const keep = (reason: KeepReason, other?: PlaceAtPath) => plan.keep.add({ path: f.path, size: f.size, month: match?.month ?? f.month, reason, ...(other && { device: other.device }) });
       if (mine.length === 0) return keep(rows.length > 0 ? 'other-device' : 'not-in-vault', rows[0]);
       if (!match) return keep('changed');
-      if (match.archiveDamage !== null || match.archiveVerifiedAt === null) return keep('archive-unverified');
+      if (match.archiveDamage !== null) return keep('archive-damaged');
+      if (match.archiveVerifiedAt === null) return keep('archive-unverified');
       if (!archiveOk.has(match.archive)) {
         const st = statSync(absArchivePath(vault.dir, match.archive), { throwIfNoEntry: false });
-        archiveOk.set(match.archive, st !== undefined && st.size === match.archiveBytes);
+        archiveOk.set(match.archive, st !== undefined && st.isFile() && st.size === match.archiveBytes);
       }
       if (!archiveOk.get(match.archive)) return keep('archive-missing');
       toRemove({ path: f.path, root: f.root, size: f.size, mtimeMs: f.mtimeMs, month: match.month, hash: match.hash, locationId: match.id, archive: match.archive });

@@ -7,6 +7,7 @@ import { hashBytes } from '../media/hash.js';
 import { confirmedTailKey, tryDecodeDat, wechatAesKeys, type ProvenDat } from '../media/dat.js';
 import { isInside } from '../sources/protected.js';
 import { readFully, writeFully } from '../vault/sync-io.js';
+import { openArchiveFile } from '../vault/archive-file.js';
 import { LOCAL_HEADER, localDataStart } from '../vault/zip-reader.js';
 import { withPictureExtension } from './restore-target.js';
 import { serveJobs } from './thread-pool.js';
@@ -152,10 +153,14 @@ let buffer = Buffer.allocUnsafe(4 << 20);
 function readEntry(entry: StoredEntry): Buffer | null {
   let fd: number | null = null;
   try {
-    fd = openSync(entry.zip, 'r');
+    // Only a regular file (archive-file.ts): a zip replaced by a FIFO or a link to a device since
+    // the main thread opened it must not hang this thread.
+    const file = openArchiveFile(entry.zip);
+    fd = file.fd;
     const header = buffer.subarray(0, LOCAL_HEADER);
     const dataStart = readFully(fd, header, entry.headerOffset) === LOCAL_HEADER ? localDataStart(header, entry.headerOffset) : null;
-    if (dataStart === null) return null;
+    // Its data must lie inside the file: a size the directory made up is never allocated.
+    if (dataStart === null || dataStart + entry.size > file.stats.size) return null;
     if (buffer.length < entry.size) buffer = Buffer.allocUnsafe(Math.max(entry.size, buffer.length * 2));
     const data = buffer.subarray(0, entry.size);
     return readFully(fd, data, dataStart) === entry.size ? data : null;

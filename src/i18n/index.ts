@@ -10,6 +10,7 @@ import { common } from './messages/common.js';
 import { demo } from './messages/demo.js';
 import { errors } from './messages/errors.js';
 import { help } from './messages/help.js';
+import { repair } from './messages/repair.js';
 import { restore } from './messages/restore.js';
 import { scan } from './messages/scan.js';
 import { verify } from './messages/verify.js';
@@ -17,7 +18,7 @@ import type { Lang, Messages } from './types.js';
 
 export type { Lang, Messages } from './types.js';
 
-const TABLES: Messages[] = [errors, common, help, scan, archive, clean, restore, verify, catalog, demo];
+const TABLES: Messages[] = [errors, common, help, scan, archive, clean, restore, verify, repair, catalog, demo];
 
 const MESSAGES: Messages = {};
 for (const table of TABLES) {

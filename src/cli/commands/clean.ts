@@ -3,10 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CleanPlan, KeptFile, KeptFiles } from '../../core/clean-plan.js';
 import type { Selection } from '../../core/selection.js';
-import { usageError } from '../../errors.js';
+import { EXIT, usageError } from '../../errors.js';
 import { toSelection, type SelectionFlags } from '../options.js';
 import { addDeviceName, addSelection, deviceName, refuseDeviceFilter, jsonStreamed, progressFor, reportSkipped, SKIPPED_SHOWN, vaultOf, type Chunked, type CliContext, type CommonFlags } from '../context.js';
 import type { ArchiveResult } from '../../core/archive.js';
+import type { ReadBackTotals } from '../../core/read-back.js';
 import { askYesNo, onTerminal } from '../render/confirm.js';
 import { hasMessage } from '../../i18n/index.js';
 import { formatBytes, table } from '../render/format.js';
@@ -41,18 +42,30 @@ function renderKeptCounts(ctx: CliContext, kept: KeptFiles): void {
  * and the run exits 3.
  */
 const NOT_ELIGIBLE = new Set<KeptFile['reason']>(['not-in-vault', 'other-device', 'not-image']);
-function reportKept(ctx: CliContext, kept: KeptFiles): void {
+/** Files that stay because the vault's copy of their picture is damaged: verification found damage (exit 4). */
+const DAMAGED = new Set<KeptFile['reason']>(['stored-copy-damaged', 'archive-damaged']);
+function reportKept(ctx: CliContext, kept: KeptFiles, vault: string): void {
   const { count, first } = kept.some((reason) => !NOT_ELIGIBLE.has(reason), SKIPPED_SHOWN);
   reportSkipped(ctx, first.map((k) => ({ path: k.path, reason: k.reason, device: k.device })), count);
+  const damaged = kept.some((reason) => DAMAGED.has(reason), 0).count;
+  if (damaged === 0) return;
+  ctx.err(ctx.t('clean.damaged', { count: damaged, vault }));
+  ctx.exit(EXIT.damaged);
 }
 
 /**
  * clean's JSON, one shape for a dry run and a real one (docs/json.md): `files` lists what was
  * deleted (in a dry run, what would be), `kept` every selected file that stays and why.
  */
-function cleanDocument(plan: CleanPlan, run: { dryRun: boolean; deleted: number; bytes: number; files: Chunked | []; kept: KeptFiles; removedFolders: number | null; preview: string | null }) {
+function cleanDocument(
+  plan: CleanPlan,
+  run: { dryRun: boolean; deleted: number; bytes: number; files: Chunked | []; kept: KeptFiles; removedFolders: number | null; readBack: ReadBackTotals | null; preview: string | null },
+) {
   const { vault, device, sources, selection } = plan;
-  return { dryRun: run.dryRun, vault, device, sources, selection, deleted: run.deleted, bytes: run.bytes, removedFolders: run.removedFolders, preview: run.preview, files: run.files, kept: run.kept };
+  return {
+    dryRun: run.dryRun, vault, device, sources, selection, deleted: run.deleted, bytes: run.bytes, removedFolders: run.removedFolders,
+    readBack: run.readBack, preview: run.preview, files: run.files, kept: run.kept,
+  };
 }
 
 /**
@@ -87,7 +100,7 @@ async function showAskDelete(
   ]);
   if (opts.dryRun) {
     const preview = opts.preview && plan.remove.size > 0 ? (await writeContactSheet(plan.sample, path.resolve(opts.preview), { wechatKey: opts.wechatKey })).file : null;
-    if (opts.json) return print(cleanDocument(plan, { dryRun: true, deleted: plan.remove.size, bytes: plan.bytes, files: plan.remove, kept: plan.keep, removedFolders: null, preview }));
+    if (opts.json) return print(cleanDocument(plan, { dryRun: true, deleted: plan.remove.size, bytes: plan.bytes, files: plan.remove, kept: plan.keep, removedFolders: null, readBack: null, preview }));
     ctx.out(t('clean.dryRun'));
     // A summary; every file only when asked (--list, or --json).
     renderPlan(ctx, plan, Boolean(opts.list));
@@ -95,9 +108,9 @@ async function showAskDelete(
     return;
   }
   if (plan.remove.size === 0) {
-    if (opts.json) await print(cleanDocument(plan, { dryRun: false, deleted: 0, bytes: 0, files: [], kept: plan.keep, removedFolders: 0, preview: null }));
+    if (opts.json) await print(cleanDocument(plan, { dryRun: false, deleted: 0, bytes: 0, files: [], kept: plan.keep, removedFolders: 0, readBack: { pictures: 0, bytes: 0, damaged: 0 }, preview: null }));
     else renderPlan(ctx, plan, false);
-    return reportKept(ctx, plan.keep);
+    return reportKept(ctx, plan.keep, plan.vault);
   }
   const previewFile = path.resolve(opts.preview ?? path.join(os.tmpdir(), `picvault-preview-${Date.now()}.png`));
   const preview = await writeContactSheet(plan.sample, previewFile, { wechatKey: opts.wechatKey });
@@ -110,13 +123,17 @@ async function showAskDelete(
   const result = await executeClean(plan, { progress: progressFor(ctx, opts), appsRunning: chatAppsRunning, force: opts.force, startedAt });
   try {
     if (opts.json) {
-      await print(cleanDocument(plan, { dryRun: false, deleted: result.deleted, bytes: result.bytes, files: result.removed, kept: result.kept, removedFolders: result.removedFolders, preview: preview.file }));
+      await print(cleanDocument(plan, {
+        dryRun: false, deleted: result.deleted, bytes: result.bytes, files: result.removed, kept: result.kept, removedFolders: result.removedFolders,
+        readBack: result.readBack, preview: preview.file,
+      }));
     } else {
       ctx.out(t('clean.done', { count: result.deleted, bytes: formatBytes(result.bytes), folders: result.removedFolders }));
+      ctx.out(t('clean.readBack', { count: result.readBack.pictures, bytes: formatBytes(result.readBack.bytes) }));
       renderKeptCounts(ctx, result.kept);
       ctx.out(t('clean.preview', { preview: preview.file }));
     }
-    reportKept(ctx, result.kept);
+    reportKept(ctx, result.kept, plan.vault);
   } finally {
     result.close();
   }

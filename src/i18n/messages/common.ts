@@ -40,6 +40,8 @@ export const common: Messages = {
   'skip.archive-unverified': { en: 'its archive is not verified', zh: '所在归档未校验' },
   'skip.archive-missing': { en: 'its archive is missing', zh: '所在归档缺失' },
   'skip.changed-since-plan': { en: 'changed since it was archived (kept)', zh: '归档后已被修改（已保留）' },
+  'skip.stored-copy-damaged': { en: 'its picture did not read back right from the vault (kept)', zh: '其图片从仓库读回校验失败（已保留）' },
+  'skip.archive-damaged': { en: 'its archive in the vault is damaged (kept)', zh: '所在归档已损坏（已保留）' },
   'skip.vanished': { en: 'no longer there', zh: '文件已不存在' },
   'skip.delete-failed': { en: 'could not be deleted', zh: '无法删除' },
   'skip.outside-sources': { en: 'outside the named sources (kept)', zh: '不在指定来源内（已保留）' },

@@ -110,7 +110,15 @@ export const help: Messages = {
   'help.demo': { en: 'the whole story on a built-in sample cache: scan, archive, verify, clean, restore', zh: '用内置示例缓存走一遍完整流程：scan、archive、verify、clean、restore' },
   'help.demo.dir': { en: 'build it in this new or empty folder and keep it (default: a temp folder, removed at the end)', zh: '在这个新的或空的文件夹中进行并保留结果（默认：临时文件夹，结束时删除）' },
 
-  // repair (issue 17): add its keys here.
+  // repair
+  'help.repair': {
+    en: 're-store what verify found damaged, from any good copy, and move the damaged archives aside',
+    zh: '从任何完好的副本重新存储 verify 发现受损的内容，并把损坏的归档移到一旁',
+  },
+  'help.repair.source': { en: 'folders that may hold good copies of the damaged pictures', zh: '可能存有受损图片完好副本的文件夹' },
+  'help.repair.vault': { en: 'the vault to repair', zh: '要修复的仓库' },
+  'help.repair.fromVault': { en: 'another vault that may hold good copies', zh: '可能存有完好副本的另一个仓库' },
+  'help.repair.dryRun': { en: 'say what would be stored again and moved, change nothing', zh: '只说明将重新存储和移走哪些内容，不做任何更改' },
 
   // dedupe (issue 20): add its keys here.
 

@@ -7,6 +7,14 @@ export const verify: Messages = {
   'verify.noData': { en: ' (archives hashed; add --read-data to re-hash every image)', zh: '（已校验归档哈希；加 --read-data 可逐张校验图片）' },
   'verify.damaged': { en: 'DAMAGE in {count|# archive|# archives}:', zh: '{count} 个归档已损坏：' },
   'verify.affected': { en: '{count|# original file has|# original files have} no good copy in the vault:', zh: '{count} 个原始文件在仓库中没有完好的副本：' },
+  'verify.markedBefore': {
+    en: 'found whole by this check, but a stronger one marked it damaged ({damage}), and only a check as strong clears that: run picvault verify --read-data --vault {vault}',
+    zh: '本次检查未发现问题，但更严格的检查曾将其标记为损坏（{damage}），只有同样严格的检查才能解除：请运行 picvault verify --read-data --vault {vault}',
+  },
+  'verify.repairHint': {
+    en: 'picvault repair --vault {vault} stores the damaged pictures again from any good copy (add the folders that may hold them) and moves the damaged archives aside',
+    zh: 'picvault repair --vault {vault} 会从任何完好的副本重新存储受损图片（可加上可能存有它们的文件夹），并把损坏的归档移到一旁',
+  },
   'verify.uncatalogued': { en: '{count|# archive is|# archives are} not in the catalogue (run picvault reindex): {names}', zh: '{count} 个归档未登记（请运行 picvault reindex）：{names}' },
   'reindex.done': { en: 'catalogue rebuilt from {archives|# archive|# archives}: {images|# image|# images}, {locations|# place|# places}', zh: '已从 {archives} 个归档重建目录：{images} 张图片、{locations} 个位置' },
   'reindex.audit': {
@@ -18,4 +26,12 @@ export const verify: Messages = {
     zh: '无法读取旧目录：其审计记录（catalog log、原文件的清理或恢复时间）未能带入新目录',
   },
   'reindex.unreadable': { en: '{count|# archive|# archives} could not be read and {count|was|were} left out: {names}', zh: '{count} 个归档无法读取，已略过：{names}' },
+  'reindex.kept': {
+    en: 'kept from the old catalogue what no archive says: {archives|# missing archive|# missing archives}, {images|# picture|# pictures} and {places|# place|# places} (repair mends them)',
+    zh: '已从旧目录保留归档中没有的信息：{archives} 个缺失的归档、{images} 张图片和 {places} 个位置（可用 repair 修复）',
+  },
+  'reindex.lost': {
+    en: '{count|# place is|# places are} recorded in the archives, but its picture is stored in none and no catalogue knows it; archive the original again if it is still on disk:',
+    zh: '{count} 个位置记录在归档中，但其图片不在任何归档中，目录中也没有；若原文件仍在磁盘上，请重新归档：',
+  },
 };
