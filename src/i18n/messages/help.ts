@@ -40,8 +40,8 @@ export const help: Messages = {
   // Shared by several commands.
   'help.vault': { en: 'the vault folder (default: PICVAULT_VAULT)', zh: '仓库文件夹（默认：PICVAULT_VAULT）' },
   'help.deviceName': {
-    en: 'the name of this device: what archive records, and whose files clean deletes and restore puts back in place (default: PICVAULT_DEVICE, else the host name)',
-    zh: '本设备的名称：archive 记录的设备名，也决定 clean 删除、restore 原位恢复哪台设备的文件（默认：PICVAULT_DEVICE，否则为主机名）',
+    en: 'the name of this device: what archive records, and whose files clean deletes, restore puts back in place and repair tries as copies (default: PICVAULT_DEVICE, else the host name)',
+    zh: '本设备的名称：archive 记录的设备名，也决定 clean 删除、restore 原位恢复、repair 用作副本的是哪台设备的文件（默认：PICVAULT_DEVICE，否则为主机名）',
   },
   'help.select.before': { en: 'dated strictly before YYYY-MM[-DD] (2024-06 = up to the end of May 2024)', zh: '日期早于 YYYY-MM[-DD]（不含；2024-06 即截至 2024 年 5 月底）' },
   'help.select.since': { en: 'dated on or after YYYY-MM[-DD]', zh: '日期不早于 YYYY-MM[-DD]（含）' },
