@@ -70,10 +70,6 @@ export function placesAtPath(db: Db): (path: string) => PlaceAtPath[] {
   return (p) => stmt.all(pathKey(p), p) as PlaceAtPath[];
 }
 
-/** The source folders a device archived from: clean's default when no source is named. */
-export const rootsOfDevice = (db: Db, device: string) =>
-  db.prepare('SELECT DISTINCT root FROM locations WHERE device = ? ORDER BY root').pluck().all(device) as string[];
-
 /** Where this device saw a picture: the places whose bytes may still be a good copy of it (repair). */
 export function placesOfPictureOn(db: Db, device: string): (hash: string) => string[] {
   const stmt = db.prepare('SELECT path FROM locations WHERE hash = ? AND device = ? ORDER BY id').pluck();

@@ -32,7 +32,8 @@ export interface CommonFlags {
   vault?: string;
 }
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
+/** A repeatable option's values, in order. */
+export const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** The selection flags (SPEC "Selection") of the files a command works on. */
 export function addSelection(cmd: Command): Command {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Overwrite, RestoreResult } from '../../core/restore.js';
 import { parseChoice, toSelection, type SelectionFlags } from '../options.js';
-import { addDeviceFilter, addDeviceName, addSelection, deviceName, json, progressFor, reportSkipped, vaultOf, type CliContext, type CommonFlags } from '../context.js';
+import { addDeviceFilter, addDeviceName, addSelection, collect, deviceName, json, progressFor, reportSkipped, vaultOf, type CliContext, type CommonFlags } from '../context.js';
 import { formatBytes } from '../render/format.js';
 
 interface RestoreFlags extends CommonFlags, SelectionFlags {
@@ -11,6 +11,7 @@ interface RestoreFlags extends CommonFlags, SelectionFlags {
   overwrite?: string;
   dryRun?: boolean;
   deviceName?: string;
+  root?: string[];
 }
 
 export function renderRestore(ctx: CliContext, r: RestoreResult, keyGiven = false): void {
@@ -33,6 +34,7 @@ export function registerRestore(program: Command, ctx: CliContext): void {
     .option('--from <vault>', 'help.restore.from')
     .option('--vault <vault>', 'help.restore.vault')
     .option('--to <dir>', 'help.restore.to')
+    .option('--root <dir>', 'help.restore.root', collect)
     .option('--overwrite <when>', 'help.restore.overwrite', 'never')
     .option('--dry-run', 'help.restore.dryRun')
     .option('--decode', 'help.restore.decode');
@@ -42,6 +44,7 @@ export function registerRestore(program: Command, ctx: CliContext): void {
       vault: vaultOf(ctx, flags.from, flags.vault),
       selection: toSelection(flags),
       to: flags.to,
+      roots: flags.root,
       overwrite: parseChoice<Overwrite>('--overwrite', flags.overwrite ?? 'never', ['never', 'if-different', 'always']),
       dryRun: flags.dryRun,
       decode: flags.decode,

@@ -15,6 +15,9 @@ export async function askYesNo(question: string): Promise<boolean> {
   try {
     const answer = (await Promise.race([rl.question(`${question} [y/N] `), left])).trim().toLowerCase();
     return answer === 'y' || answer === 'yes' || answer === '是';
+  } catch (err) {
+    if ((err as Error)?.name === 'AbortError') throw new PicvaultError('interrupted', {}, EXIT.interrupted);
+    throw err;
   } finally {
     left.catch(() => undefined);
     rl.close();

@@ -86,6 +86,7 @@ export const help: Messages = {
   'help.restore.from': { en: 'the vault folder (default: PICVAULT_VAULT)', zh: '仓库文件夹（默认：PICVAULT_VAULT）' },
   'help.restore.vault': { en: 'same as --from', zh: '同 --from' },
   'help.restore.to': { en: 'restore under DIR/<device>/<original path> instead of the original places', zh: '恢复到 DIR/<设备>/<原路径>，而不是原位置' },
+  'help.restore.root': { en: 'in place, also write inside DIR (repeatable); by default only inside folders this device archived from', zh: '原位恢复时，也允许写入 DIR（可重复）；默认只写入本设备归档过的文件夹' },
   'help.restore.overwrite': { en: 'never|if-different|always: what to do with a different file already at the target', zh: 'never|if-different|always：目标位置已有不同文件时如何处理' },
   'help.restore.dryRun': { en: 'say what would be restored, write nothing', zh: '演练：说明将恢复什么，不写入任何内容' },
   'help.restore.decode': { en: 'write WeChat .dat pictures decoded (.jpg, .png, .webp, ...) where the decoding is proven; the others as they are', zh: '把能确证解码的微信 .dat 图片解码后写出（.jpg、.png、.webp 等）；其余按原样写出' },

@@ -15,7 +15,19 @@ export const verify: Messages = {
     en: 'picvault repair --vault {vault} stores the damaged pictures again from any good copy (add the folders that may hold them) and moves the damaged archives aside',
     zh: 'picvault repair --vault {vault} 会从任何完好的副本重新存储受损图片（可加上可能存有它们的文件夹），并把损坏的归档移到一旁',
   },
+  'verify.repairHint.readOnly': {
+    en: 'the vault is read-only, and repair writes to it: copy the vault to a writable drive and run picvault repair --vault <the copy> there (add the folders that may hold good copies)',
+    zh: '仓库为只读，而 repair 需要写入：请将仓库复制到可写的磁盘，再对副本运行 picvault repair --vault <副本>（可加上可能存有完好副本的文件夹）',
+  },
   'verify.uncatalogued': { en: '{count|# archive is|# archives are} not in the catalogue (run picvault reindex): {names}', zh: '{count} 个归档未登记（请运行 picvault reindex）：{names}' },
+  'verify.uncatalogued.readOnly': {
+    en: '{count|# archive is|# archives are} not in the catalogue (picvault reindex adopts them, once the vault is writable): {names}',
+    zh: '{count} 个归档未登记（待仓库可写后，picvault reindex 会将其登记）：{names}',
+  },
+  'verify.notRecorded': {
+    en: 'the vault is read-only: this check was reported, not recorded (clean counts only on checks recorded in the catalogue)',
+    zh: '仓库为只读：本次校验只做了报告，未记录到目录中（clean 只认可记录在目录中的校验）',
+  },
   'reindex.done': { en: 'catalogue rebuilt from {archives|# archive|# archives}: {images|# image|# images}, {locations|# place|# places}', zh: '已从 {archives} 个归档重建目录：{images} 张图片、{locations} 个位置' },
   'reindex.audit': {
     en: 'the audit trail kept from the old catalogue: {runs|# run|# runs} (catalog log), and when {places|# original was|# originals were} cleaned or restored',
