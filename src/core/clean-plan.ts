@@ -12,7 +12,7 @@ import type { Progress } from './progress.js';
 import { scanEach, type ScannedFile } from './scan.js';
 import { compileSelection, type Selection } from './selection.js';
 
-export type KeepReason = 'not-in-vault' | 'changed' | 'archive-unverified' | 'archive-damaged' | 'archive-missing' | 'other-device';
+export type KeepReason = 'not-in-vault' | 'not-image' | 'changed' | 'archive-unverified' | 'archive-damaged' | 'archive-missing' | 'other-device';
 
 export interface CleanCandidate {
   path: string;
@@ -134,12 +134,27 @@ export async function planClean(options: CleanPlanOptions): Promise<CleanPlan> {
     const sources = options.sources?.length ? options.sources : archivedSources(vault.db, device);
     if (sources.length === 0) throw usageError('clean.noSources', { device });
     // Each file is judged as the walk finds it, and the plan spills to disk, so memory stays flat.
-    const { plan, judge } = cleanPlanner(vault, device, selection, options);
-    const scanned = await scanEach({ sources, exclude: [vault.dir], progress: options.progress, readFolders: false }, judge).catch((err: unknown) => {
+    const { plan, judge, placesAt } = cleanPlanner(vault, device, selection, options);
+    // The places at each path, asked once: a path the catalogue does not know has its head read,
+    // so that a file that is not a picture is not told to be archived first. Every path it knows
+    // comes back to the callback (no selection is given to the walk, and its head is not read),
+    // which takes it out of the map: the map holds a batch of the walk at most.
+    const known = new Map<string, PlaceAtPath[]>();
+    const readHead = (f: { path: string }) => {
+      const rows = placesAt(f.path);
+      if (rows.length > 0) known.set(f.path, rows);
+      return rows.length === 0;
+    };
+    const scanned = await scanEach({ sources, exclude: [vault.dir], progress: options.progress, readHead }, (f) => {
+      const rows = known.get(f.path) ?? [];
+      known.delete(f.path);
+      judge(f, rows);
+    }).catch((err: unknown) => {
       plan.close();
       throw err;
     });
     plan.sources = scanned.sources;
+    for (const f of scanned.notImages) plan.keep.add({ path: f.path, size: f.size, month: '', reason: 'not-image' });
     return plan;
   } finally {
     await vault.close();
@@ -151,7 +166,9 @@ export async function planClean(options: CleanPlanOptions): Promise<CleanPlan> {
  * of the sources, dedupe --clean the copies it would remove. The plan's `sources` are the caller's
  * to set: execute deletes nothing outside them. The judge uses the vault's catalogue while it is open.
  */
-export function cleanPlanner(vault: Vault, device: string, selection: Selection, options: Pick<CleanPlanOptions, 'holdLimit' | 'random'> = {}): { plan: CleanPlan; judge: (f: CleanableFile) => void } {
+export function cleanPlanner(
+  vault: Vault, device: string, selection: Selection, options: Pick<CleanPlanOptions, 'holdLimit' | 'random'> = {},
+): { plan: CleanPlan; judge: (f: CleanableFile, rows?: PlaceAtPath[]) => void; placesAt: (path: string) => PlaceAtPath[] } {
   // Nothing is read here: a file that matches its catalogued place is selected by the catalogued
   // date (EXIF included), and any other file stays whatever its date.
   const at = placesAtPath(vault.db);
@@ -176,8 +193,8 @@ export function cleanPlanner(vault: Vault, device: string, selection: Selection,
     month.bytes += c.size;
     plan.byMonth.set(c.month, month);
   };
-  const judge = (f: CleanableFile) => {
-    const rows = at(f.path);
+  /** A file, with the places catalogued at its path when the caller asked already. */
+  const judge = (f: CleanableFile, rows = at(f.path)) => {
     const mine = rows.filter((r) => r.device === device);
     const match = mine.find((r) => r.size === f.size && sameFileTime(r.mtimeMs, f.mtimeMs));
     if (match ? !selected({ ...f, taken: match.taken, month: match.month, hash: match.hash, device }) : !selectedByFile(f)) return;
@@ -193,5 +210,5 @@ export function cleanPlanner(vault: Vault, device: string, selection: Selection,
     if (!archiveOk.get(match.archive)) return keep('archive-missing');
     toRemove({ path: f.path, root: f.root, size: f.size, mtimeMs: f.mtimeMs, month: match.month, hash: match.hash, locationId: match.id, archive: match.archive });
   };
-  return { plan, judge };
+  return { plan, judge, placesAt: at };
 }

@@ -8,6 +8,7 @@ import { isInside, isProtectedPath } from '../sources/protected.js';
 import { openVault } from '../vault/vault.js';
 import type { CleanCandidate, CleanPlan, KeptFile, KeptFiles } from './clean-plan.js';
 import { silentProgress, type Progress } from './progress.js';
+import { ListSpool } from './list-spool.js';
 import { PictureReadBack, type ReadBackTotals, type StoredCopy } from './read-back.js';
 import { ReadPool } from './read-pool.js';
 import type { ReadResult } from './read-worker.js';
@@ -25,6 +26,8 @@ export interface CleanExecuteOptions {
 export interface CleanResult {
   deleted: number;
   bytes: number;
+  /** The files deleted, as planned; close() frees the list. */
+  removed: ListSpool<CleanCandidate>;
   /** Every selected file that stays: the plan's own list, with the files that failed the last check added. */
   kept: KeptFiles;
   removedFolders: number;
@@ -33,6 +36,7 @@ export interface CleanResult {
    * deleted: each distinct picture once, so `bytes` is the distinct bytes being cleaned.
    */
   readBack: ReadBackTotals;
+  close(): void;
   /** The run's id in `catalog log`: `restore --run` with it undoes this run. */
   runId: number;
 }
@@ -58,7 +62,8 @@ export async function executeClean(plan: CleanPlan, options: CleanExecuteOptions
   const vault = await openVault(plan.vault, { write: true });
   const pool = new ReadPool({});
   const readBack = new PictureReadBack(vault.db, vault.dir, pool);
-  const result: CleanResult = { deleted: 0, bytes: 0, kept: plan.keep, removedFolders: 0, readBack: readBack.totals, runId: 0 };
+  const removed = new ListSpool<CleanCandidate>();
+  const result: CleanResult = { deleted: 0, bytes: 0, removed, kept: plan.keep, removedFolders: 0, readBack: readBack.totals, close: () => removed.close(), runId: 0 };
   const verified = vault.db.prepare('SELECT verified_at IS NOT NULL AND damage IS NULL FROM archives WHERE name = ?').pluck();
   const hashOf = vault.db.prepare('SELECT hash FROM locations WHERE id = ?').pluck();
   let pending: number[] = [];
@@ -87,6 +92,7 @@ export async function executeClean(plan: CleanPlan, options: CleanExecuteOptions
       }
       result.deleted++;
       result.bytes += c.size;
+      removed.add(c);
       pending.push(c.locationId);
       emptied.add(path.dirname(c.path));
       if (pending.length >= MARK_BATCH) flush();

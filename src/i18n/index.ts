@@ -10,6 +10,7 @@ import { common } from './messages/common.js';
 import { dedupe } from './messages/dedupe.js';
 import { demo } from './messages/demo.js';
 import { errors } from './messages/errors.js';
+import { help } from './messages/help.js';
 import { repair } from './messages/repair.js';
 import { restore } from './messages/restore.js';
 import { scan } from './messages/scan.js';
@@ -19,7 +20,7 @@ import type { Lang, Messages } from './types.js';
 
 export type { Lang, Messages } from './types.js';
 
-const TABLES: Messages[] = [errors, common, scan, archive, clean, restore, verify, repair, catalog, demo, dedupe, web];
+const TABLES: Messages[] = [errors, common, help, scan, archive, clean, restore, verify, repair, catalog, demo, dedupe, web];
 
 const MESSAGES: Messages = {};
 for (const table of TABLES) {
@@ -56,7 +57,7 @@ export function translator(lang: Lang): Translate {
 }
 
 /** The names a sentence is filled from, for checking both languages take the same ones. */
-export const placeholderNames = (text: string): string[] => [...text.matchAll(PLACEHOLDER)].map((m) => m[1]).sort();
+export const placeholderNames = (text: string): string[] => [...new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1]))].sort();
 
 /** Every key has both languages (checked by a test). */
 export const messageKeys = () => Object.keys(MESSAGES);

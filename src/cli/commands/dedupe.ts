@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { ArchiveResult } from '../../core/archive.js';
 import type { CleanResult } from '../../core/clean.js';
 import type { KeptFile } from '../../core/clean-plan.js';
 import type { DedupeReport, DuplicateGroup, DuplicateMember, FreedRow } from '../../core/dedupe.js';
@@ -10,7 +11,7 @@ import { SIMILAR_DEFAULT } from '../../core/similar-index.js';
 import { usageError } from '../../errors.js';
 import { hasMessage } from '../../i18n/index.js';
 import { parseHash, toSelection, type SelectionFlags } from '../options.js';
-import { addCommon, addSelection, jsonStreamed, progressFor, reportSkipped, SKIPPED_SHOWN, type CliContext, type CommonFlags } from '../context.js';
+import { addDeviceName, addSelection, deviceName, jsonStreamed, progressFor, refuseDeviceFilter, reportSkipped, SKIPPED_SHOWN, type CliContext, type CommonFlags } from '../context.js';
 import { askYesNo, onTerminal } from '../render/confirm.js';
 import { displayWidth, formatBytes, table } from '../render/format.js';
 import { discoveredSources } from './discover.js';
@@ -25,6 +26,7 @@ interface DedupeFlags extends CommonFlags, SelectionFlags {
   force?: boolean;
   sheet?: string;
   notDuplicate?: string[];
+  deviceName?: string;
 }
 
 /** Groups shown per tier in the table; --json lists all. */
@@ -119,6 +121,19 @@ async function writeSheet(ctx: CliContext, report: DedupeReport, file: string, w
   return sheet.file;
 }
 
+/** `--clean`'s part of the JSON document: the same fields in a dry run and a real one. */
+interface CleanSummary {
+  dryRun: boolean;
+  archived: number;
+  deleted: number;
+  bytes: number;
+  runId: number | null;
+  kept: unknown;
+}
+
+/** The one JSON document (docs/dedupe.md): the report, its groups written a group at a time, and what --clean did. */
+const jsonDocument = (ctx: CliContext, report: DedupeReport, clean?: CleanSummary) => jsonStreamed(ctx, { ...report, groups: { chunks: () => [report.groups] }, clean });
+
 /** Files never archived or archived by another device are not clean's to delete; anything else kept is listed. */
 const NOT_ELIGIBLE = new Set<KeptFile['reason']>(['not-in-vault', 'other-device']);
 
@@ -126,8 +141,7 @@ const NOT_ELIGIBLE = new Set<KeptFile['reason']>(['not-in-vault', 'other-device'
 async function cleanDuplicates(ctx: CliContext, report: DedupeReport, flags: DedupeFlags): Promise<void> {
   const { t } = ctx;
   const { planDedupeClean, toArchiveFirst } = await import('../../core/dedupe-clean.js');
-  const summary = (clean: { dryRun: boolean; archived: number; deleted: number; bytes: number; runId: number | null; kept: unknown }) =>
-    flags.json ? jsonStreamed(ctx, { ...report, groups: { chunks: () => [report.groups] }, clean }) : Promise.resolve();
+  const summary = (clean: CleanSummary) => (flags.json ? jsonDocument(ctx, report, clean) : Promise.resolve());
   if (flags.dryRun) {
     const archive = await toArchiveFirst(report);
     if (!flags.json) ctx.out('\n' + t('dedupe.dryRun', { archive, count: report.freed.files, bytes: formatBytes(report.freed.bytes) }));
@@ -151,8 +165,18 @@ async function cleanDuplicates(ctx: CliContext, report: DedupeReport, flags: Ded
   } finally {
     plan.close();
   }
+  try {
+    await reportCleaned(ctx, report, flags, result, archived);
+  } finally {
+    result.close();
+  }
+}
+
+/** What dedupe --clean did: archived first, removed, kept and why; exit 3 for copies expected to go that stayed. */
+async function reportCleaned(ctx: CliContext, report: DedupeReport, flags: DedupeFlags, result: CleanResult, archived: ArchiveResult): Promise<void> {
+  const { t } = ctx;
   const newlyArchived = archived.plan.months.reduce((n, m) => n + m.files, 0);
-  if (flags.json) await summary({ dryRun: false, archived: newlyArchived, deleted: result.deleted, bytes: result.bytes, runId: result.runId, kept: result.kept });
+  if (flags.json) await jsonDocument(ctx, report, { dryRun: false, archived: newlyArchived, deleted: result.deleted, bytes: result.bytes, runId: result.runId, kept: result.kept });
   else {
     if (newlyArchived > 0) ctx.out(t('dedupe.archivedFirst', { count: newlyArchived }));
     for (const [reason, count] of result.kept.byReason) {
@@ -177,21 +201,21 @@ async function markPair(ctx: CliContext, vault: string | undefined, hashes: stri
 export function registerDedupe(program: Command, ctx: CliContext): void {
   const cmd = program
     .command('dedupe')
-    .argument('[source...]', 'folders to look in (default: the QQ and WeChat caches of this machine)')
-    .description('identical, same-picture and similar copies: which stays, what would be freed; --clean removes the others')
-    .option('--vault <vault>', 'also compare with every picture the vault holds from other devices (needed by --clean and marks)')
-    .option('--against <dir...>', 'reference folders: read and matched, never changed (give the sources first)')
-    .option('--similar [n]', `also similar pictures, picture hashes at most N bits apart of 256 (default ${SIMILAR_DEFAULT})`)
-    .option('--keep <rules>', 'keep rules to apply first, comma-separated: reference,original,pixels,size,date,path')
-    .option('--clean', 'remove the copies that do not stay (each archived and verified first; asks first)')
-    .option('--yes', 'remove without asking (needed off a terminal)')
-    .option('--dry-run', 'with --clean: say what would be archived and removed, change nothing')
-    .option('--force', 'clean even while QQ or WeChat is running')
-    .option('--sheet <file>', 'write a contact sheet (PNG) of the largest groups')
-    .option('--not-duplicate <hash...>', 'mark two pictures (hashes or unique prefixes) as not duplicates, in the vault');
-  addSelection(addCommon(cmd)).action(async (given: string[], flags: DedupeFlags) => {
+    .argument('[source...]', 'help.dedupe.source')
+    .description('help.dedupe')
+    .option('--vault <vault>', 'help.dedupe.vault')
+    .option('--against <dir...>', 'help.dedupe.against')
+    .option('--similar [n]', 'help.dedupe.similar')
+    .option('--keep <rules>', 'help.dedupe.keep')
+    .option('--clean', 'help.dedupe.clean')
+    .option('--yes', 'help.dedupe.yes')
+    .option('--dry-run', 'help.dedupe.dryRun')
+    .option('--force', 'help.dedupe.force')
+    .option('--sheet <file>', 'help.dedupe.sheet')
+    .option('--not-duplicate <hash...>', 'help.dedupe.notDuplicate');
+  refuseDeviceFilter(addDeviceName(addSelection(cmd)), 'dedupe').action(async (given: string[], flags: DedupeFlags) => {
     const vault = flags.vault || ctx.env.PICVAULT_VAULT || undefined;
-    const device = flags.device?.[0] ?? ctx.env.PICVAULT_DEVICE;
+    const device = deviceName(ctx, flags);
     if (flags.notDuplicate) return markPair(ctx, vault, flags.notDuplicate, device, flags.json);
     if (flags.clean && !vault) throw usageError('dedupe.cleanNeedsVault');
     const sources = [...given];
@@ -200,7 +224,7 @@ export function registerDedupe(program: Command, ctx: CliContext): void {
     const { findDuplicates } = await import('../../core/dedupe.js');
     const report = await findDuplicates({
       sources, vault, against: flags.against, similar, keep: flags.keep?.split(',').map((s) => s.trim()).filter(Boolean),
-      selection: toSelection({ ...flags, device: undefined }), device, progress: progressFor(ctx, flags), wechatKey: flags.wechatKey, vaultMayBeNew: flags.clean,
+      selection: toSelection(flags), device, progress: progressFor(ctx, flags), wechatKey: flags.wechatKey, vaultMayBeNew: flags.clean,
     });
     if (!flags.json) renderDedupe(ctx, report);
     if (flags.sheet && !flags.clean) {
@@ -208,7 +232,7 @@ export function registerDedupe(program: Command, ctx: CliContext): void {
       if (!flags.json) ctx.out(ctx.t('dedupe.sheet', { file }));
     }
     if (flags.clean) await cleanDuplicates(ctx, report, flags);
-    else if (flags.json) await jsonStreamed(ctx, { ...report, groups: { chunks: () => [report.groups] } });
+    else if (flags.json) await jsonDocument(ctx, report);
     reportSkipped(ctx, report.unreadable);
   });
 }
