@@ -88,8 +88,9 @@ export interface VaultCopy {
   ext: string;
   decodedExt: string | null;
   device: string;
-  /** How many places of that device hold it, and the first of them. */
+  /** How many places of that device hold it, how many of them still do (not cleaned, or restored since), and the first of them. */
   places: number;
+  present: number;
   path: string;
   root: string;
   source: string;
@@ -105,15 +106,19 @@ export interface VaultCopy {
 /**
  * Every image the vault holds, once per device that saw it, except `exceptDevice`'s (the disk
  * answers for those), a row at a time. The kind is the place's best (an original over a sticker
- * over a thumbnail), the date the earliest.
+ * over a thumbnail), the date the earliest. The places are read in the table's order and grouped
+ * aside (NOT INDEXED): going through the index of hashes reads them in random order, and took
+ * twice as long at 300 000 places (about 2 s).
  */
 export function* vaultCopies(db: Db, exceptDevice: string | null): Generator<VaultCopy> {
   const stmt = db.prepare(`
-    SELECT l.hash, i.size, i.ext, i.decoded_ext AS decodedExt, l.device, COUNT(*) AS places, MIN(l.path) AS path,
-           MIN(l.root) AS root, MIN(l.source) AS source, MIN(l.kind) AS kind, MIN(l.account) AS account, MIN(l.chat) AS chat,
-           MIN(l.taken) AS taken, MIN(l.month) AS month, a.name AS archive, i.entry
-    FROM locations l JOIN images i ON i.hash = l.hash JOIN archives a ON a.id = i.archive_id
-    WHERE l.device != ?
-    GROUP BY l.hash, l.device ORDER BY l.hash, l.device`);
+    SELECT g.hash, i.size, i.ext, i.decoded_ext AS decodedExt, g.device, g.places, g.present, g.path, g.root, g.source, g.kind,
+           g.account, g.chat, g.taken, g.month, a.name AS archive, i.entry
+    FROM (SELECT hash, device, COUNT(*) AS places, SUM(cleaned_at IS NULL OR restored_at > cleaned_at) AS present,
+                 MIN(path) AS path, MIN(root) AS root, MIN(source) AS source, MIN(kind) AS kind, MIN(account) AS account,
+                 MIN(chat) AS chat, MIN(taken) AS taken, MIN(month) AS month
+          FROM locations NOT INDEXED WHERE device != ? GROUP BY hash, device) g
+    JOIN images i ON i.hash = g.hash JOIN archives a ON a.id = i.archive_id
+    ORDER BY g.hash, g.device`);
   yield* stmt.iterate(exceptDevice ?? '') as Iterable<VaultCopy>;
 }

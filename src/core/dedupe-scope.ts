@@ -57,7 +57,7 @@ export async function gatherScope(table: PlaceTable, db: Db | null, device: stri
     for (const c of vaultCopies(db, sources.length > 0 ? device : null)) {
       const row = table.add({
         where: 'vault', path: c.path, root: c.root, source: c.source as SourceKind, kind: c.kind as ImageKind, account: c.account ?? undefined,
-        chat: c.chat ?? undefined, size: c.size, mtimeMs: 0, taken: c.taken, month: c.month, dat: c.ext === 'dat', device: c.device, places: c.places,
+        chat: c.chat ?? undefined, size: c.size, mtimeMs: 0, taken: c.taken, month: c.month, dat: c.ext === 'dat', device: c.device, places: c.places, present: c.present,
       });
       stored.set(row, { archive: c.archive, entry: c.entry, hash: c.hash });
       // A stored .dat's picture is learned when its bytes are read (or from the catalogue's memory of it).

@@ -112,7 +112,7 @@ test('reindex keeps the "not duplicates" marks and what each run removed: marks 
 
   const reindexed = await picvault(['reindex', '--vault', vault, '--json']);
   assert.equal(reindexed.code, 0, reindexed.stderr);
-  assert.deepEqual(JSON.parse(reindexed.stdout).dedupe, { marks: 1, removals: 4 });
+  assert.deepEqual(JSON.parse(reindexed.stdout).dedupe, { marks: 1, keeps: 0, removals: 4 });
   const after = JSON.parse((await picvault(['dedupe', src, '--vault', vault, '--similar', '--json'], { env })).stdout);
   assert.deepEqual([after.groups.filter((g: { tier: string }) => g.tier === 'similar').length, after.marksHonoured], [0, 1]);
   const undo = await picvault(['restore', '--from', vault, '--run', run], { env });
