@@ -1,10 +1,20 @@
+import type { DatRecipe } from '../media/dat.js';
 import type { ManifestLocation } from '../vault/manifest.js';
 import type { Db } from './db.js';
 import { pathKey } from './path-key.js';
 
-/** A place an image was seen (as its manifest records it), with where its bytes are stored. */
-export interface LocationRow extends ManifestLocation {
+/**
+ * A place an image was seen (as its manifest records it), with where its bytes are stored. `hash`
+ * is the stored picture's; a WeChat .dat stored as its picture has its own file's hash and the
+ * recipe that rebuilds it (SPEC "Picture identity"), null for every other place.
+ */
+export interface LocationRow extends Omit<ManifestLocation, 'fileHash' | 'recipe'> {
   id: number;
+  fileHash: string | null;
+  /** As catalogued: checked (media/picture-identity.ts) before anything is rebuilt with it. */
+  recipe: DatRecipe | null;
+  /** The stored picture's size (`size` is the file's). */
+  imageSize: number;
   ext: string;
   decodedExt: string | null;
   entry: string;
@@ -20,7 +30,7 @@ export interface LocationRow extends ManifestLocation {
 const SELECT_LOCATIONS = `
   SELECT l.id, l.hash, l.size, l.device, l.source, l.kind, l.account, l.chat, l.root, l.path,
          l.mtime_ms AS mtimeMs, l.birthtime_ms AS birthtimeMs, l.taken, l.month,
-         l.date_rule AS dateRule, l.exif_date AS exifDate,
+         l.date_rule AS dateRule, l.exif_date AS exifDate, l.file_hash AS fileHash, l.recipe, i.size AS imageSize,
          i.ext, i.decoded_ext AS decodedExt, i.entry, i.archive_id AS archiveId, a.name AS archive, a.damage AS archiveDamage,
          a.verified_at AS archiveVerifiedAt, a.bytes AS archiveBytes,
          CASE WHEN l.restored_at IS NOT NULL AND (l.cleaned_at IS NULL OR l.restored_at > l.cleaned_at) THEN 'restored'
@@ -33,11 +43,30 @@ const SELECT_LOCATIONS = `
  */
 export function* iterateLocations(db: Db, keep: (row: LocationRow) => boolean): Generator<LocationRow> {
   const stmt = db.prepare(`${SELECT_LOCATIONS} ORDER BY l.taken, l.path, l.device, l.hash`);
-  for (const row of stmt.iterate() as Iterable<LocationRow>) if (keep(row)) yield row;
+  for (const row of stmt.iterate() as Iterable<LocationRow>) if (keep(row)) yield withRecipe(row);
 }
 
 export const locationsOfHash = (db: Db, hash: string) =>
-  db.prepare(`${SELECT_LOCATIONS} WHERE l.hash = ? ORDER BY l.taken, l.path, l.device`).all(hash) as LocationRow[];
+  (db.prepare(`${SELECT_LOCATIONS} WHERE l.hash = ? ORDER BY l.taken, l.path, l.device`).all(hash) as LocationRow[]).map(withRecipe);
+
+/**
+ * The recipe column is JSON. A value that is not (a damaged catalogue) reads as no recipe: the
+ * place still has its file hash, which the picture alone does not match, so nothing is written
+ * for it.
+ */
+export function parseRecipe(json: string | null): DatRecipe | null {
+  if (json === null) return null;
+  try {
+    return JSON.parse(json) as DatRecipe;
+  } catch {
+    return null;
+  }
+}
+
+function withRecipe(row: LocationRow): LocationRow {
+  if (row.recipe !== null) row.recipe = parseRecipe(row.recipe as unknown as string);
+  return row;
+}
 
 /**
  * What this device last catalogued at a path: a file with the same path, size and modification
@@ -55,7 +84,12 @@ export function knownFile(db: Db, device: string): (path: string) => { size: num
 }
 
 /** What clean checks a file on disk against: a catalogued place, and the archive that stores its image. */
-export type PlaceAtPath = Pick<LocationRow, 'id' | 'hash' | 'size' | 'device' | 'mtimeMs' | 'taken' | 'month' | 'archive' | 'archiveDamage' | 'archiveVerifiedAt' | 'archiveBytes'>;
+export type PlaceAtPath = Pick<LocationRow, 'id' | 'hash' | 'size' | 'device' | 'mtimeMs' | 'taken' | 'month' | 'archive' | 'archiveDamage' | 'archiveVerifiedAt' | 'archiveBytes'> & {
+  /** The hash of the file itself: what its bytes on disk must still hash to (the picture's, but for a .dat stored as its picture). */
+  fileHash: string;
+  /** The recipe (as JSON) that rebuilds the file from its picture, for a .dat stored as its picture. */
+  recipe: string | null;
+};
 
 /**
  * Every catalogued place at a path, on any device. Only the columns clean uses: it asks once per
@@ -63,7 +97,7 @@ export type PlaceAtPath = Pick<LocationRow, 'id' | 'hash' | 'size' | 'device' | 
  */
 export function placesAtPath(db: Db): (path: string) => PlaceAtPath[] {
   const stmt = db.prepare(`
-    SELECT l.id, l.hash, l.size, l.device, l.mtime_ms AS mtimeMs, l.taken, l.month,
+    SELECT l.id, l.hash, COALESCE(l.file_hash, l.hash) AS fileHash, l.recipe, l.size, l.device, l.mtime_ms AS mtimeMs, l.taken, l.month,
            a.name AS archive, a.damage AS archiveDamage, a.verified_at AS archiveVerifiedAt, a.bytes AS archiveBytes
     FROM locations l JOIN images i ON i.hash = l.hash JOIN archives a ON a.id = i.archive_id
     WHERE l.path_key = ? AND l.path = ? ORDER BY l.mtime_ms DESC`);

@@ -27,6 +27,31 @@ export type DatRecipe =
   | { format: 'wechat3'; xorKey: number }
   | { format: 'wechat4-v1' | 'wechat4-v2'; header: string; encryptedHead: string; xorKey: number };
 
+const isByte = (k: unknown) => Number.isInteger(k) && (k as number) >= 0 && (k as number) <= 255;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * Why a value read from a manifest or the catalogue is not a recipe rebuildDat can use, or null
+ * when it is: a known format, an XOR key of one byte, and for 4.x a 15-byte header that is a V1 or
+ * V2 header of that very format, with the encrypted head as long as the header's AES length says.
+ * Whether it fits its picture is rebuildDat's to check, and whether it rebuilds the file is
+ * proven by the hash (picture-identity.ts).
+ */
+export function recipeProblem(recipe: unknown): string | null {
+  if (typeof recipe !== 'object' || recipe === null) return 'not an object';
+  const r = recipe as Record<string, unknown>;
+  if (!isByte(r.xorKey)) return 'xorKey is not a byte';
+  if (r.format === 'wechat3') return Object.keys(r).length === 2 ? null : 'unexpected fields';
+  if (r.format !== 'wechat4-v1' && r.format !== 'wechat4-v2') return 'unknown format';
+  if (Object.keys(r).length !== 4) return 'unexpected fields';
+  if (typeof r.header !== 'string' || !/^[0-9a-f]{30}$/.test(r.header)) return 'header is not 15 bytes of lowercase hex';
+  const header = Buffer.from(r.header, 'hex');
+  if (!isV4(header) || (header[3] === 0x31) !== (r.format === 'wechat4-v1')) return `header is not a ${r.format} header`;
+  if (typeof r.encryptedHead !== 'string' || !BASE64.test(r.encryptedHead)) return 'encryptedHead is not base64';
+  if (Buffer.from(r.encryptedHead, 'base64').length !== paddedLength(header.readUInt32LE(6))) return "encryptedHead's length does not match the header";
+  return null;
+}
+
 export interface ProvenDat {
   picture: Buffer;
   pictureExt: ImageExt;

@@ -1,3 +1,4 @@
+import { recipeProblem, type DatRecipe } from '../media/dat.js';
 import type { DateRule } from '../media/dating.js';
 import type { ImageExt } from '../media/sniff.js';
 import type { ImageKind, SourceKind } from '../sources/types.js';
@@ -10,7 +11,11 @@ import type { ImageKind, SourceKind } from '../sources/types.js';
  */
 export const MANIFEST_ENTRY = 'picvault-manifest.json';
 export const MANIFEST_FORMAT = 'picvault-manifest';
-export const MANIFEST_VERSION = 1;
+/**
+ * 2: places may carry a file hash and a recipe (SPEC "Picture identity"). A program that knows
+ * only 1 must refuse such a manifest rather than read a .dat's place as its picture.
+ */
+export const MANIFEST_VERSION = 2;
 
 export interface ManifestImage {
   hash: string;
@@ -37,6 +42,12 @@ export interface ManifestLocation {
   month: string;
   dateRule: DateRule;
   exifDate: string | null;
+  /**
+   * For a WeChat .dat stored as its picture (`hash`): the xxh64 of the file itself, and the recipe
+   * that rebuilds it from the picture. Absent for every other place: its file is its picture.
+   */
+  fileHash?: string;
+  recipe?: DatRecipe;
 }
 
 export interface Manifest {
@@ -57,5 +68,19 @@ export function parseManifest(bytes: Buffer): Manifest {
     throw new Error('not a picvault manifest');
   }
   if (m.version > MANIFEST_VERSION) throw new Error(`manifest version ${m.version} is newer than this program`);
+  for (const l of m.locations) {
+    const problem = identityProblem(l);
+    if (problem) throw new Error(`a place's ${problem}`);
+  }
   return m;
+}
+
+const HASH = /^[0-9a-f]{16}$/;
+
+/** Why a place's file hash and recipe cannot be used (they come together, or not at all), or null. */
+export function identityProblem(l: { fileHash?: unknown; recipe?: unknown }): string | null {
+  if (l.fileHash === undefined && l.recipe === undefined) return null;
+  if (typeof l.fileHash !== 'string' || !HASH.test(l.fileHash)) return 'fileHash is not 16 lowercase hex digits';
+  const problem = recipeProblem(l.recipe);
+  return problem && `recipe: ${problem}`;
 }

@@ -1,0 +1,79 @@
+import { confirmedTailKey, rebuildDat, recipeProblem, tryDecodeDat, type DatKeys, type DatRecipe } from './dat.js';
+import { hashBytes } from './hash.js';
+import type { ImageExt } from './sniff.js';
+
+/**
+ * Picture identity (SPEC "The vault"): a WeChat .dat whose picture is proven is stored as that
+ * picture, and its place keeps the recipe that rebuilds the exact file (docs/wechat-dat.md).
+ * Two proofs, one at each end:
+ * - archive: decodeDatProven's recipe rebuilds the very bytes read, and those bytes are the ones
+ *   hashed as the place's file hash, so xxh64(rebuildDat(picture, recipe)) is the file hash;
+ * - restore, clean and verify: provenRebuild rebuilds the file from the stored picture and hashes
+ *   it again. Nothing is written or deleted on a rebuild that is not proven there and then.
+ */
+
+/** The picture a .dat hides, as the vault stores it. */
+export interface DatPicture {
+  hash: string;
+  size: number;
+  ext: ImageExt;
+  recipe: DatRecipe;
+}
+
+/** What reading a .dat found: its picture when proven, and what a key would settle. */
+export interface DatReading {
+  /** The picture (its bytes only until the next read), or null: the .dat is stored raw. */
+  picture: (DatPicture & { bytes: Buffer }) | null;
+  /** A 4.x picture whose head is proven but whose tail only its account's key could prove. */
+  needsAccountKey: boolean;
+  /** The 4.x tail key this file's own end marker confirms: its account's (media/account-keys.ts). */
+  tailKey: number | null;
+}
+
+/** A .dat's picture and recipe when the decoding is proven (media/dat.ts), with the picture's hash. */
+export async function readDat(bytes: Buffer, keys: DatKeys): Promise<DatReading> {
+  const got = await tryDecodeDat(bytes, keys);
+  const tailKey = await confirmedTailKey(bytes, keys.aesKeys);
+  if (got === null || typeof got === 'string') return { picture: null, needsAccountKey: got === 'needs-account-key', tailKey };
+  const picture = { hash: await hashBytes(got.picture), size: got.picture.length, ext: got.pictureExt, recipe: got.recipe, bytes: got.picture };
+  return { picture, needsAccountKey: false, tailKey };
+}
+
+/** A place's own file: the hash and size its bytes on disk had. */
+export interface PlaceFile {
+  hash: string;
+  size: number;
+}
+
+/**
+ * The exact file a place had, rebuilt from its stored picture, only when proven: the rebuilt bytes
+ * have the place's size and hash to its file hash. Null when not (a damaged or hostile recipe, a
+ * recipe that does not fit this picture): such a place is never written, nor its original deleted.
+ */
+export async function provenRebuild(picture: Buffer, recipe: DatRecipe, file: PlaceFile): Promise<Buffer | null> {
+  if (recipeProblem(recipe) !== null) return null;
+  let rebuilt: Buffer;
+  try {
+    rebuilt = rebuildDat(picture, recipe);
+  } catch {
+    return null;
+  }
+  return rebuilt.length === file.size && (await hashBytes(rebuilt)) === file.hash ? rebuilt : null;
+}
+
+/**
+ * provenRebuild for the places of one picture, each distinct (recipe, file) proven once: a .dat
+ * forwarded into many chats is the same file with the same recipe in each.
+ */
+export class RebuildCache {
+  private readonly done = new Map<string, Promise<Buffer | null>>();
+
+  constructor(private readonly picture: Buffer) {}
+
+  get(recipe: DatRecipe, file: PlaceFile): Promise<Buffer | null> {
+    const key = `${file.hash}:${file.size}:${JSON.stringify(recipe)}`;
+    let got = this.done.get(key);
+    if (!got) this.done.set(key, (got = provenRebuild(this.picture, recipe, file)));
+    return got;
+  }
+}
