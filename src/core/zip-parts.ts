@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import type { DatRecipe } from '../media/dat.js';
 import type { ImageExt } from '../media/sniff.js';
 import { PARTIAL_SUFFIX } from '../vault/layout.js';
 import {
@@ -25,6 +26,16 @@ export interface ZipJob {
   locations: ManifestLocation[];
   maxArchiveSize: number;
   forceZip64: boolean;
+  /** WeChat 4.x V2 account key: a V2 .dat stored as its picture is decoded again with it. */
+  wechatKey?: string;
+}
+
+/** A file holding an image: the picture itself, or a .dat that hides it (with the recipe found when it was hashed). */
+export interface ImageSource {
+  path: string;
+  /** The file's size: the picture's, or the .dat's. */
+  size: number;
+  recipe?: DatRecipe;
 }
 
 export interface JobImage {
@@ -32,8 +43,8 @@ export interface JobImage {
   size: number;
   ext: ImageExt;
   decodedExt: ImageExt | null;
-  /** The places holding these bytes: the first that still does is read. */
-  paths: string[];
+  /** The places holding this image: the first that still does is read. */
+  sources: ImageSource[];
   /** `YYYY-MM-DD HH:MM:SS`, the entry's date. */
   date: string;
 }
@@ -60,10 +71,10 @@ export interface ZipJobResult {
 }
 
 /**
- * Reads the first of the paths whose bytes still hash to `hash`; null when none does. The bytes
- * may be memory the reader reuses: they are only used until the next call.
+ * Reads the first of the sources that still holds the image `hash` (a .dat decoded); null when
+ * none does. The bytes may be memory the reader reuses: they are only used until the next call.
  */
-export type ImageReader = (paths: string[], hash: string, size: number) => Promise<Buffer | null>;
+export type ImageReader = (sources: ImageSource[], hash: string, size: number) => Promise<Buffer | null>;
 
 /** Room kept per entry and per place for the headers and manifest that come with it. */
 const ENTRY_OVERHEAD = 256;
@@ -102,7 +113,7 @@ export async function writeZips(job: ZipJob, read: ImageReader): Promise<ZipJobR
 
   try {
     for (const img of job.images) {
-      const bytes = await read(img.paths, img.hash, img.size);
+      const bytes = await read(img.sources, img.hash, img.size);
       if (!bytes) {
         dropped.add(img.hash);
         continue;
