@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import { errnoCode } from '../errors.js';
 import { hashBytes } from '../media/hash.js';
-import { confirmedTailKey, tryDecodeDat, wechatAesKeys, type ProvenDat } from '../media/dat.js';
+import { confirmedTailKey, tryDecodeDat, wechatAesKeys, type DatRecipe, type ProvenDat } from '../media/dat.js';
+import { RebuildCache, type PlaceFile } from '../media/picture-identity.js';
 import { isInside } from '../sources/protected.js';
 import { readFully, writeFully } from '../vault/sync-io.js';
 import { LOCAL_HEADER, localDataStart } from '../vault/zip-reader.js';
@@ -37,6 +38,12 @@ export interface WriteTarget {
    * .dat goes to `target`, its own name.
    */
   decoded?: { overwrite: 'never' | 'if-different' | 'always' };
+  /**
+   * A WeChat .dat stored as its picture (SPEC "Picture identity"): the place gets its own file,
+   * rebuilt from the picture with its recipe and proven to hash to its file hash before a byte is
+   * written; a rebuild that is not proven (or no recipe) is a damaged place, never written.
+   */
+  rebuild?: { recipe: DatRecipe | null; file: PlaceFile };
 }
 
 /** Where a stored entry's bytes are: its zip and its local header (from the central directory). */
@@ -189,9 +196,14 @@ export async function restoreImage(job: WriteJob): Promise<WriteReply> {
     outcomes, undecodable: decoding && proven === null, writtenAs,
     ...(needsV2Key && { needsV2Key }), ...(learnedXorKey !== undefined && { learnedXorKey }), ...(stopped && { stopped }),
   });
+  const rebuilds = new RebuildCache(raw);
   for (const t of job.targets) {
     try {
-      if (t.decoded && proven) {
+      if (t.rebuild) {
+        writtenAs.push(null);
+        const rebuilt = t.rebuild.recipe ? await rebuilds.get(t.rebuild.recipe, t.rebuild.file) : null;
+        outcomes.push(rebuilt ? write(rebuilt, t) : 'damaged');
+      } else if (t.decoded && proven) {
         const target = withPictureExtension(t.target, proven.pictureExt);
         writtenAs.push(target);
         outcomes.push(writeDecoded(proven.picture, { ...t, target }, t.decoded.overwrite));
