@@ -41,7 +41,7 @@ export interface WriteTarget {
   /**
    * A WeChat .dat stored as its picture (SPEC "Picture identity"): the place gets its own file,
    * rebuilt from the picture with its recipe and proven to hash to its file hash before a byte is
-   * written; a rebuild that is not proven (or no recipe) is a damaged place, never written.
+   * written; a rebuild that is not proven (or no recipe) is never written.
    */
   rebuild?: { recipe: DatRecipe | null; file: PlaceFile };
 }
@@ -69,7 +69,7 @@ export interface WriteJob {
   deferUnproven?: boolean;
 }
 
-export type WriteOutcome = 'unsafe-path' | 'write-failed' | 'exists-different' | 'already' | 'damaged' | null;
+export type WriteOutcome = 'unsafe-path' | 'write-failed' | 'exists-different' | 'already' | 'damaged' | 'not-rebuilt' | null;
 
 export interface WriteReply {
   /** One per target; those not tried because the drive stopped the run are 'write-failed'. */
@@ -202,7 +202,7 @@ export async function restoreImage(job: WriteJob): Promise<WriteReply> {
       if (t.rebuild) {
         writtenAs.push(null);
         const rebuilt = t.rebuild.recipe ? await rebuilds.get(t.rebuild.recipe, t.rebuild.file) : null;
-        outcomes.push(rebuilt ? write(rebuilt, t) : 'damaged');
+        outcomes.push(rebuilt ? write(rebuilt, t) : 'not-rebuilt');
       } else if (t.decoded && proven) {
         const target = withPictureExtension(t.target, proven.pictureExt);
         writtenAs.push(target);

@@ -51,7 +51,7 @@ export interface RestoreOptions {
 }
 
 export type RestoreAction = 'write' | 'already' | 'overwrite';
-export type SkipReason = 'exists-different' | 'other-device' | 'unsafe-path' | 'damaged' | 'older-version' | 'write-failed';
+export type SkipReason = 'exists-different' | 'other-device' | 'unsafe-path' | 'damaged' | 'not-rebuilt' | 'older-version' | 'write-failed';
 
 export interface RestoreItem {
   hash: string;

@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { catalogList } from '../../src/core/catalog.js';
-import type { LocationRow } from '../../src/catalog/locations.js';
+import { catalogList, type CatalogPlace } from '../../src/core/catalog.js';
 import type { Selection } from '../../src/core/selection.js';
 
 /** Every final-named zip in a vault. */
@@ -23,8 +22,8 @@ export async function vaultZips(vault: string): Promise<string[]> {
 export const CORPUS = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '../../../shared/corpus');
 
 /** Every place catalogList yields, collected. */
-export async function listAll(vault: string, selection: Selection = {}): Promise<LocationRow[]> {
-  const rows: LocationRow[] = [];
+export async function listAll(vault: string, selection: Selection = {}): Promise<CatalogPlace[]> {
+  const rows: CatalogPlace[] = [];
   for await (const r of catalogList(vault, selection)) rows.push(r);
   return rows;
 }

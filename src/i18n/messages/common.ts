@@ -19,6 +19,7 @@ export const common: Messages = {
   'col.last': { en: 'last', zh: '最晚' },
   'col.taken': { en: 'date', zh: '日期' },
   'col.hash': { en: 'hash', zh: '哈希' },
+  'col.pictureHash': { en: 'picture hash', zh: '图片哈希' },
   'col.type': { en: 'type', zh: '类型' },
   'col.path': { en: 'path', zh: '路径' },
   'col.new': { en: 'new images', zh: '新图片' },
@@ -30,6 +31,10 @@ export const common: Messages = {
   'skip.other-device': { en: 'archived from device {device}; restore it with --to DIR', zh: '来自设备 {device}；请用 --to DIR 恢复' },
   'skip.unsafe-path': { en: 'its path would lead outside the destination', zh: '其路径会超出目标目录' },
   'skip.damaged': { en: 'its archive is damaged or missing', zh: '所在归档损坏或缺失' },
+  'skip.not-rebuilt': {
+    en: 'its .dat is not rebuilt exactly from the stored picture (its recipe is damaged): nothing was written',
+    zh: '无法由存储的图片精确重建其 .dat（重建配方已损坏）：未写入任何内容',
+  },
   'skip.older-version': { en: 'a newer version of this path is restored instead', zh: '已恢复该路径的较新版本' },
   'skip.write-failed': { en: 'could not be written', zh: '无法写入' },
   'skip.changed': { en: 'changed since it was archived, or while being read', zh: '归档后或读取时文件发生变化' },
