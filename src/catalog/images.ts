@@ -1,3 +1,4 @@
+import type { ManifestImage } from '../vault/manifest.js';
 import { usageError } from '../errors.js';
 import type { Db } from './db.js';
 
@@ -38,3 +39,13 @@ export function resolveHashes(db: Db, given: string[]): string[] {
     return found[0];
   });
 }
+
+/** Where a picture's bytes are stored: its zip (by name), the entry and its size; undefined when the catalogue has none. */
+export function storedEntryOf(db: Db): (hash: string) => { archive: string; entry: string; size: number } | undefined {
+  const stmt = db.prepare('SELECT a.name AS archive, i.entry, i.size FROM images i JOIN archives a ON a.id = i.archive_id WHERE i.hash = ?');
+  return (hash) => stmt.get(hash) as { archive: string; entry: string; size: number } | undefined;
+}
+
+/** The images the catalogue says an archive stores, as a manifest lists them. */
+export const imagesStoredIn = (db: Db, archiveId: number) =>
+  db.prepare('SELECT hash, size, ext, entry, decoded_ext AS decodedExt FROM images WHERE archive_id = ? ORDER BY hash').all(archiveId) as ManifestImage[];

@@ -1,4 +1,5 @@
 import type { DatRecipe } from '../media/dat.js';
+import type { Rebuild } from '../media/picture-identity.js';
 import type { ManifestLocation } from '../vault/manifest.js';
 import type { Db } from './db.js';
 import { pathKey } from './path-key.js';
@@ -104,6 +105,62 @@ export function placesAtPath(db: Db): (path: string) => PlaceAtPath[] {
   return (p) => stmt.all(pathKey(p), p) as PlaceAtPath[];
 }
 
+/** A place's picture and file hashes as `picture:file` (the file's is the picture's but for a .dat stored as its picture); undefined when it is gone. */
+export function placeIdentity(db: Db): (id: number) => string | undefined {
+  const stmt = db.prepare("SELECT hash || ':' || COALESCE(file_hash, hash) FROM locations WHERE id = ?").pluck();
+  return (id) => stmt.get(id) as string | undefined;
+}
+
 /** The source folders a device archived from: clean's default when no source is named. */
 export const rootsOfDevice = (db: Db, device: string) =>
   db.prepare('SELECT DISTINCT root FROM locations WHERE device = ? ORDER BY root').pluck().all(device) as string[];
+
+/**
+ * Where this device saw a picture: the places whose files may still be a good copy of it (repair),
+ * with their size and, for a .dat stored as its picture, the recipe it decodes with.
+ */
+export function placesOfPictureOn(db: Db, device: string): (hash: string) => { path: string; size: number; recipe: DatRecipe | null }[] {
+  const stmt = db.prepare('SELECT path, size, recipe FROM locations WHERE hash = ? AND device = ? ORDER BY id');
+  return (hash) => (stmt.all(hash, device) as { path: string; size: number; recipe: string | null }[]).map((p) => ({ ...p, recipe: parseRecipe(p.recipe) }));
+}
+
+/** The places an archive's manifest records, as a manifest lists them: what a zip written in its stead records again (repair). */
+export function placesRecordedBy(db: Db, archiveId: number): ManifestLocation[] {
+  const rows = db.prepare(
+    `SELECT hash, size, device, source, kind, account, chat, root, path, mtime_ms AS mtimeMs, birthtime_ms AS birthtimeMs,
+            taken, month, date_rule AS dateRule, exif_date AS exifDate, file_hash AS fileHash, recipe
+     FROM locations WHERE archive_id = ? ORDER BY taken, path`,
+  ).all(archiveId) as (Omit<ManifestLocation, 'recipe'> & { account: string | null; chat: string | null; fileHash: string | null; recipe: string | null })[];
+  // The manifest leaves absent fields out, as archive writes them. A .dat stored as its picture
+  // keeps its file hash and recipe: without them its place would read as the picture itself.
+  return rows.map(({ account, chat, fileHash, recipe, ...l }) => ({
+    ...l, ...(account !== null && { account }), ...(chat !== null && { chat }),
+    ...(fileHash !== null && { fileHash, recipe: parseRecipe(recipe) ?? undefined }),
+  }));
+}
+
+/** Every place a picture was seen: what is lost with it when no good copy is left anywhere. */
+export const placesOfPicture = (db: Db, hash: string) =>
+  db.prepare('SELECT device, path, month FROM locations WHERE hash = ? ORDER BY device, path').all(hash) as { device: string; path: string; month: string }[];
+
+/**
+ * The files the pictures of an archive rebuild, by picture: the distinct (recipe, file) of the
+ * places of .dat files stored as pictures (SPEC "Picture identity"), for verify --read-data.
+ */
+export function rebuildsStoredIn(db: Db, archiveId: number): Map<string, Rebuild[]> {
+  const rows = db.prepare(
+    `SELECT DISTINCT l.hash, l.file_hash AS fileHash, l.size, l.recipe FROM locations l JOIN images i ON i.hash = l.hash
+     WHERE i.archive_id = ? AND l.file_hash IS NOT NULL`,
+  ).all(archiveId) as { hash: string; fileHash: string; size: number; recipe: string | null }[];
+  const out = new Map<string, Rebuild[]>();
+  for (const r of rows) out.set(r.hash, [...(out.get(r.hash) ?? []), { recipe: parseRecipe(r.recipe), file: { hash: r.fileHash, size: r.size } }]);
+  return out;
+}
+
+/** A picture's places that are .dat files stored as it, each with the file it rebuilds. */
+export function rebuiltPlacesOf(db: Db, hash: string): { device: string; path: string; month: string; rebuild: Rebuild }[] {
+  const rows = db.prepare(
+    'SELECT device, path, month, file_hash AS fileHash, size, recipe FROM locations WHERE hash = ? AND file_hash IS NOT NULL ORDER BY device, path',
+  ).all(hash) as { device: string; path: string; month: string; fileHash: string; size: number; recipe: string | null }[];
+  return rows.map((r) => ({ device: r.device, path: r.path, month: r.month, rebuild: { recipe: parseRecipe(r.recipe), file: { hash: r.fileHash, size: r.size } } }));
+}

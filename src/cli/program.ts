@@ -6,6 +6,7 @@ import { registerCatalog } from './commands/catalog.js';
 import { registerClean } from './commands/clean.js';
 import { registerDemo } from './commands/demo.js';
 import { registerReindex } from './commands/reindex.js';
+import { registerRepair } from './commands/repair.js';
 import { registerRestore } from './commands/restore.js';
 import { registerScan } from './commands/scan.js';
 import { registerVerify } from './commands/verify.js';
@@ -20,7 +21,7 @@ export function buildProgram(ctx: CliContext): Command {
     .exitOverride()
     .showSuggestionAfterError(false)
     .configureOutput({ writeOut: (s) => ctx.out(s.trimEnd()), writeErr: () => undefined });
-  for (const register of [registerScan, registerArchive, registerClean, registerRestore, registerCatalog, registerVerify, registerReindex, registerDemo]) {
+  for (const register of [registerScan, registerArchive, registerClean, registerRestore, registerCatalog, registerVerify, registerRepair, registerReindex, registerDemo]) {
     register(program, ctx);
   }
   // Subcommands share the overrides, so a bad flag anywhere ends as one message and exit 2.

@@ -10,7 +10,7 @@ import type { Progress } from './progress.js';
 import { scanEach } from './scan.js';
 import { compileSelection, type Selection } from './selection.js';
 
-export type KeepReason = 'not-in-vault' | 'changed' | 'archive-unverified' | 'archive-missing' | 'other-device';
+export type KeepReason = 'not-in-vault' | 'changed' | 'archive-unverified' | 'archive-damaged' | 'archive-missing' | 'other-device';
 
 export interface CleanCandidate {
   path: string;
@@ -18,7 +18,14 @@ export interface CleanCandidate {
   size: number;
   mtimeMs: number;
   month: string;
+  /** The stored picture's hash. */
   hash: string;
+  /**
+   * A WeChat .dat stored as its picture (SPEC "Picture identity"): what its bytes on disk hash to,
+   * and the recipe (catalogue JSON) that rebuilds it from the picture. Absent: the file is its picture.
+   */
+  fileHash?: string;
+  recipe?: string;
   locationId: number;
   archive: string;
 }
@@ -27,7 +34,7 @@ export interface KeptFile {
   path: string;
   size: number;
   month: string;
-  reason: KeepReason | 'changed-since-plan' | 'vanished' | 'delete-failed' | 'outside-sources' | 'protected';
+  reason: KeepReason | 'changed-since-plan' | 'stored-copy-damaged' | 'not-rebuilt' | 'vanished' | 'delete-failed' | 'outside-sources' | 'protected';
   device?: string;
 }
 
@@ -154,13 +161,17 @@ export async function planClean(options: CleanPlanOptions): Promise<CleanPlan> {
       const keep = (reason: KeepReason, other?: PlaceAtPath) => plan.keep.add({ path: f.path, size: f.size, month: match?.month ?? f.month, reason, ...(other && { device: other.device }) });
       if (mine.length === 0) return keep(rows.length > 0 ? 'other-device' : 'not-in-vault', rows[0]);
       if (!match) return keep('changed');
-      if (match.archiveDamage !== null || match.archiveVerifiedAt === null) return keep('archive-unverified');
+      if (match.archiveDamage !== null) return keep('archive-damaged');
+      if (match.archiveVerifiedAt === null) return keep('archive-unverified');
       if (!archiveOk.has(match.archive)) {
         const st = statSync(absArchivePath(vault.dir, match.archive), { throwIfNoEntry: false });
-        archiveOk.set(match.archive, st !== undefined && st.size === match.archiveBytes);
+        archiveOk.set(match.archive, st !== undefined && st.isFile() && st.size === match.archiveBytes);
       }
       if (!archiveOk.get(match.archive)) return keep('archive-missing');
-      toRemove({ path: f.path, root: f.root, size: f.size, mtimeMs: f.mtimeMs, month: match.month, hash: match.hash, locationId: match.id, archive: match.archive });
+      toRemove({
+        path: f.path, root: f.root, size: f.size, mtimeMs: f.mtimeMs, month: match.month, hash: match.hash, locationId: match.id, archive: match.archive,
+        ...(match.recipe !== null && { fileHash: match.fileHash, recipe: match.recipe }),
+      });
     }).catch((err: unknown) => {
       plan.close();
       throw err;

@@ -186,7 +186,7 @@ async function fsyncFile(file: string): Promise<void> {
 }
 
 /** Makes a rename durable. Windows cannot open a folder for fsync; there the rename is journaled by NTFS. */
-async function fsyncDir(dir: string): Promise<void> {
+export async function fsyncDir(dir: string): Promise<void> {
   const handle = await open(dir, 'r').catch(() => null);
   if (!handle) return;
   await handle.sync().catch(() => undefined);

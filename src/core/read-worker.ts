@@ -1,10 +1,11 @@
 import { closeSync, openSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
-import { decodeDatProven, wechatAesKeys } from '../media/dat.js';
+import { wechatAesKeys } from '../media/dat.js';
 import { hashBytes, hashFile } from '../media/hash.js';
 import { inspectBytes, inspectFile, type InspectOptions } from '../media/inspect.js';
-import { readDat, type DatPicture } from '../media/picture-identity.js';
+import { pictureFromDat, readDat, type DatPicture } from '../media/picture-identity.js';
 import type { FoundFile } from '../sources/types.js';
+import type { EntriesCheck, WantedEntry } from '../vault/check-zip.js';
 import { readFully } from '../vault/sync-io.js';
 import { serveJobs } from './thread-pool.js';
 import type { ImageReader, ZipJob, ZipJobResult } from './zip-parts.js';
@@ -17,7 +18,8 @@ import type { ImageReader, ZipJob, ZipJobResult } from './zip-parts.js';
  *   when proven, with its hash and recipe (media/picture-identity.ts);
  * - zips: write a plan's zips (zip-parts.ts), each new image read again just before it is stored
  *   (a .dat decoded again) and checked against the hash the plan was made with;
- * - check: the read-back of a renamed zip, every entry re-hashed.
+ * - check: the read-back of a renamed zip, every entry re-hashed;
+ * - readBack: clean's read-back of a few stored pictures before their places are deleted.
  */
 export interface ReadTask {
   path: string;
@@ -46,13 +48,16 @@ export type ReadResult =
 export type WorkerJob =
   | { kind: 'hash'; tasks: ReadTask[]; options: InspectOptions }
   | { kind: 'zips'; job: ZipJob }
-  | { kind: 'check'; zip: string };
+  | { kind: 'check'; zip: string }
+  | { kind: 'readBack'; zip: string; entries: WantedEntry[] };
 
 export type WorkerReply<J extends WorkerJob> = J extends { kind: 'hash' }
   ? ReadResult[]
   : J extends { kind: 'zips' }
     ? ZipJobResult
-    : string[];
+    : J extends { kind: 'readBack' }
+      ? EntriesCheck
+      : string[];
 
 /** Past this a file is hashed as a stream and inspected by its head, never held whole. */
 const WHOLE_READ_LIMIT = 32 * 1024 * 1024;
@@ -107,9 +112,9 @@ const imageReader = (aesKeys: Buffer[]): ImageReader => async (sources, hash, si
     }
     if (bytes.length !== source.size) continue;
     if (source.recipe) {
-      const proven = await decodeDatProven(bytes, { aesKeys, accountXorKey: source.recipe.xorKey });
-      if (!proven) continue;
-      bytes = proven.picture;
+      const picture = await pictureFromDat(bytes, source.recipe, aesKeys);
+      if (!picture) continue;
+      bytes = picture;
     }
     if (bytes.length === size && (await hashBytes(bytes)) === hash) return bytes;
   }
@@ -146,6 +151,8 @@ async function run(job: WorkerJob): Promise<unknown> {
     case 'check':
       // Imported on first use too: unzipper is only needed in the thread that reads zips back (read-pool.ts).
       return (await (await import('../vault/check-zip.js')).checkZip(job.zip, { readData: true, sync: true })).damage;
+    case 'readBack':
+      return (await import('../vault/check-zip.js')).checkEntries(job.zip, job.entries);
   }
 }
 

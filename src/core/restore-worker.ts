@@ -4,10 +4,11 @@ import { randomBytes } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import { errnoCode } from '../errors.js';
 import { hashBytes } from '../media/hash.js';
-import { confirmedTailKey, tryDecodeDat, wechatAesKeys, type DatRecipe, type ProvenDat } from '../media/dat.js';
-import { RebuildCache, type PlaceFile } from '../media/picture-identity.js';
+import { confirmedTailKey, tryDecodeDat, wechatAesKeys, type ProvenDat } from '../media/dat.js';
+import { RebuildCache, type Rebuild } from '../media/picture-identity.js';
 import { isInside } from '../sources/protected.js';
 import { readFully, writeFully } from '../vault/sync-io.js';
+import { openArchiveFile } from '../vault/archive-file.js';
 import { LOCAL_HEADER, localDataStart } from '../vault/zip-reader.js';
 import { withPictureExtension } from './restore-target.js';
 import { serveJobs } from './thread-pool.js';
@@ -43,7 +44,7 @@ export interface WriteTarget {
    * rebuilt from the picture with its recipe and proven to hash to its file hash before a byte is
    * written; a rebuild that is not proven (or no recipe) is never written.
    */
-  rebuild?: { recipe: DatRecipe | null; file: PlaceFile };
+  rebuild?: Rebuild;
 }
 
 /** Where a stored entry's bytes are: its zip and its local header (from the central directory). */
@@ -159,10 +160,14 @@ let buffer = Buffer.allocUnsafe(4 << 20);
 function readEntry(entry: StoredEntry): Buffer | null {
   let fd: number | null = null;
   try {
-    fd = openSync(entry.zip, 'r');
+    // Only a regular file (archive-file.ts): a zip replaced by a FIFO or a link to a device since
+    // the main thread opened it must not hang this thread.
+    const file = openArchiveFile(entry.zip);
+    fd = file.fd;
     const header = buffer.subarray(0, LOCAL_HEADER);
     const dataStart = readFully(fd, header, entry.headerOffset) === LOCAL_HEADER ? localDataStart(header, entry.headerOffset) : null;
-    if (dataStart === null) return null;
+    // Its data must lie inside the file: a size the directory made up is never allocated.
+    if (dataStart === null || dataStart + entry.size > file.stats.size) return null;
     if (buffer.length < entry.size) buffer = Buffer.allocUnsafe(Math.max(entry.size, buffer.length * 2));
     const data = buffer.subarray(0, entry.size);
     return readFully(fd, data, dataStart) === entry.size ? data : null;
@@ -201,7 +206,7 @@ export async function restoreImage(job: WriteJob): Promise<WriteReply> {
     try {
       if (t.rebuild) {
         writtenAs.push(null);
-        const rebuilt = t.rebuild.recipe ? await rebuilds.get(t.rebuild.recipe, t.rebuild.file) : null;
+        const rebuilt = await rebuilds.get(t.rebuild);
         outcomes.push(rebuilt ? write(rebuilt, t) : 'not-rebuilt');
       } else if (t.decoded && proven) {
         const target = withPictureExtension(t.target, proven.pictureExt);

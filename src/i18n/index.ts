@@ -9,6 +9,7 @@ import { clean } from './messages/clean.js';
 import { common } from './messages/common.js';
 import { demo } from './messages/demo.js';
 import { errors } from './messages/errors.js';
+import { repair } from './messages/repair.js';
 import { restore } from './messages/restore.js';
 import { scan } from './messages/scan.js';
 import { verify } from './messages/verify.js';
@@ -16,7 +17,7 @@ import type { Lang, Messages } from './types.js';
 
 export type { Lang, Messages } from './types.js';
 
-const TABLES: Messages[] = [errors, common, scan, archive, clean, restore, verify, catalog, demo];
+const TABLES: Messages[] = [errors, common, scan, archive, clean, restore, verify, repair, catalog, demo];
 
 const MESSAGES: Messages = {};
 for (const table of TABLES) {

@@ -1,4 +1,4 @@
-import { confirmedTailKey, rebuildDat, recipeProblem, tryDecodeDat, type DatKeys, type DatRecipe } from './dat.js';
+import { confirmedTailKey, decodeDatProven, rebuildDat, recipeProblem, tryDecodeDat, type DatKeys, type DatRecipe } from './dat.js';
 import { hashBytes } from './hash.js';
 import type { ImageExt } from './sniff.js';
 
@@ -39,6 +39,15 @@ export async function readDat(bytes: Buffer, keys: DatKeys): Promise<DatReading>
   return { picture, needsAccountKey: false, tailKey };
 }
 
+/**
+ * The picture a .dat stored as its picture hides, decoded again from the file as it is now (with
+ * the tail key its recipe names; a V2 file needs its AES key): whichever place a picture is read
+ * from, what is stored is proven anew. Null when it no longer decodes, proven.
+ */
+export async function pictureFromDat(bytes: Buffer, recipe: DatRecipe, aesKeys: readonly Buffer[] = []): Promise<Buffer | null> {
+  return (await decodeDatProven(bytes, { aesKeys, accountXorKey: recipe.xorKey }))?.picture ?? null;
+}
+
 /** A place's own file: the hash and size its bytes on disk had. */
 export interface PlaceFile {
   hash: string;
@@ -61,19 +70,36 @@ export async function provenRebuild(picture: Buffer, recipe: DatRecipe, file: Pl
   return rebuilt.length === file.size && (await hashBytes(rebuilt)) === file.hash ? rebuilt : null;
 }
 
+/** A place's file to rebuild from its stored picture: its recipe as catalogued (null: unreadable) and what it must give. */
+export interface Rebuild {
+  recipe: DatRecipe | null;
+  file: PlaceFile;
+}
+
+/** One name for a (picture, recipe, file): the places sharing it share one proof. */
+export const rebuildKey = (pictureHash: string, r: Rebuild) => `${pictureHash}:${r.file.hash}:${r.file.size}:${JSON.stringify(r.recipe)}`;
+
 /**
- * provenRebuild for the places of one picture, each distinct (recipe, file) proven once: a .dat
- * forwarded into many chats is the same file with the same recipe in each.
+ * The rebuilds of one picture's places, each distinct (recipe, file) proven once: a .dat forwarded
+ * into many chats is the same file with the same recipe in each. `null`: not proven.
  */
 export class RebuildCache {
   private readonly done = new Map<string, Promise<Buffer | null>>();
 
   constructor(private readonly picture: Buffer) {}
 
-  get(recipe: DatRecipe, file: PlaceFile): Promise<Buffer | null> {
-    const key = `${file.hash}:${file.size}:${JSON.stringify(recipe)}`;
+  get(r: Rebuild): Promise<Buffer | null> {
+    const key = rebuildKey('', r);
     let got = this.done.get(key);
-    if (!got) this.done.set(key, (got = provenRebuild(this.picture, recipe, file)));
+    if (!got) this.done.set(key, (got = r.recipe ? provenRebuild(this.picture, r.recipe, r.file) : Promise.resolve(null)));
     return got;
   }
+}
+
+/** Which of a picture's rebuilds are not proven from these bytes (their keys, see rebuildKey). */
+export async function unprovenRebuilds(pictureHash: string, picture: Buffer, rebuilds: readonly Rebuild[]): Promise<string[]> {
+  const cache = new RebuildCache(picture);
+  const failed: string[] = [];
+  for (const r of rebuilds) if (!(await cache.get(r))) failed.push(rebuildKey(pictureHash, r));
+  return failed;
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CleanPlan, KeptFile, KeptFiles } from '../../core/clean-plan.js';
 import type { Selection } from '../../core/selection.js';
-import { usageError } from '../../errors.js';
+import { EXIT, usageError } from '../../errors.js';
 import { toSelection, type SelectionFlags } from '../options.js';
 import { addCommon, addSelection, jsonStreamed, progressFor, reportSkipped, SKIPPED_SHOWN, vaultOf, type CliContext, type CommonFlags } from '../context.js';
 import { askYesNo, onTerminal } from '../render/confirm.js';
@@ -38,9 +38,15 @@ function renderKeptCounts(ctx: CliContext, kept: KeptFiles): void {
  * not listed. Anything else kept is a file the user expected to go: listed, and the run exits 3.
  */
 const NOT_ELIGIBLE = new Set<KeptFile['reason']>(['not-in-vault', 'other-device']);
-function reportKept(ctx: CliContext, kept: KeptFiles): void {
+/** Files that stay because the vault's copy of their picture is damaged: verification found damage (exit 4). */
+const DAMAGED = new Set<KeptFile['reason']>(['stored-copy-damaged', 'archive-damaged']);
+function reportKept(ctx: CliContext, kept: KeptFiles, vault: string): void {
   const { count, first } = kept.some((reason) => !NOT_ELIGIBLE.has(reason), SKIPPED_SHOWN);
   reportSkipped(ctx, first.map((k) => ({ path: k.path, reason: k.reason, device: k.device })), count);
+  const damaged = kept.some((reason) => DAMAGED.has(reason), 0).count;
+  if (damaged === 0) return;
+  ctx.err(ctx.t('clean.damaged', { count: damaged, vault }));
+  ctx.exit(EXIT.damaged);
 }
 
 /** Plan, show, ask, delete: the one flow behind `clean` and `archive --clean`. */
@@ -77,9 +83,9 @@ async function showAskDelete(
     return;
   }
   if (plan.remove.size === 0) {
-    if (opts.json) await jsonStreamed(ctx, { deleted: 0, bytes: 0, kept: plan.keep });
+    if (opts.json) await jsonStreamed(ctx, { deleted: 0, bytes: 0, kept: plan.keep, readBack: { pictures: 0, bytes: 0, damaged: 0 } });
     else renderPlan(ctx, plan, false);
-    return reportKept(ctx, plan.keep);
+    return reportKept(ctx, plan.keep, plan.vault);
   }
   const previewFile = path.resolve(opts.preview ?? path.join(os.tmpdir(), `picvault-preview-${Date.now()}.png`));
   const preview = await writeContactSheet(plan.sample, previewFile, { wechatKey: opts.wechatKey });
@@ -93,10 +99,11 @@ async function showAskDelete(
   if (opts.json) await jsonStreamed(ctx, { ...result, preview: preview.file });
   else {
     ctx.out(t('clean.done', { count: result.deleted, bytes: formatBytes(result.bytes), folders: result.removedFolders }));
+    ctx.out(t('clean.readBack', { count: result.readBack.pictures, bytes: formatBytes(result.readBack.bytes) }));
     renderKeptCounts(ctx, result.kept);
     ctx.out(t('clean.preview', { preview: preview.file }));
   }
-  reportKept(ctx, result.kept);
+  reportKept(ctx, result.kept, plan.vault);
 }
 
 export function addCleanFlags(cmd: Command): Command {

@@ -41,7 +41,7 @@ export function registerDemo(program: Command, ctx: CliContext): void {
 
       step(`picvault verify --vault ${vault} --read-data`);
       const v = await verify({ vault, readData: true });
-      renderVerify(ctx, v);
+      renderVerify(ctx, v, vault);
 
       step(`picvault restore --from ${vault} --month 2024-03 --to ${restored}`);
       const r = await restore({ vault, selection: { month: '2024-03' }, to: restored });

@@ -12,10 +12,19 @@ export const clean: Messages = {
   'clean.ask': { en: 'Delete {count} files ({bytes})? Every one is in the vault and verified. Preview: {preview}', zh: '删除 {count} 个文件（{bytes}）？它们都已在仓库中并通过校验。预览：{preview}' },
   'clean.cancelled': { en: 'nothing deleted', zh: '未删除任何文件' },
   'clean.done': { en: '{count} files deleted, {bytes} freed, {folders} emptied folders removed', zh: '已删除 {count} 个文件，释放 {bytes}，移除 {folders} 个空文件夹' },
+  'clean.readBack': {
+    en: 'before deleting, {count|# picture|# pictures} ({bytes}) were read back from the vault and re-hashed',
+    zh: '删除前已从仓库读回并重新校验 {count} 张图片（{bytes}）',
+  },
+  'clean.damaged': {
+    en: '{count|# file stays|# files stay} because the vault\'s copy of the picture is damaged; run picvault repair --vault {vault}',
+    zh: '{count} 个文件因仓库中的图片副本已损坏而保留；请运行 picvault repair --vault {vault}',
+  },
   'clean.preview': { en: 'preview of what went: {preview}', zh: '已删除内容的预览：{preview}' },
   'keep.not-in-vault': { en: 'not in the vault (archive them first)', zh: '不在仓库中（请先归档）' },
   'keep.changed': { en: 'changed since they were archived', zh: '归档后已被修改' },
   'keep.archive-unverified': { en: 'their archive is not verified (run verify)', zh: '所在归档未通过校验（请运行 verify）' },
+  'keep.archive-damaged': { en: 'their archive in the vault is damaged (picvault repair mends it)', zh: '所在归档已损坏（可用 picvault repair 修复）' },
   'keep.archive-missing': { en: 'their archive is missing from the vault', zh: '所在归档已从仓库中丢失' },
   'keep.other-device': { en: 'archived from another device', zh: '由其他设备归档' },
 };

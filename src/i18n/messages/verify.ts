@@ -7,6 +7,18 @@ export const verify: Messages = {
   'verify.noData': { en: ' (archives hashed; add --read-data to re-hash every image)', zh: '（已校验归档哈希；加 --read-data 可逐张校验图片）' },
   'verify.damaged': { en: 'DAMAGE in {count} archives:', zh: '{count} 个归档已损坏：' },
   'verify.affected': { en: '{count} original files have no good copy in the vault:', zh: '{count} 个原始文件在仓库中没有完好的副本：' },
+  'verify.markedBefore': {
+    en: 'found whole by this check, but a stronger one marked it damaged ({damage}), and only a check as strong clears that: run picvault verify --read-data --vault {vault}',
+    zh: '本次检查未发现问题，但更严格的检查曾将其标记为损坏（{damage}），只有同样严格的检查才能解除：请运行 picvault verify --read-data --vault {vault}',
+  },
+  'verify.repairHint': {
+    en: 'picvault repair --vault {vault} stores the damaged pictures again from any good copy (add the folders that may hold them) and moves the damaged archives aside',
+    zh: 'picvault repair --vault {vault} 会从任何完好的副本重新存储受损图片（可加上可能存有它们的文件夹），并把损坏的归档移到一旁',
+  },
+  'verify.notRebuilt': {
+    en: '{count|# WeChat .dat is|# WeChat .dat files are} not rebuilt exactly by the picture stored for them (a damaged recipe in the catalogue), so restore and clean leave them; picvault reindex --vault {vault} reads the recipes again from the archives:',
+    zh: '{count} 个微信 .dat 无法由为其存储的图片精确重建（目录中的重建配方已损坏），restore 和 clean 不会处理它们；picvault reindex --vault {vault} 会从归档重新读取重建配方：',
+  },
   'verify.uncatalogued': { en: '{count} archives are not in the catalogue (run picvault reindex): {names}', zh: '{count} 个归档未登记（请运行 picvault reindex）：{names}' },
   'reindex.done': { en: 'catalogue rebuilt from {archives} archives: {images} images, {locations} places', zh: '已从 {archives} 个归档重建目录：{images} 张图片、{locations} 个位置' },
   'reindex.audit': {
@@ -17,5 +29,12 @@ export const verify: Messages = {
     en: 'the old catalogue could not be read: its audit trail (catalog log, when originals were cleaned or restored) is not in the new one',
     zh: '无法读取旧目录：其审计记录（catalog log、原文件的清理或恢复时间）未能带入新目录',
   },
-  'reindex.unreadable': { en: '{count} archives could not be read and were left out: {names}', zh: '{count} 个归档无法读取，已略过：{names}' },
+  'reindex.kept': {
+    en: 'kept from the old catalogue what no archive says: {archives} missing archives, {images} pictures and {places} places (repair mends them)',
+    zh: '已从旧目录保留归档中没有的信息：{archives} 个缺失的归档、{images} 张图片和 {places} 个位置（可用 repair 修复）',
+  },
+  'reindex.lost': {
+    en: '{count|# place is|# places are} recorded in the archives, but its picture is stored in none and no catalogue knows it; archive the original again if it is still on disk:',
+    zh: '{count} 个位置记录在归档中，但其图片不在任何归档中，目录中也没有；若原文件仍在磁盘上，请重新归档：',
+  },
 };
