@@ -84,8 +84,9 @@ async function read(task: ReadTask, options: InspectOptions, aesKeys: Buffer[]):
     const ins = task.known ? { ext: null, decodedExt: null, exifDate: null } : await inspectBytes(bytes, task, options);
     const result: ReadResult = { ok: true, hash: await hashBytes(bytes), size: bytes.length, ...ins };
     if (ins.ext === 'dat' || task.dat) {
-      const { picture, needsAccountKey, tailKey } = await readDat(bytes, { aesKeys, accountXorKey: task.accountXorKey });
-      if (picture) result.picture = { hash: picture.hash, size: picture.size, ext: picture.ext, recipe: picture.recipe };
+      // The kept buffer is this thread's: readDat may decode a 3.x file where it lies.
+      const { picture, needsAccountKey, tailKey } = await readDat(bytes, result.hash, { aesKeys, accountXorKey: task.accountXorKey });
+      if (picture) result.picture = picture;
       if (needsAccountKey) result.needsAccountKey = true;
       if (tailKey !== null) result.tailKey = tailKey;
     }

@@ -126,11 +126,33 @@ export function wechatKeyProblem(wechatKey: string): string | null {
   return /^[0-9a-f]+$/i.test(wechatKey) ? 'wechatKey.hexLength' : 'wechatKey.bad';
 }
 
-const xorWith = (bytes: Uint8Array, key: number) => {
+/**
+ * Bytes XORed with one byte into `out` (which may be `bytes` itself), four at a time where both
+ * are aligned alike (at 0 for a buffer of its own): a byte at a time, a 3 MB photo took several
+ * times its hashing, and archive decodes every 3.x .dat it reads.
+ */
+function xorInto(bytes: Uint8Array, key: number, out: Uint8Array): void {
+  let i = 0;
+  if ((bytes.byteOffset & 3) === (out.byteOffset & 3)) {
+    for (; i < bytes.length && ((bytes.byteOffset + i) & 3) !== 0; i++) out[i] = bytes[i] ^ key;
+    const words = (bytes.length - i) >>> 2;
+    const from = new Uint32Array(bytes.buffer, bytes.byteOffset + i, words);
+    const to = new Uint32Array(out.buffer, out.byteOffset + i, words);
+    const key32 = (key * 0x01010101) | 0;
+    for (let w = 0; w < words; w++) to[w] = from[w] ^ key32;
+    i += words * 4;
+  }
+  for (; i < bytes.length; i++) out[i] = bytes[i] ^ key;
+}
+
+const xorWith = (bytes: Uint8Array, key: number): Buffer => {
   const out = Buffer.allocUnsafe(bytes.length);
-  for (let i = 0; i < bytes.length; i++) out[i] = bytes[i] ^ key;
+  xorInto(bytes, key, out);
   return out;
 };
+
+/** XORs bytes with one byte where they lie: a 3.x .dat becomes its picture, and back, with no copy. */
+export const xorInPlace = (bytes: Uint8Array, key: number): void => xorInto(bytes, key, bytes);
 
 /** AES-stored length: aes_len padded by PKCS7, always at least one byte of padding. */
 const paddedLength = (n: number) => n - (n % 16) + 16;
@@ -247,10 +269,16 @@ export async function tryDecodeDat(bytes: Buffer, keys: DatKeys = {}): Promise<P
     picture = Buffer.concat([parts.head, parts.middle, xorWith(parts.tail, xorKey)]);
     recipe = { format: parts.format, header: parts.header.toString('hex'), encryptedHead: parts.encryptedHead.toString('base64'), xorKey };
   }
-  const pictureExt = await sniffImage(picture.subarray(0, 4100));
-  if (!pictureExt || pictureExt === 'dat' || pictureExt === 'bin') return null;
+  const pictureExt = await pictureTypeOf(picture);
+  if (!pictureExt) return null;
   if (!rebuildDat(picture, recipe).equals(bytes)) return null;
   return { picture, pictureExt, recipe };
+}
+
+/** A decoded picture's type when it is one picvault stores as a picture (wxgf and the unknown are not: they stay .dat). */
+export async function pictureTypeOf(picture: Buffer): Promise<ImageExt | null> {
+  const ext = await sniffImage(picture.subarray(0, 4100));
+  return ext && ext !== 'dat' && ext !== 'bin' ? ext : null;
 }
 
 /**

@@ -1,4 +1,6 @@
-import { confirmedTailKey, decodeDatProven, rebuildDat, recipeProblem, tryDecodeDat, type DatKeys, type DatRecipe } from './dat.js';
+import {
+  confirmedTailKey, decodeDatProven, identifyDat, pictureTypeOf, rebuildDat, recipeProblem, tryDecodeDat, xorInPlace, type DatKeys, type DatRecipe,
+} from './dat.js';
 import { hashBytes } from './hash.js';
 import type { ImageExt } from './sniff.js';
 
@@ -22,29 +24,54 @@ export interface DatPicture {
 
 /** What reading a .dat found: its picture when proven, and what a key would settle. */
 export interface DatReading {
-  /** The picture (its bytes only until the next read), or null: the .dat is stored raw. */
-  picture: (DatPicture & { bytes: Buffer }) | null;
+  /** The picture, or null: the .dat is stored raw. */
+  picture: DatPicture | null;
   /** A 4.x picture whose head is proven but whose tail only its account's key could prove. */
   needsAccountKey: boolean;
   /** The 4.x tail key this file's own end marker confirms: its account's (media/account-keys.ts). */
   tailKey: number | null;
 }
 
-/** A .dat's picture and recipe when the decoding is proven (media/dat.ts), with the picture's hash. */
-export async function readDat(bytes: Buffer, keys: DatKeys): Promise<DatReading> {
+/**
+ * A .dat's picture, its hash and recipe when the decoding is proven (media/dat.ts), and the proof
+ * that the recipe rebuilds the file: the rebuilt bytes hash to `fileHash`, the hash of `bytes`.
+ * A 3.x file is decoded where it lies and put back (XOR both ways), so `bytes` must be memory the
+ * caller lets this scribble on for the call; it holds the file again when this returns.
+ */
+export async function readDat(bytes: Buffer, fileHash: string, keys: DatKeys): Promise<DatReading> {
+  const info = identifyDat(bytes.subarray(0, 16));
+  if (info?.format === 'wechat3') {
+    const key = info.xorKey!;
+    let picture: DatPicture | null = null;
+    xorInPlace(bytes, key);
+    try {
+      const ext = await pictureTypeOf(bytes);
+      if (ext) picture = { hash: await hashBytes(bytes), size: bytes.length, ext, recipe: { format: 'wechat3', xorKey: key } };
+    } finally {
+      xorInPlace(bytes, key);
+    }
+    // The rebuild, the picture XORed again, is in `bytes` now: proven when it hashes to the file.
+    const proven = picture !== null && (await hashBytes(bytes)) === fileHash;
+    return { picture: proven ? picture : null, needsAccountKey: false, tailKey: null };
+  }
   const got = await tryDecodeDat(bytes, keys);
   const tailKey = await confirmedTailKey(bytes, keys.aesKeys);
   if (got === null || typeof got === 'string') return { picture: null, needsAccountKey: got === 'needs-account-key', tailKey };
-  const picture = { hash: await hashBytes(got.picture), size: got.picture.length, ext: got.pictureExt, recipe: got.recipe, bytes: got.picture };
-  return { picture, needsAccountKey: false, tailKey };
+  // tryDecodeDat proved rebuildDat(picture, recipe) equal to `bytes`, which hash to fileHash.
+  return { picture: { hash: await hashBytes(got.picture), size: got.picture.length, ext: got.pictureExt, recipe: got.recipe }, needsAccountKey: false, tailKey };
 }
 
 /**
- * The picture a .dat stored as its picture hides, decoded again from the file as it is now (with
- * the tail key its recipe names; a V2 file needs its AES key): whichever place a picture is read
- * from, what is stored is proven anew. Null when it no longer decodes, proven.
+ * The picture a .dat stored as its picture hides, from the file as it is now, for the caller to
+ * check against the picture's hash: that check is what proves it. A 3.x file is decoded where it
+ * lies (its bytes become the picture); a 4.x one is decoded proven, with the tail key its recipe
+ * names (a V2 file needs its AES key). Null when it no longer decodes.
  */
 export async function pictureFromDat(bytes: Buffer, recipe: DatRecipe, aesKeys: readonly Buffer[] = []): Promise<Buffer | null> {
+  if (recipe.format === 'wechat3') {
+    xorInPlace(bytes, recipe.xorKey);
+    return bytes;
+  }
   return (await decodeDatProven(bytes, { aesKeys, accountXorKey: recipe.xorKey }))?.picture ?? null;
 }
 
