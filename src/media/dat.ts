@@ -136,11 +136,13 @@ function xorInto(bytes: Uint8Array, key: number, out: Uint8Array): void {
   if ((bytes.byteOffset & 3) === (out.byteOffset & 3)) {
     for (; i < bytes.length && ((bytes.byteOffset + i) & 3) !== 0; i++) out[i] = bytes[i] ^ key;
     const words = (bytes.length - i) >>> 2;
-    const from = new Uint32Array(bytes.buffer, bytes.byteOffset + i, words);
-    const to = new Uint32Array(out.buffer, out.byteOffset + i, words);
-    const key32 = (key * 0x01010101) | 0;
-    for (let w = 0; w < words; w++) to[w] = from[w] ^ key32;
-    i += words * 4;
+    if (words > 0) {
+      const from = new Uint32Array(bytes.buffer, bytes.byteOffset + i, words);
+      const to = new Uint32Array(out.buffer, out.byteOffset + i, words);
+      const key32 = (key * 0x01010101) | 0;
+      for (let w = 0; w < words; w++) to[w] = from[w] ^ key32;
+      i += words * 4;
+    }
   }
   for (; i < bytes.length; i++) out[i] = bytes[i] ^ key;
 }
