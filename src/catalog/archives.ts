@@ -54,6 +54,10 @@ export function markVerified(db: Db, results: { id: number; damage: string | nul
   return stood;
 }
 
+/** The archives whose mark a check of this strength leaves standing, as markVerified says, without writing (a read-only vault). */
+export const marksThatStand = (archives: CatalogArchive[], strength: CheckStrength): Set<number> =>
+  new Set(archives.filter((a) => a.damage !== null && (a.damage_strength ?? 0) > strength).map((a) => a.id));
+
 /** Marks one archive damaged by a check of this strength (unless a stronger mark stands). */
 export function markDamaged(db: Db, name: string, damage: string, strength: CheckStrength): void {
   db.prepare('UPDATE archives SET damage = ?, damage_strength = ? WHERE name = ? AND (damage_strength IS NULL OR damage_strength <= ?)')

@@ -111,10 +111,6 @@ export function placeIdentity(db: Db): (id: number) => string | undefined {
   return (id) => stmt.get(id) as string | undefined;
 }
 
-/** The source folders a device archived from: clean's default when no source is named. */
-export const rootsOfDevice = (db: Db, device: string) =>
-  db.prepare('SELECT DISTINCT root FROM locations WHERE device = ? ORDER BY root').pluck().all(device) as string[];
-
 /**
  * Where this device saw a picture: the places whose files may still be a good copy of it (repair),
  * with their size and, for a .dat stored as its picture, the recipe it decodes with.

@@ -44,3 +44,21 @@ export function markPlaces(db: Db, column: 'cleaned_at' | 'restored_at', ids: re
     for (const id of ids) stmt.run(now, id);
   })();
 }
+
+/**
+ * The source folders a device's own archive runs named, from the audit trail: what an in-place
+ * restore may write into (catalogued roots come from manifests, which are no more trusted than
+ * the paths in them). A catalogue rebuilt without its old log has none.
+ */
+export function archivedSources(db: Db, device: string): string[] {
+  const rows = db.prepare("SELECT DISTINCT sources FROM runs WHERE command = 'archive' AND device = ?").pluck().all(device) as string[];
+  const out = new Set<string>();
+  for (const r of rows) {
+    try {
+      for (const s of JSON.parse(r) as unknown[]) if (typeof s === 'string') out.add(s);
+    } catch {
+      // a damaged row names nothing
+    }
+  }
+  return [...out];
+}

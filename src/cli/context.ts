@@ -38,7 +38,8 @@ export function addCommon(cmd: Command): Command {
     .addOption(new Option('--lang <lang>', 'language of messages').choices(['zh', 'en']));
 }
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
+/** A repeatable option's values, in order. */
+export const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function addSelection(cmd: Command): Command {
   return cmd

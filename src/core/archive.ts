@@ -2,6 +2,7 @@ import os from 'node:os';
 import { storedAmong } from '../catalog/images.js';
 import { recordRun } from '../catalog/runs.js';
 import { knownFile } from '../catalog/locations.js';
+import { sameFileTime } from '../media/file-time.js';
 import { ReadPool } from './read-pool.js';
 import { openVault, type Vault } from '../vault/vault.js';
 import { ArchivePlanner, type HashedFile, type MonthPlan } from './archive-plan.js';
@@ -12,6 +13,7 @@ import { scanEach, type ScannedFile, type Skipped } from './scan.js';
 import { GroupSpool } from './group-spool.js';
 import { compileSelection, needsHash, type Selection } from './selection.js';
 import { AccountXorKeys } from '../media/account-keys.js';
+import { checkDeviceName } from './device-name.js';
 
 export interface ArchiveOptions {
   vault: string;
@@ -134,7 +136,7 @@ function monthWriter(
  */
 export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
   const progress = options.progress ?? silentProgress;
-  const device = options.device ?? os.hostname();
+  const device = checkDeviceName(options.device ?? os.hostname());
   const dryRun = options.dryRun ?? false;
   const selection = options.selection ?? {};
   const startedAt = new Date().toISOString();
@@ -160,7 +162,7 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
     const scanned = await scanEach({ sources: options.sources, exclude: [options.vault], selection, progress, wechatKey: options.wechatKey }, (f) => {
       selected++;
       const k = known(f.path);
-      if (k && k.size === f.size && k.mtimeMs === f.mtimeMs) unchanged++;
+      if (k && k.size === f.size && sameFileTime(k.mtimeMs, f.mtimeMs)) unchanged++;
       else {
         spool.add(f);
         toReadBytes += f.size;

@@ -1,7 +1,9 @@
 import { statSync } from 'node:fs';
 import os from 'node:os';
-import { placesAtPath, rootsOfDevice, type PlaceAtPath } from '../catalog/locations.js';
+import { placesAtPath, type PlaceAtPath } from '../catalog/locations.js';
+import { archivedSources } from '../catalog/runs.js';
 import { usageError } from '../errors.js';
+import { sameFileTime } from '../media/file-time.js';
 import { absArchivePath } from '../vault/layout.js';
 import { openVault } from '../vault/vault.js';
 import { ListSpool } from './list-spool.js';
@@ -96,6 +98,8 @@ export interface CleanPlan {
   byMonth: Map<string, MonthTotal>;
   /** A uniform random sample of `remove`, for the contact sheet shown before deleting. */
   sample: CleanCandidate[];
+  /** The vault is read-only: the plan can be shown, not carried out (nothing could be recorded). */
+  readOnly: boolean;
   close(): void;
 }
 
@@ -104,7 +108,7 @@ const PREVIEW_SAMPLE = 24;
 
 export interface CleanPlanOptions {
   vault: string;
-  /** With none, the folders this device archived from. */
+  /** With none, the folders this device's archive runs named. */
   sources?: string[];
   selection?: Selection;
   device?: string;
@@ -125,7 +129,9 @@ export async function planClean(options: CleanPlanOptions): Promise<CleanPlan> {
   const selection = options.selection ?? {};
   const vault = await openVault(options.vault, { write: false });
   try {
-    const sources = options.sources?.length ? options.sources : rootsOfDevice(vault.db, device);
+    // With none named, the folders this device's own archive runs named (the audit trail): a
+    // catalogued root comes from a manifest, and a crafted one must not send clean elsewhere.
+    const sources = options.sources?.length ? options.sources : archivedSources(vault.db, device);
     if (sources.length === 0) throw usageError('clean.noSources', { device });
     // Nothing is read here: a file that matches its catalogued place is selected by the catalogued
     // date (EXIF included), and any other file stays whatever its date.
@@ -136,7 +142,7 @@ export async function planClean(options: CleanPlanOptions): Promise<CleanPlan> {
     const archiveOk = new Map<string, boolean>();
     const sample = new Reservoir<CleanCandidate>(PREVIEW_SAMPLE, options.random);
     const plan: CleanPlan = {
-      vault: vault.dir, device, sources: [], selection, bytes: 0, byMonth: new Map(), sample: sample.items,
+      vault: vault.dir, device, sources: [], selection, bytes: 0, byMonth: new Map(), sample: sample.items, readOnly: vault.readOnly,
       remove: new ListSpool(options.holdLimit), keep: new KeptFiles(options.holdLimit),
       close() {
         this.remove.close();
@@ -156,7 +162,7 @@ export async function planClean(options: CleanPlanOptions): Promise<CleanPlan> {
     const scanned = await scanEach({ sources, exclude: [vault.dir], progress: options.progress, readFolders: false }, (f) => {
       const rows = at(f.path);
       const mine = rows.filter((r) => r.device === device);
-      const match = mine.find((r) => r.size === f.size && r.mtimeMs === f.mtimeMs);
+      const match = mine.find((r) => r.size === f.size && sameFileTime(r.mtimeMs, f.mtimeMs));
       if (match ? !selected({ ...f, taken: match.taken, month: match.month, hash: match.hash, device }) : !selectedByFile(f)) return;
       const keep = (reason: KeepReason, other?: PlaceAtPath) => plan.keep.add({ path: f.path, size: f.size, month: match?.month ?? f.month, reason, ...(other && { device: other.device }) });
       if (mine.length === 0) return keep(rows.length > 0 ? 'other-device' : 'not-in-vault', rows[0]);
@@ -170,7 +176,7 @@ export async function planClean(options: CleanPlanOptions): Promise<CleanPlan> {
       if (!archiveOk.get(match.archive)) return keep('archive-missing');
       toRemove({
         path: f.path, root: f.root, size: f.size, mtimeMs: f.mtimeMs, month: match.month, hash: match.hash, locationId: match.id, archive: match.archive,
-        ...(match.recipe !== null && { fileHash: match.fileHash, recipe: match.recipe }),
+        ...(match.fileHash !== match.hash && { fileHash: match.fileHash }), ...(match.recipe !== null && { recipe: match.recipe }),
       });
     }).catch((err: unknown) => {
       plan.close();

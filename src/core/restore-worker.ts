@@ -1,15 +1,16 @@
-import { closeSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, utimesSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, rmSync, utimesSync } from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import { errnoCode } from '../errors.js';
 import { hashBytes } from '../media/hash.js';
 import { confirmedTailKey, tryDecodeDat, wechatAesKeys, type ProvenDat } from '../media/dat.js';
+import { utimesSeconds } from '../media/file-time.js';
 import { RebuildCache, type Rebuild } from '../media/picture-identity.js';
-import { isInside } from '../sources/protected.js';
+import { restorePartName } from '../sources/own-files.js';
 import { readFully, writeFully } from '../vault/sync-io.js';
 import { openArchiveFile } from '../vault/archive-file.js';
 import { LOCAL_HEADER, localDataStart } from '../vault/zip-reader.js';
+import { RestoreFolders } from './restore-folders.js';
 import { withPictureExtension } from './restore-target.js';
 import { serveJobs } from './thread-pool.js';
 
@@ -23,9 +24,10 @@ import { serveJobs } from './thread-pool.js';
  * cross between threads (each crossing was a fresh buffer for the garbage collector, and memory
  * glibc could not hand back).
  *
- * Each file is written under a temporary name beside its target, dated, then renamed, so a target
- * is either absent, its old self, or exactly the checked bytes. Folders made and real-path checks
- * are remembered: twenty thousand files live in a few hundred folders.
+ * Each file is written under a temporary name beside its target (own-files.ts: short, whatever the
+ * target's name), dated, then renamed, so a target is either absent, its old self, or exactly the
+ * checked bytes. Folders are made one level at a time and checked once (restore-folders.ts):
+ * twenty thousand files live in a few hundred folders.
  */
 export interface WriteTarget {
   target: string;
@@ -96,34 +98,21 @@ class DriveStop extends Error {
   }
 }
 
-const checkedParents = new Map<string, boolean>();
-const realRoots = new Map<string, string>();
-
-/** The parent exists and its real path lies inside the real destination: a planted symlink cannot lead out. */
-function parentIsSafe(parent: string, destRoot: string): boolean {
-  let safe = checkedParents.get(parent);
-  if (safe === undefined) {
-    mkdirSync(parent, { recursive: true });
-    let realRoot = realRoots.get(destRoot);
-    if (realRoot === undefined) realRoots.set(destRoot, (realRoot = realpathSync(destRoot)));
-    safe = isInside(realRoot, realpathSync(parent));
-    checkedParents.set(parent, safe);
-  }
-  return safe;
-}
+const folders = new RestoreFolders();
 
 function write(bytes: Uint8Array, t: WriteTarget): WriteOutcome {
   const parent = path.dirname(t.target);
-  const tmp = path.join(parent, `.${path.basename(t.target)}.${randomBytes(4).toString('hex')}.picvault-part`);
+  const tmp = path.join(parent, restorePartName());
   try {
-    if (!parentIsSafe(parent, t.destRoot)) return 'unsafe-path';
+    if (!folders.enter(parent, t.destRoot)) return 'unsafe-path';
     const fd = openSync(tmp, 'wx');
     try {
       writeFully(fd, bytes);
     } finally {
       closeSync(fd);
     }
-    utimesSync(tmp, new Date(t.mtimeMs), new Date(t.mtimeMs));
+    const time = utimesSeconds(t.mtimeMs);
+    utimesSync(tmp, time, time);
     renameSync(tmp, t.target);
     return null;
   } catch (err) {

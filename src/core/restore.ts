@@ -5,14 +5,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { iterateLocations, type LocationRow } from '../catalog/locations.js';
 import { resolveHashes } from '../catalog/images.js';
-import { markPlaces, recordRun } from '../catalog/runs.js';
+import { archivedSources, markPlaces, recordRun } from '../catalog/runs.js';
 import { hashFile } from '../media/hash.js';
 import { absArchivePath } from '../vault/layout.js';
 import { openVault } from '../vault/vault.js';
 import type { Db } from '../catalog/db.js';
 import { ZipReader } from '../vault/zip-reader.js';
 import { silentProgress, type Progress } from './progress.js';
-import { originalTarget, targetUnder, withHashSuffix, withPictureExtension } from './restore-target.js';
+import { folderHolding, originalTarget, targetUnder, withHashSuffix, withPictureExtension } from './restore-target.js';
 import { compileSelection, type Selection } from './selection.js';
 import type { WriteJob, WriteOutcome, WriteReply } from './restore-worker.js';
 import { AccountXorKeys } from '../media/account-keys.js';
@@ -48,10 +48,15 @@ export interface RestoreOptions {
   items?: boolean;
   /** Places held in memory before the write plan goes to disk (default 10 000; tests use a few). */
   spoolLimit?: number;
+  /**
+   * In place, restore writes only inside the folders the place's device named in its own archive
+   * runs (the catalogue's audit trail); these folders are trusted too, as the user names them.
+   */
+  roots?: string[];
 }
 
 export type RestoreAction = 'write' | 'already' | 'overwrite';
-export type SkipReason = 'exists-different' | 'other-device' | 'unsafe-path' | 'damaged' | 'not-rebuilt' | 'older-version' | 'write-failed';
+export type SkipReason = 'exists-different' | 'other-device' | 'unsafe-path' | 'untrusted-root' | 'damaged' | 'not-rebuilt' | 'older-version' | 'write-failed';
 
 export interface RestoreItem {
   hash: string;
@@ -125,7 +130,10 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
 
     // Where each selected place goes and what is there now. Places with nothing to write are
     // counted at once; the others are spooled by archive.
-    const targets = targetPlanner(dest, device, options.selection?.devices !== undefined, dest === null ? newestByPath(vault.db, keep) : null, used);
+    const targets = targetPlanner({
+      dest, device, deviceChosen: options.selection?.devices !== undefined, used,
+      ...(dest === null && { newest: newestByPath(vault.db, keep), trusted: trustedFolders(vault.db, options.roots ?? []) }),
+    });
     for (const row of iterateLocations(vault.db, keep)) {
       const planned = targets.plan(row);
       const { item } = planned;
@@ -190,8 +198,8 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
           from,
           hash: row.hash,
           size: row.imageSize,
-          targets: group.map(({ item, row: r }) => ({
-            target: item.target!, mtimeMs: r.mtimeMs, destRoot: dest ?? r.root, ...(decoding(r) && { decoded: { overwrite } }),
+          targets: group.map(({ item, row: r, root }) => ({
+            target: item.target!, mtimeMs: r.mtimeMs, destRoot: root, ...(decoding(r) && { decoded: { overwrite } }),
             ...(r.fileHash !== null && !asPicture(r) && { rebuild: { recipe: r.recipe, file: fileOf(r) } }),
           })),
           wechatKey: options.wechatKey,
@@ -235,7 +243,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
         await writers.close();
       }
       progress.end();
-      recordRestore(vault.db, restoredInPlace, result, options, device, startedAt, stopped !== null);
+      if (!vault.readOnly) recordRestore(vault.db, restoredInPlace, result, options, device, startedAt, stopped !== null);
       if (stopped) throw stopped;
     }
     return result;
@@ -247,8 +255,8 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
 }
 
 /**
- * The audit trail. Restore needs no lock and may read a vault on read-only media; there the
- * record is skipped rather than failing a restore that succeeded.
+ * The audit trail. Restore needs no lock and reads a vault on read-only media, where nothing is
+ * recorded; a catalogue that refuses the write anyway does not fail a restore that succeeded.
  */
 function recordRestore(
   db: Db, restoredInPlace: number[], result: RestoreResult, options: RestoreOptions, device: string, startedAt: string, stopped: boolean,
@@ -266,7 +274,8 @@ function recordRestore(
 
 const strip = ({ id: _id, ...rest }: RestoreItem & { id: number }): RestoreItem => rest;
 
-type Planned = { item: RestoreItem & { id: number }; row: LocationRow };
+/** A selected place, where it goes and what to do with it; root: the folder the target must stay inside. */
+type Planned = { item: RestoreItem & { id: number }; row: LocationRow; root: string };
 
 /**
  * Restoring in place, a path archived twice (it changed between runs) gets its newest selected
@@ -282,32 +291,63 @@ function newestByPath(db: Db, keep: (row: LocationRow) => boolean): Map<string, 
 }
 
 /**
+ * Where restoring in place may write: the folders a device's own archive runs named (the audit
+ * trail, written only by picvault's runs on this catalogue) and the folders the user names. A
+ * catalogued root is not enough: it comes from a manifest, and a zip can be crafted. The folder
+ * holding a target, or null.
+ */
+function trustedFolders(db: Db, named: string[]): (device: string, target: string) => string | null {
+  const byDevice = new Map<string, string[]>();
+  const userNamed = named.map((n) => path.resolve(n));
+  return (device, target) => {
+    let folders = byDevice.get(device);
+    if (!folders) byDevice.set(device, (folders = [...archivedSources(db, device), ...userNamed]));
+    return folderHolding(folders, target);
+  };
+}
+
+interface TargetPlan {
+  dest: string | null;
+  device: string;
+  deviceChosen: boolean;
+  used: SpillingMap;
+  /** In place: the newest version of each path, and the folders restore may write in. */
+  newest?: Map<string, { id: number }>;
+  trusted?: (device: string, target: string) => string | null;
+}
+
+/**
  * Where each selected place goes, or why it does not go anywhere, one place at a time in the
  * selection's order. Under --to, a target two different images would share (the same path
  * archived in two versions, or names differing only in case on Windows and macOS) goes to the
  * first; the others get the hash in their name.
  */
-function targetPlanner(dest: string | null, device: string, deviceChosen: boolean, newest: Map<string, { id: number }> | null, used: SpillingMap) {
+function targetPlanner({ dest, device, deviceChosen, used, newest, trusted }: TargetPlan) {
   const key = (target: string) => (process.platform === 'win32' || process.platform === 'darwin' ? target.toLowerCase() : target);
   return {
     plan(row: LocationRow): Planned {
       const item = { id: row.id, hash: row.hash, month: row.month, from: row.path, device: row.device, target: null as string | null, action: null as RestoreAction | null, skip: null as SkipReason | null };
       if (dest === null) {
+        let root: string | null = null;
         if (row.device !== device && !deviceChosen) item.skip = 'other-device';
         else if (newest?.get(row.path)?.id !== row.id) item.skip = 'older-version';
         else if (!(item.target = originalTarget(row.root, row.path))) item.skip = 'unsafe-path';
-        return { item, row };
+        else if (!(root = trusted?.(row.device, item.target) ?? null)) {
+          item.target = null;
+          item.skip = 'untrusted-root';
+        }
+        return { item, row, root: root ?? row.root };
       }
       let target = targetUnder(dest, row.device, row.path);
       if (!target) {
         item.skip = 'unsafe-path';
-        return { item, row };
+        return { item, row, root: dest };
       }
       const owner = used.get(key(target));
       if (owner !== undefined && owner !== row.hash) target = withHashSuffix(target, row.hash);
       used.set(key(target), row.hash);
       item.target = target;
-      return { item, row };
+      return { item, row, root: dest };
     },
   };
 }

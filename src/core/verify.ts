@@ -1,4 +1,4 @@
-import { CHECK, listArchives, markVerified, type CatalogArchive } from '../catalog/archives.js';
+import { CHECK, listArchives, marksThatStand, markVerified, type CatalogArchive } from '../catalog/archives.js';
 import type { Db } from '../catalog/db.js';
 import { iterateLocations, rebuildsStoredIn, rebuiltPlacesOf } from '../catalog/locations.js';
 import { rebuildKey } from '../media/picture-identity.js';
@@ -39,6 +39,11 @@ export interface VerifyResult {
    * right, does not rebuild to their own bytes (a damaged recipe): restore and clean leave them.
    */
   notRebuilt: { device: string; path: string; hash: string; fileHash: string; month: string }[];
+  /**
+   * The findings were recorded in the catalogue (clean trusts only archives whose recorded check
+   * found them whole); false on a read-only vault, where verify only reports.
+   */
+  recorded: boolean;
 }
 
 /** One catalogued archive checked: what is wrong with it, and which of its images have no good copy in it. */
@@ -86,14 +91,17 @@ export async function* checkArchives(vaultDir: string, db: Db, readData: boolean
 /**
  * verify: every catalogued archive checked (see checkArchives). The result is recorded in the
  * catalogue, so clean trusts only archives whose last verification found them whole; a damage
- * mark set by a stronger check than this one stands, and is reported (SPEC invariant 1).
+ * mark set by a stronger check than this one stands, and is reported (SPEC invariant 1). A vault
+ * that cannot be written (read-only drive or folder) is verified all the same, nothing recorded.
  */
 export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   const progress = options.progress ?? silentProgress;
   const readData = options.readData ?? false;
-  const vault = await openVault(options.vault, { write: true });
+  const vault = await openVault(options.vault, { write: 'if-writable' });
   try {
-    const result: VerifyResult = { readData, archives: 0, images: 0, damaged: [], affected: [], uncatalogued: [], notRebuilt: [] };
+    const result: VerifyResult = {
+      readData, archives: 0, images: 0, damaged: [], affected: [], uncatalogued: [], notRebuilt: [], recorded: !vault.readOnly,
+    };
     const badHashes = new Set<string>();
     const notRebuilt = new Set<string>();
     const verdicts: { archive: CatalogArchive; damage: string[]; expected: string[] }[] = [];
@@ -105,7 +113,9 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
       verdicts.push({ archive, damage: check.damage, expected });
     }
     const strength = readData ? CHECK.data : CHECK.structure;
-    const stood = markVerified(vault.db, verdicts.map((v) => ({ id: v.archive.id, damage: v.damage.length > 0 ? v.damage.join('; ') : null })), strength);
+    const found = verdicts.map((v) => ({ id: v.archive.id, damage: v.damage.length > 0 ? v.damage.join('; ') : null }));
+    // A read-only vault records nothing; a stronger mark stands there all the same.
+    const stood = result.recorded ? markVerified(vault.db, found, strength) : marksThatStand(verdicts.map((v) => v.archive), strength);
     for (const { archive, damage } of verdicts) {
       if (damage.length > 0) result.damaged.push({ name: archive.name, damage });
       else if (stood.has(archive.id)) {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -33,6 +33,11 @@ test('bad usage: exit 2 and one line, in English or Chinese, nothing changed', a
   assertClean(await picvault(['archive', src, '--to', vault, '--min-size', 'lots']), 2, /--min-size wants a size/);
   assertClean(await picvault(['restore', '--from', vault, '--overwrite', 'maybe']), 2, /--overwrite must be one of never\|if-different\|always/);
   assertClean(await picvault(['archive', src]), 2, /name the vault with --vault/);
+  for (const name of ['..', '', 'pc\n2']) {
+    assertClean(await picvault(['archive', src, '--to', vault, '--device-name', name]), 2, /a device name must be one a folder can have/);
+  }
+  assertClean(await picvault(['archive', src, '--to', vault], { env: { PICVAULT_DEVICE: '..' } }), 2, /a device name/);
+  assertClean(await picvault(['archive', src, '--to', vault, '--device-name', '..', '--lang', 'zh']), 2, /设备名必须能用作文件夹名/);
   assertClean(await picvault(['scan', src, '--before', '2024-13', '--lang', 'zh']), 2, /--before 需要真实日期/);
   assertClean(await picvault(['scan', path.join(root, 'nope')], { env: { LANG: 'zh_CN.UTF-8' } }), 2, /找不到来源文件夹/);
   assert.deepEqual(await snapshot(root), before);
@@ -62,6 +67,39 @@ test('not a vault, a missing vault, a read-only vault folder: exit 10 and nothin
   const r = await picvault(['archive', src, '--to', ro], asUser);
   assertClean(r, 10, /cannot write to the vault/);
   assert.deepEqual(await snapshot(ro), new Map());
+});
+
+test('a catalogue that is an empty file or a folder: exit 10 and advice that works, never "whole", never a crash', async () => {
+  const { root, vault } = await fixture();
+  const db = path.join(vault, 'picvault.db');
+  await rm(db);
+  await writeFile(db, '');
+  assertClean(await picvault(['verify', '--vault', vault]), 10, /picvault\.db is an empty file \(0 bytes\): it was lost, the vault is not empty; run: picvault reindex --vault/);
+  assertClean(await picvault(['catalog', 'months', '--vault', vault, '--lang', 'zh']), 10, /是空文件（0 字节）/);
+  assert.equal((await stat(db)).size, 0, 'left as it was');
+  assert.equal((await picvault(['reindex', '--vault', vault])).code, 0, 'the advice works');
+  assert.equal(JSON.parse((await picvault(['catalog', 'months', '--vault', vault, '--json'])).stdout).totals.locations, 4);
+
+  await rm(db);
+  await mkdir(db);
+  assertClean(await picvault(['verify', '--vault', vault]), 10, /picvault\.db is not a file \(a folder\?\), so it is no catalogue; move it aside and run: picvault reindex/);
+  assertClean(await picvault(['restore', '--from', vault, '--to', path.join(root, 'out')]), 10, /is not a file/);
+  await rename(db, path.join(root, 'aside'));
+  assert.equal((await picvault(['reindex', '--vault', vault])).code, 0, 'the advice works');
+});
+
+test('a file name that is not valid UTF-8 is skipped, named with its bytes, with why (exit 3)', async (t) => {
+  if (process.platform !== 'linux') return t.skip('Linux file names may hold any bytes');
+  const { root, src, vault } = await fixture();
+  const chat = path.join(src, 'chat0');
+  const { copyFileSync, readdirSync } = await import('node:fs');
+  const some = path.join(chat, readdirSync(chat)[0]);
+  copyFileSync(some, Buffer.concat([Buffer.from(chat + '/img'), Buffer.from([0xff, 0xfe]), Buffer.from('.jpg')]));
+  const r = await picvault(['archive', src, '--to', vault]);
+  assert.equal(r.code, 3, r.stderr);
+  assert.match(r.stderr, new RegExp(`${chat}/img\\\\xff\\\\xfe\\.jpg: its name is not valid UTF-8`));
+  assert.doesNotMatch(r.stderr, /ENOENT/);
+  void root;
 });
 
 test('a vault held by a live run: exit 11; a lock left by a killed run is taken over', async () => {

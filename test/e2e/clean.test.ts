@@ -216,6 +216,6 @@ test('clean --dry-run --json is one JSON document listing every file that would 
   assert.deepEqual([result.deleted, result.bytes, result.removedFolders], [7, doc.bytes, 1]);
   assert.equal(await stat(path.dirname(files[1])).catch(() => null), null);
   assert.deepEqual(result.kept.map((k: { path: string; reason: string }) => [k.path, k.reason]), [[files[0], 'changed']]);
-  assert.match(result.preview, /\.png$/);
+  assert.equal(result.preview, null, 'no preview unless asked or named');
   assert.equal(await stat(files[3]).catch(() => null), null);
 });

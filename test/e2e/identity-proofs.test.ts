@@ -68,12 +68,12 @@ test('a recipe that does not rebuild its .dat: verify --read-data names the plac
   const said = await picvault(['verify', '--vault', vault, '--read-data']);
   assert.match(said.stderr, /1 WeChat \.dat is not rebuilt exactly by the picture stored for them .*\n.*a\.dat/);
 
-  const back = path.join(root, 'back');
-  const restored = await picvault(['restore', '--from', vault, '--to', back], { env });
+  const backTo = path.join(root, 'back');
+  const restored = await picvault(['restore', '--from', vault, '--to', backTo], { env });
   assert.equal(restored.code, 3, restored.stderr);
   assert.match(restored.stderr, /a\.dat: the stored picture does not rebuild this \.dat exactly/);
-  assert.equal(await stat(restoredAt(back, 'pc', w3)).catch(() => null), null, 'nothing written in its place');
-  assert.deepEqual(await readFile(restoredAt(back, 'pc', w4)), original.get(path.relative(src, w4))!.bytes);
+  assert.equal(await stat(restoredAt(backTo, 'pc', w3)).catch(() => null), null, 'nothing written in its place');
+  assert.deepEqual(await readFile(restoredAt(backTo, 'pc', w4)), original.get(path.relative(src, w4))!.bytes);
 
   const cleaned = await picvault(['clean', src, '--vault', vault, '--yes', '--json'], { env });
   assert.equal(cleaned.code, 3, cleaned.stderr);
@@ -89,7 +89,9 @@ test('a recipe that does not rebuild its .dat: verify --read-data names the plac
   assert.equal(listed.find((p) => p.path === w3).recipeFormat, 'wechat3');
   assert.equal((await picvault(['verify', '--vault', vault, '--read-data'])).code, 0);
   assert.equal((await picvault(['clean', src, '--vault', vault, '--yes'], { env })).code, 0);
-  assert.equal((await picvault(['restore', '--from', vault], { env })).code, 0);
+  // The run log went with the catalogue: the folder to restore into in place is named.
+  const back = await picvault(['restore', '--from', vault, '--root', src], { env });
+  assert.equal(back.code, 0, back.stderr);
   assert.deepEqual(await snapshot(src), original);
 });
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../bin/picvault.js', import.meta.url));
@@ -38,6 +38,16 @@ export function picvault(args: string[], options: RunOptions = {}): Promise<Run>
 }
 
 export const isRoot = () => process.getuid?.() === 0;
+
+/** Runs `mount` with these arguments; false where this machine does not let a test mount (not root, a container). */
+export function tryMount(...args: string[]): boolean {
+  try {
+    execFileSync('mount', args, { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 export const NOBODY = 65534;
 
 /** Bad input or a stopped run, as the user sees it: the expected code, one line on stderr, no stack trace. */

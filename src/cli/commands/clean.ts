@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
-import os from 'node:os';
 import path from 'node:path';
 import type { CleanPlan, KeptFile, KeptFiles } from '../../core/clean-plan.js';
 import type { Selection } from '../../core/selection.js';
-import { EXIT, usageError } from '../../errors.js';
+import { EXIT, PicvaultError, usageError } from '../../errors.js';
 import { toSelection, type SelectionFlags } from '../options.js';
 import { addCommon, addSelection, jsonStreamed, progressFor, reportSkipped, SKIPPED_SHOWN, vaultOf, type CliContext, type CommonFlags } from '../context.js';
 import { askYesNo, onTerminal } from '../render/confirm.js';
+import { privateTempDir } from '../../core/private-temp.js';
 import { hasMessage } from '../../i18n/index.js';
 import { formatBytes, table } from '../render/format.js';
 
@@ -80,6 +80,7 @@ async function showAskDelete(
     }
     ctx.out(t('clean.dryRun'));
     renderPlan(ctx, plan, true);
+    if (plan.readOnly) ctx.out(t('clean.readOnly'));
     return;
   }
   if (plan.remove.size === 0) {
@@ -87,23 +88,37 @@ async function showAskDelete(
     else renderPlan(ctx, plan, false);
     return reportKept(ctx, plan.keep, plan.vault);
   }
-  const previewFile = path.resolve(opts.preview ?? path.join(os.tmpdir(), `picvault-preview-${Date.now()}.png`));
-  const preview = await writeContactSheet(plan.sample, previewFile, { wechatKey: opts.wechatKey });
-  if (!opts.yes) {
-    if (!onTerminal()) throw usageError('clean.needYes', { count: plan.remove.size, bytes: formatBytes(plan.bytes), preview: preview.file });
-    renderPlan(ctx, plan, false);
-    const ok = await askYesNo(t('clean.ask', { count: plan.remove.size, bytes: formatBytes(plan.bytes), preview: preview.file }));
-    if (!ok) return void ctx.out(t('clean.cancelled'));
+  // Every delete is recorded in the catalogue: on a read-only vault there is nothing to ask.
+  if (plan.readOnly) throw new PicvaultError('clean.readOnlyVault', { vault: plan.vault }, EXIT.notVault);
+  const named = opts.preview ? path.resolve(opts.preview) : null;
+  const sheetOptions = { wechatKey: opts.wechatKey };
+  if (!opts.yes && !onTerminal()) {
+    if (named) await writeContactSheet(plan.sample, named, sheetOptions);
+    throw usageError('clean.needYes', { count: plan.remove.size, bytes: formatBytes(plan.bytes) });
   }
-  const result = await executeClean(plan, { progress: progressFor(ctx, opts), appsRunning: chatAppsRunning, force: opts.force, startedAt });
-  if (opts.json) await jsonStreamed(ctx, { ...result, preview: preview.file });
-  else {
-    ctx.out(t('clean.done', { count: result.deleted, bytes: formatBytes(result.bytes), folders: result.removedFolders }));
-    ctx.out(t('clean.readBack', { count: result.readBack.pictures, bytes: formatBytes(result.readBack.bytes) }));
-    renderKeptCounts(ctx, result.kept);
-    ctx.out(t('clean.preview', { preview: preview.file }));
+  // The contact sheet shows private pictures: unless the user named a file for it, it is made for
+  // the question only, in a folder of this user's, and removed once answered, whatever happens.
+  const scratch = named || opts.yes ? null : privateTempDir('picvault-preview-');
+  try {
+    const previewFile = named ?? (scratch && path.join(scratch.dir, 'preview.png'));
+    if (previewFile) await writeContactSheet(plan.sample, previewFile, sheetOptions);
+    if (!opts.yes) {
+      renderPlan(ctx, plan, false);
+      const ok = await askYesNo(t('clean.ask', { count: plan.remove.size, bytes: formatBytes(plan.bytes), preview: previewFile ?? '' }));
+      if (!ok) return void ctx.out(t('clean.cancelled'));
+    }
+    const result = await executeClean(plan, { progress: progressFor(ctx, opts), appsRunning: chatAppsRunning, force: opts.force, startedAt });
+    if (opts.json) await jsonStreamed(ctx, { ...result, preview: named });
+    else {
+      ctx.out(t('clean.done', { count: result.deleted, bytes: formatBytes(result.bytes), folders: result.removedFolders }));
+      ctx.out(t('clean.readBack', { count: result.readBack.pictures, bytes: formatBytes(result.readBack.bytes) }));
+      renderKeptCounts(ctx, result.kept);
+      if (named) ctx.out(t('clean.preview', { preview: named }));
+    }
+    reportKept(ctx, result.kept, plan.vault);
+  } finally {
+    scratch?.remove();
   }
-  reportKept(ctx, result.kept, plan.vault);
 }
 
 export function addCleanFlags(cmd: Command): Command {

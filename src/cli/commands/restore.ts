@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Overwrite, RestoreResult } from '../../core/restore.js';
 import { parseChoice, toSelection, type SelectionFlags } from '../options.js';
-import { addCommon, addSelection, json, progressFor, reportSkipped, vaultOf, type CliContext, type CommonFlags } from '../context.js';
+import { addCommon, addSelection, collect, json, progressFor, reportSkipped, vaultOf, type CliContext, type CommonFlags } from '../context.js';
 import { formatBytes } from '../render/format.js';
 
 interface RestoreFlags extends CommonFlags, SelectionFlags {
@@ -10,6 +10,7 @@ interface RestoreFlags extends CommonFlags, SelectionFlags {
   to?: string;
   overwrite?: string;
   dryRun?: boolean;
+  root?: string[];
 }
 
 export function renderRestore(ctx: CliContext, r: RestoreResult, keyGiven = false): void {
@@ -32,6 +33,7 @@ export function registerRestore(program: Command, ctx: CliContext): void {
     .option('--from <vault>', 'the vault folder')
     .option('--vault <vault>', 'same as --from')
     .option('--to <dir>', 'restore under DIR/<device>/<original path> instead of the original places')
+    .option('--root <dir>', 'in place, also write inside DIR (repeatable); by default only inside folders this device archived from', collect)
     .option('--overwrite <when>', 'never|if-different|always', 'never')
     .option('--dry-run', 'say what would be restored, write nothing')
     .option('--decode', 'write WeChat .dat pictures decoded (.jpg, .png, .webp, ...) where the decoding is proven; the others as they are');
@@ -41,6 +43,7 @@ export function registerRestore(program: Command, ctx: CliContext): void {
       vault: vaultOf(ctx, flags.from, flags.vault),
       selection: toSelection(flags),
       to: flags.to,
+      roots: flags.root,
       overwrite: parseChoice<Overwrite>('--overwrite', flags.overwrite ?? 'never', ['never', 'if-different', 'always']),
       dryRun: flags.dryRun,
       decode: flags.decode,

@@ -17,14 +17,17 @@ export function renderVerify(ctx: CliContext, r: VerifyResult, vault: string): v
       for (const a of r.affected.slice(0, 50)) ctx.err(`  ${a.month}  ${a.device}  ${a.path}`);
       if (r.affected.length > 50) ctx.err(t('skipped.more', { count: r.affected.length - 50 }));
     }
-    ctx.err(t('verify.repairHint', { vault }));
+    ctx.err(t(r.recorded ? 'verify.repairHint' : 'verify.repairHint.readOnly', { vault }));
   }
   if (r.notRebuilt.length > 0) {
     ctx.err(t('verify.notRebuilt', { count: r.notRebuilt.length, vault }));
     for (const p of r.notRebuilt.slice(0, 50)) ctx.err(`  ${p.month}  ${p.device}  ${p.path}`);
     if (r.notRebuilt.length > 50) ctx.err(t('skipped.more', { count: r.notRebuilt.length - 50 }));
   }
-  if (r.uncatalogued.length > 0) ctx.err(t('verify.uncatalogued', { count: r.uncatalogued.length, names: r.uncatalogued.join(', ') }));
+  if (r.uncatalogued.length > 0) {
+    ctx.err(t(r.recorded ? 'verify.uncatalogued' : 'verify.uncatalogued.readOnly', { count: r.uncatalogued.length, names: r.uncatalogued.join(', ') }));
+  }
+  if (!r.recorded) ctx.err(t('verify.notRecorded'));
 }
 
 export function registerVerify(program: Command, ctx: CliContext): void {

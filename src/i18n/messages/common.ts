@@ -30,6 +30,10 @@ export const common: Messages = {
   'skip.exists-different': { en: 'a different file is already there (use --overwrite if-different)', zh: '目标位置已有不同的文件（可用 --overwrite if-different）' },
   'skip.other-device': { en: 'archived from device {device}; restore it with --to DIR', zh: '来自设备 {device}；请用 --to DIR 恢复' },
   'skip.unsafe-path': { en: 'its path would lead outside the destination', zh: '其路径会超出目标目录' },
+  'skip.untrusted-root': {
+    en: 'not a folder this device archived from (catalog log); restore it with --to DIR, or name its folder with --root DIR',
+    zh: '不在本设备归档过的文件夹中（见 catalog log）；请用 --to DIR 恢复，或用 --root DIR 指定其所在文件夹',
+  },
   'skip.damaged': { en: 'its archive is damaged or missing', zh: '所在归档损坏或缺失' },
   'skip.not-rebuilt': {
     en: 'the stored picture does not rebuild this .dat exactly (its recipe in the catalogue is damaged; reindex restores it from the archives): left as it is',
@@ -37,6 +41,10 @@ export const common: Messages = {
   },
   'skip.older-version': { en: 'a newer version of this path is restored instead', zh: '已恢复该路径的较新版本' },
   'skip.write-failed': { en: 'could not be written', zh: '无法写入' },
+  'skip.name-not-utf8': {
+    en: 'its name is not valid UTF-8 (the bad bytes are shown as \\xNN), so it cannot be opened by name; rename it to archive it',
+    zh: '文件名不是有效的 UTF-8（无效字节显示为 \\xNN），无法按名称打开；请重命名后再归档',
+  },
   'skip.changed': { en: 'changed since it was archived, or while being read', zh: '归档后或读取时文件发生变化' },
   'rule.exif': { en: 'EXIF', zh: 'EXIF' },
   'rule.folder': { en: 'folder month', zh: '文件夹月份' },

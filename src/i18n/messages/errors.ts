@@ -7,12 +7,47 @@ export const errors: Messages = {
   'vault.missing': { en: 'no vault at {vault} (the folder does not exist)', zh: '{vault} 没有仓库（文件夹不存在）' },
   'vault.notVault': { en: 'not a picvault vault: {vault} (no picvault.db, no archives/)', zh: '不是 picvault 仓库：{vault}（没有 picvault.db 和 archives/）' },
   'vault.noCatalog': { en: 'the vault {vault} has archives but no catalogue; run: picvault reindex --vault {vault}', zh: '仓库 {vault} 有归档但没有目录数据库；请运行：picvault reindex --vault {vault}' },
+  'vault.noCatalog.readOnly': {
+    en: 'the vault {vault} has archives but no catalogue, and it is read-only: copy the vault to a writable drive and run picvault reindex --vault <the copy> there',
+    zh: '仓库 {vault} 有归档但没有目录数据库，且仓库只读：请将仓库复制到可写的磁盘，再对副本运行 picvault reindex --vault <副本>',
+  },
   'vault.badCatalog': { en: 'the catalogue of {vault} cannot be read ({reason}); `picvault reindex` rebuilds it from the archives', zh: '无法读取 {vault} 的目录数据库（{reason}）；`picvault reindex` 可从归档重建' },
+  'vault.badCatalog.readOnly': {
+    en: 'the catalogue of {vault} cannot be read ({reason}), and the vault is read-only: copy the vault to a writable drive and run picvault reindex --vault <the copy> there',
+    zh: '无法读取 {vault} 的目录数据库（{reason}），且仓库只读：请将仓库复制到可写的磁盘，再对副本运行 picvault reindex --vault <副本>',
+  },
+  'vault.emptyCatalog': {
+    en: 'the catalogue {vault}/picvault.db is an empty file (0 bytes): it was lost, the vault is not empty; run: picvault reindex --vault {vault}',
+    zh: '目录数据库 {vault}/picvault.db 是空文件（0 字节）：目录已丢失，并非空仓库；请运行：picvault reindex --vault {vault}',
+  },
+  'vault.emptyCatalog.readOnly': {
+    en: 'the catalogue {vault}/picvault.db is an empty file (0 bytes): it was lost, the vault is not empty; the vault is read-only, so copy it to a writable drive and run picvault reindex --vault <the copy> there',
+    zh: '目录数据库 {vault}/picvault.db 是空文件（0 字节）：目录已丢失，并非空仓库；仓库只读，请将其复制到可写的磁盘，再对副本运行 picvault reindex --vault <副本>',
+  },
+  'vault.catalogNotFile': {
+    en: '{vault}/picvault.db is not a file (a folder?), so it is no catalogue; move it aside and run: picvault reindex --vault {vault}',
+    zh: '{vault}/picvault.db 不是文件（是文件夹？），不是目录数据库；请将其移走，再运行：picvault reindex --vault {vault}',
+  },
+  'vault.catalogNotFile.readOnly': {
+    en: '{vault}/picvault.db is not a file (a folder?), so it is no catalogue, and the vault is read-only: copy its archives folder to a writable drive and run picvault reindex --vault <the copy> there',
+    zh: '{vault}/picvault.db 不是文件（是文件夹？），不是目录数据库，且仓库只读：请将其 archives 文件夹复制到可写的磁盘，再对副本运行 picvault reindex --vault <副本>',
+  },
+  'vault.readOnlyWal': {
+    en: 'the vault {vault} is read-only, and its catalogue\'s last changes are in picvault.db-wal without the picvault.db-shm needed to read them here: copy the vault folder to a writable drive and use the copy',
+    zh: '仓库 {vault} 为只读，其目录数据库最近的更改在 picvault.db-wal 中，但缺少读取所需的 picvault.db-shm：请将仓库文件夹复制到可写的磁盘并使用副本',
+  },
   'vault.unwritable': { en: 'cannot write to the vault {vault} ({reason})', zh: '无法写入仓库 {vault}（{reason}）' },
   'vault.locked': { en: 'the vault is in use by another picvault run (pid {pid} on {host}, since {since}); if no run is active, delete {lock}', zh: '仓库正被另一个 picvault 进程使用（{host} 上的 pid {pid}，开始于 {since}）；若确无进程在运行，请删除 {lock}' },
   'vault.required': { en: 'name the vault with --vault DIR (or set PICVAULT_VAULT)', zh: '请用 --vault DIR 指定仓库（或设置 PICVAULT_VAULT）' },
   'catalog.newer': { en: 'this catalogue was written by a newer picvault (migration {applied}); please upgrade picvault', zh: '此目录数据库由更新版本的 picvault 写入（迁移 {applied}）；请升级 picvault' },
-  'catalog.outdated': { en: 'the catalogue needs an upgrade, but the vault is read-only', zh: '目录数据库需要升级，但仓库是只读的' },
+  'catalog.outdated': {
+    en: 'the catalogue was written by an older picvault and needs an upgrade, which cannot be written to this read-only vault; run picvault once where the vault is writable, or on a copy of it',
+    zh: '目录数据库由旧版 picvault 写入，需要升级，但无法写入此只读仓库；请在仓库可写时运行一次 picvault，或对其副本运行',
+  },
+  'device.bad': {
+    en: 'a device name must be one a folder can have: not empty, not . or .., no / \\ : * ? " < > | or control characters, no space at either end, at most 128 bytes (--device-name, PICVAULT_DEVICE): {name}',
+    zh: '设备名必须能用作文件夹名：不能为空，不能是 . 或 ..，不能含 / \\ : * ? " < > | 或控制字符，首尾不能有空格，最多 128 字节（--device-name、PICVAULT_DEVICE）：{name}',
+  },
   'hash.unknown': { en: 'no image in the vault has a hash starting with {hash}', zh: '仓库中没有哈希以 {hash} 开头的图片' },
   'hash.ambiguous': { en: 'more than one image has a hash starting with {hash}; give more digits', zh: '有多张图片的哈希以 {hash} 开头；请多输入几位' },
   'hash.bad': { en: 'not a hash or hash prefix (6 to 16 hex digits): {value}', zh: '不是哈希或哈希前缀（6 到 16 位十六进制）：{value}' },

@@ -19,7 +19,19 @@ export const verify: Messages = {
     en: '{count|# WeChat .dat is|# WeChat .dat files are} not rebuilt exactly by the picture stored for them (a damaged recipe in the catalogue), so restore and clean leave them; picvault reindex --vault {vault} reads the recipes again from the archives:',
     zh: '{count} 个微信 .dat 无法由为其存储的图片精确重建（目录中的重建配方已损坏），restore 和 clean 不会处理它们；picvault reindex --vault {vault} 会从归档重新读取重建配方：',
   },
+  'verify.repairHint.readOnly': {
+    en: 'the vault is read-only, and repair writes to it: copy the vault to a writable drive and run picvault repair --vault <the copy> there (add the folders that may hold good copies)',
+    zh: '仓库为只读，而 repair 需要写入：请将仓库复制到可写的磁盘，再对副本运行 picvault repair --vault <副本>（可加上可能存有完好副本的文件夹）',
+  },
   'verify.uncatalogued': { en: '{count} archives are not in the catalogue (run picvault reindex): {names}', zh: '{count} 个归档未登记（请运行 picvault reindex）：{names}' },
+  'verify.uncatalogued.readOnly': {
+    en: '{count} archives are not in the catalogue (picvault reindex adopts them, once the vault is writable): {names}',
+    zh: '{count} 个归档未登记（待仓库可写后，picvault reindex 会将其登记）：{names}',
+  },
+  'verify.notRecorded': {
+    en: 'the vault is read-only: this check was reported, not recorded (clean counts only on checks recorded in the catalogue)',
+    zh: '仓库为只读：本次校验只做了报告，未记录到目录中（clean 只认可记录在目录中的校验）',
+  },
   'reindex.done': { en: 'catalogue rebuilt from {archives} archives: {images} images, {locations} places', zh: '已从 {archives} 个归档重建目录：{images} 张图片、{locations} 个位置' },
   'reindex.audit': {
     en: 'the audit trail kept from the old catalogue: {runs} runs (catalog log), and when {places} originals were cleaned or restored',
