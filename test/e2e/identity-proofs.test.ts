@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { encodeDat3, encodeDatV4 } from '../../src/media/dat.js';
 import type { Manifest, ManifestLocation } from '../../src/vault/manifest.js';
 import { picvault, type Run } from '../helpers/cli.js';
-import { rewriteZip } from '../helpers/damage.js';
+import { flipByteInEntry, rewriteZip } from '../helpers/damage.js';
 import { putDat, restoredAt, w3Dir, w4Dir } from '../helpers/identity.js';
 import { sampleImage, snapshot } from '../helpers/images.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -143,4 +143,20 @@ test('hostile recipes in a crafted manifest mark the zip damaged; reindex, verif
   const r = await picvault(['restore', '--from', copy, '--to', back], { env });
   assert.equal(r.code, 3, r.stderr);
   assert.equal(await stat(restoredAt(back, 'pc', w4)).catch(() => null), null);
+});
+
+test('repair takes a damaged picture again from this device\'s .dat files, decoded with their recipes, and keeps their places rebuildable', async () => {
+  const { root, src, vault, w3, w4, phone, original } = await archivedDats();
+  // The phone's copy is gone: the .dat files are the only good copies of their pictures.
+  await rm(phone);
+  const [zip] = await vaultZips(vault);
+  await flipByteInEntry(zip);
+  const r = await picvault(['repair', '--vault', vault, '--json'], { env });
+  assert.equal(r.code, 0, r.stderr);
+  const [repaired] = JSON.parse(r.stdout).archives;
+  assert.deepEqual(repaired.restored, { zip: 1, place: 1 }, 'the rotten picture from its .dat');
+  assert.equal((await picvault(['verify', '--vault', vault, '--read-data'])).code, 0);
+  const back = path.join(root, 'back');
+  assert.equal((await picvault(['restore', '--from', vault, '--to', back], { env })).code, 0);
+  for (const f of [w3, w4, phone]) assert.deepEqual(await readFile(restoredAt(back, 'pc', f)), original.get(path.relative(src, f))!.bytes, f);
 });
