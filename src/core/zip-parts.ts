@@ -80,6 +80,8 @@ export type ImageReader = (sources: ImageSource[], hash: string, size: number) =
 const ENTRY_OVERHEAD = 256;
 const LOCATION_OVERHEAD = 768;
 const estimateManifest = (images: number, locations: number) => images * ENTRY_OVERHEAD + locations * LOCATION_OVERHEAD;
+/** A 4.x .dat's recipe carries its encrypted head (about 1.4 KB as base64): counted as it is, beyond LOCATION_OVERHEAD. */
+const recipeBytes = (locations: ManifestLocation[]) => locations.reduce((n, l) => n + (l.recipe ? JSON.stringify(l.recipe).length : 0), 0);
 
 /**
  * Writes a plan's zips under temporary names; the caller flushes them (fsync), renames them in
@@ -94,6 +96,7 @@ export async function writeZips(job: ZipJob, read: ImageReader): Promise<ZipJobR
   const placed = new Set<string>();
   const dropped = new Set<string>();
   let part: { writer: ZipWriter; tmp: string; images: ManifestImage[] } | null = null;
+  const recipes = recipeBytes(job.locations);
 
   const startPart = async () => {
     const tmp = path.join(job.dir, `.${job.month}_${randomBytes(6).toString('hex')}.zip${PARTIAL_SUFFIX}`);
@@ -119,7 +122,7 @@ export async function writeZips(job: ZipJob, read: ImageReader): Promise<ZipJobR
         continue;
       }
       part ??= await startPart();
-      const projected = part.writer.size + bytes.length + ENTRY_OVERHEAD + estimateManifest(part.images.length + 1, job.locations.length);
+      const projected = part.writer.size + bytes.length + ENTRY_OVERHEAD + estimateManifest(part.images.length + 1, job.locations.length) + recipes;
       if (part.images.length > 0 && projected > job.maxArchiveSize) {
         await closePart(false);
         part = await startPart();
