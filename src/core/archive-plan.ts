@@ -123,7 +123,9 @@ export class ArchivePlanner {
       // Read from this file: its own bytes, or (a .dat) the picture it hides, with its recipe.
       const source: ImageSource = { path: f.path, size: f.size, ...(stored.identity && { recipe: stored.identity.recipe }) };
       const pending = fresh.get(stored.hash);
-      if (pending) pending.from.push(source);
+      // A plain copy is read before any .dat: it needs no decoding.
+      if (pending && !source.recipe && pending.from[0].recipe) pending.from.unshift(source);
+      else if (pending) pending.from.push(source);
       else if (!isStored(stored.hash)) {
         fresh.set(stored.hash, { hash: stored.hash, size: stored.size, ext: stored.ext, decodedExt: stored.decodedExt, from: [source], date: f.taken });
       }
