@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --files N] [--reps R] [--dir DIR] [--one-month] [--peers]
+ * npm run bench [-- --files N] [--reps R] [--dir DIR] [--one-month] [--peers] [--serve]
  *
  * picvault beside the tools a user would otherwise use, on the same tree, in one run, alternating
  * and repeated: scan, archive (vs restic backup, 7z -mx0, zip -0, cp -r) and restore of
@@ -263,3 +263,4 @@ async function main(): Promise<void> {
 }
 
 await main();
+if (process.argv.includes('--serve')) await import('./serve.js'); // the web page's figures (bench/serve.ts), after the archive and restore ones

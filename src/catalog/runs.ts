@@ -26,13 +26,14 @@ export function recordRun(db: Db, run: RunRecord): void {
   ).run(run.command, run.device, run.startedAt, new Date().toISOString(), JSON.stringify(run.sources), JSON.stringify(run.selection), run.files, run.bytes, run.skipped, run.outcome);
 }
 
-export function listRuns(db: Db): RunRow[] {
+/** Every run in the order they ran; with `last`, only that many of the newest. */
+export function listRuns(db: Db, last = -1): RunRow[] {
   const rows = db
     .prepare(
-      `SELECT id, command, device, started_at AS startedAt, finished_at AS finishedAt, sources, selection,
-              files, bytes, skipped, outcome FROM runs ORDER BY id`,
+      `SELECT * FROM (SELECT id, command, device, started_at AS startedAt, finished_at AS finishedAt, sources, selection,
+              files, bytes, skipped, outcome FROM runs ORDER BY id DESC LIMIT ?) ORDER BY id`,
     )
-    .all() as (Omit<RunRow, 'sources' | 'selection'> & { sources: string; selection: string })[];
+    .all(last) as (Omit<RunRow, 'sources' | 'selection'> & { sources: string; selection: string })[];
   return rows.map((r) => ({ ...r, sources: JSON.parse(r.sources), selection: JSON.parse(r.selection) }));
 }
 

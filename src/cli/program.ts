@@ -9,6 +9,7 @@ import { registerReindex } from './commands/reindex.js';
 import { registerRepair } from './commands/repair.js';
 import { registerRestore } from './commands/restore.js';
 import { registerScan } from './commands/scan.js';
+import { registerServe } from './commands/serve.js';
 import { registerVerify } from './commands/verify.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -21,7 +22,7 @@ export function buildProgram(ctx: CliContext): Command {
     .exitOverride()
     .showSuggestionAfterError(false)
     .configureOutput({ writeOut: (s) => ctx.out(s.trimEnd()), writeErr: () => undefined });
-  for (const register of [registerScan, registerArchive, registerClean, registerRestore, registerCatalog, registerVerify, registerRepair, registerReindex, registerDemo]) {
+  for (const register of [registerScan, registerArchive, registerClean, registerRestore, registerCatalog, registerVerify, registerRepair, registerReindex, registerServe, registerDemo]) {
     register(program, ctx);
   }
   // Subcommands share the overrides, so a bad flag anywhere ends as one message and exit 2.

@@ -2,6 +2,7 @@
 import './heap-growth.js';
 import { EXIT } from '../errors.js';
 import { main } from './main.js';
+import { handInterrupt } from './interrupt.js';
 import { detectLang, translator } from '../i18n/index.js';
 
 // `picvault catalog list | head` closes the pipe early: the reader has what it wanted.
@@ -13,6 +14,7 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 process.on('SIGINT', () => {
+  if (handInterrupt()) return;
   // A killed run is safe by construction (SPEC invariant 2): say so and leave.
   process.stderr.write(`\npicvault: ${translator(detectLang(process.argv, process.env))('interrupted')}\n`);
   process.exit(EXIT.interrupted);

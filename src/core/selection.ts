@@ -42,7 +42,7 @@ const toSlashes = (p: string) => p.replace(/\\/g, '/');
  * Windows' separator: so a pattern that names a file letter for letter selects it whatever it
  * would mean as a glob. A character in brackets is literal too: `[[]`, `[{]`, `[*]`.
  */
-function pathMatcher(pattern: string): (p: string) => boolean {
+export function pathMatcher(pattern: string): (p: string) => boolean {
   const glob = toSlashes(pattern);
   const nameOnly = !glob.includes('/');
   const literal = glob.toLowerCase();

@@ -13,11 +13,12 @@ import { repair } from './messages/repair.js';
 import { restore } from './messages/restore.js';
 import { scan } from './messages/scan.js';
 import { verify } from './messages/verify.js';
+import { web } from './messages/web.js';
 import type { Lang, Messages } from './types.js';
 
 export type { Lang, Messages } from './types.js';
 
-const TABLES: Messages[] = [errors, common, scan, archive, clean, restore, verify, repair, catalog, demo];
+const TABLES: Messages[] = [errors, common, scan, archive, clean, restore, verify, repair, catalog, demo, web];
 
 const MESSAGES: Messages = {};
 for (const table of TABLES) {
