@@ -1,27 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
 import { encodeDat3, encodeDatV4 } from '../../src/media/dat.js';
-import { checkZip } from '../../src/vault/check-zip.js';
-import { parseArchiveName } from '../../src/vault/layout.js';
-import { BIN, picvault } from '../helpers/cli.js';
-import { putDat, restoredAt, w3Dir, w4Dir } from '../helpers/identity.js';
+import { picvault } from '../helpers/cli.js';
+import { archiveKilledAtManyMoments, assertAllRestored } from '../helpers/crash.js';
+import { putDat, w3Dir, w4Dir } from '../helpers/identity.js';
 import { sampleImage, snapshot } from '../helpers/images.js';
 import { tempDir } from '../helpers/tmp.js';
-import { vaultZips } from '../helpers/vault.js';
-
-/** Starts archive and SIGKILLs it after `ms`; resolves with its exit code (null when killed). */
-function archiveKilledAfter(args: string[], ms: number): Promise<number | null> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: 'ignore', env: { ...process.env, LANG: 'en_US.UTF-8' } });
-    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve(code);
-    });
-  });
-}
 
 test('archive of WeChat .dat files killed with SIGKILL at many moments: no bad zip under a final name, the re-run stores each picture once, every place restores to its own bytes', { timeout: 600_000 }, async () => {
   const root = await tempDir();
@@ -36,22 +21,10 @@ test('archive of WeChat .dat files killed with SIGKILL at many moments: no bad z
   }
   const original = await snapshot(src);
   const vault = path.join(root, 'vault');
-  // Small parts and slices: many zips, renames and commits to be killed between.
+  // Small parts: many zips, renames and commits to be killed between.
   const args = ['archive', src, '--to', vault, '--device', 'pc', '--max-archive-size', '8KB', '--quiet'];
 
-  const probeStart = Date.now();
-  const probe = await picvault([...args.slice(0, 3), path.join(root, 'probe'), ...args.slice(4)]);
-  assert.equal(probe.code, 0, probe.stderr);
-  const full = Date.now() - probeStart;
-
-  for (let i = 0; i < 10; i++) {
-    const code = await archiveKilledAfter(args, Math.round(150 + (full * (i + Math.random())) / 10));
-    for (const zip of await vaultZips(vault)) {
-      const check = await checkZip(zip, { readData: true, expectedXxh64: parseArchiveName(path.basename(zip))!.xxh64 });
-      assert.deepEqual(check.damage, [], `${zip} is whole`);
-    }
-    if (code === 0) break;
-  }
+  await archiveKilledAtManyMoments(args, path.join(root, 'probe'), 10);
   assert.deepEqual(await snapshot(src), original, 'archive never changes the originals');
 
   const final = await picvault(args);
@@ -64,11 +37,5 @@ test('archive of WeChat .dat files killed with SIGKILL at many moments: no bad z
   const back = path.join(root, 'back');
   const r = await picvault(['restore', '--from', vault, '--to', back]);
   assert.equal(r.code, 0, r.stderr);
-  const restored = await snapshot(path.join(back, 'pc'));
-  for (const [rel, f] of original) {
-    const got = restored.get(path.relative(path.join(back, 'pc'), restoredAt(back, 'pc', path.join(src, rel))));
-    assert.ok(got, `${rel} is restorable`);
-    assert.deepEqual(got.bytes, f.bytes, rel);
-    assert.equal(got.mtimeMs, f.mtimeMs, rel);
-  }
+  await assertAllRestored(original, src, back, 'pc');
 });

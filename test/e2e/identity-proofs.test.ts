@@ -10,7 +10,7 @@ import { flipByteInEntry, rewriteZip } from '../helpers/damage.js';
 import { putDat, restoredAt, w3Dir, w4Dir } from '../helpers/identity.js';
 import { sampleImage, snapshot } from '../helpers/images.js';
 import { tempDir } from '../helpers/tmp.js';
-import { vaultZips } from '../helpers/vault.js';
+import { dropCatalogue, vaultZips } from '../helpers/vault.js';
 
 const env = { PICVAULT_DEVICE: 'pc' };
 
@@ -83,7 +83,7 @@ test('a recipe that does not rebuild its .dat: verify --read-data names the plac
   assert.deepEqual(await readFile(w3), original.get(path.relative(src, w3))!.bytes, 'the .dat stays');
 
   // The archives hold the recipe as archive proved it: a catalogue rebuilt from them alone has it right.
-  for (const f of ['picvault.db', 'picvault.db-wal', 'picvault.db-shm']) await rm(path.join(vault, f), { force: true });
+  await dropCatalogue(vault);
   assert.equal((await picvault(['reindex', '--vault', vault])).code, 0);
   const listed = (await picvault(['catalog', 'list', '--vault', vault, '--json'])).stdout.trim().split('\n').map((l) => JSON.parse(l));
   assert.equal(listed.find((p) => p.path === w3).recipeFormat, 'wechat3');
@@ -115,7 +115,7 @@ test('hostile recipes in a crafted manifest mark the zip damaged; reindex, verif
     await cp(vault, copy, { recursive: true });
     const [zip] = await vaultZips(copy);
     await rewriteZip(zip, { manifest: editW4(edit) });
-    for (const f of ['picvault.db', 'picvault.db-wal', 'picvault.db-shm']) await rm(path.join(copy, f), { force: true });
+    await dropCatalogue(copy);
     const r = await picvault(['reindex', '--vault', copy, '--json']);
     assertNoCrash(r, `${label}: reindex`);
     assert.equal(r.code, 4, `${label}: ${r.stderr}`);
@@ -134,7 +134,7 @@ test('hostile recipes in a crafted manifest mark the zip damaged; reindex, verif
   const copy = path.join(root, 'wrong-key');
   await cp(vault, copy, { recursive: true });
   await rewriteZip((await vaultZips(copy))[0], { manifest: editW4((l) => ({ ...l, recipe: { ...l.recipe, xorKey: 0x5b } })) });
-  for (const f of ['picvault.db', 'picvault.db-wal', 'picvault.db-shm']) await rm(path.join(copy, f), { force: true });
+  await dropCatalogue(copy);
   assert.equal((await picvault(['reindex', '--vault', copy])).code, 0);
   const v = await picvault(['verify', '--vault', copy, '--read-data', '--json']);
   assert.equal(v.code, 4);

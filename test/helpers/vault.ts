@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { catalogList, type CatalogPlace } from '../../src/core/catalog.js';
@@ -44,4 +44,9 @@ export function catalogueBeforePathKeys(file: string): Database.Database {
     db.prepare('INSERT INTO schema_migrations VALUES (?, ?)').run(id, 'then');
   }
   return db;
+}
+
+/** Deletes a vault's catalogue, as a lost one: what reindex rebuilds from the archives alone. */
+export async function dropCatalogue(vault: string): Promise<void> {
+  for (const f of ['picvault.db', 'picvault.db-wal', 'picvault.db-shm']) await rm(path.join(vault, f), { force: true });
 }
