@@ -54,7 +54,7 @@ async function vaultOf(source: string, vault: string): Promise<string> {
   if (await exists(done)) return vault;
   await rm(vault, { recursive: true, force: true });
   const t0 = performance.now();
-  await run(['archive', source, '--to', vault, '--device', 'bench', '--quiet']);
+  await run(['archive', source, '--to', vault, '--device-name', 'bench', '--quiet']);
   await writeFile(done, '');
   log(`archived ${source} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return vault;

@@ -296,7 +296,7 @@ test('restore from the page into a folder and to the original places: byte for b
 test('the page reads while a CLI archive writes: the archive works and the page shows its new month', async () => {
   const more = path.join(v.root, 'more');
   await writeImage(path.join(more, 'new.jpg'), 99, '2022-08-08');
-  const r = await picvault(['archive', more, '--to', v.vault, '--device', 'pc']);
+  const r = await picvault(['archive', more, '--to', v.vault, '--device-name', 'pc']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(await (await get('/')).text(), /href="\/month\/2022-08"/);
   assert.equal([...(await (await get('/month/2022-08')).text()).matchAll(/src="\/thumb\//g)].length, 1);

@@ -8,6 +8,7 @@ export interface CatalogImage {
   ext: string;
   archive_id: number;
   entry: string;
+  decoded_ext: string | null;
 }
 
 /** Which of these images the vault stores. */

@@ -9,7 +9,7 @@ import { ArchivePlanner, type HashedFile, type MonthPlan } from './archive-plan.
 import { orderedCommitter, renameGate, writeMonth, type MonthIo, type WrittenArchive } from './month-writer.js';
 import { silentProgress, type Progress } from './progress.js';
 import { recoverVault, type Recovery } from './recover.js';
-import { scanEach, type ScannedFile, type Skipped } from './scan.js';
+import { checkSources, scanEach, type ScannedFile, type Skipped } from './scan.js';
 import { GroupSpool } from './group-spool.js';
 import { compileSelection, needsHash, type Selection } from './selection.js';
 import { AccountXorKeys } from '../media/account-keys.js';
@@ -141,6 +141,8 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
   const selection = options.selection ?? {};
   const startedAt = new Date().toISOString();
 
+  // A source that is not there is bad input: said before the vault is made, so nothing is left behind.
+  await checkSources(options.sources);
   // Started first: the reader threads start and load their modules while the vault opens and the
   // sources are scanned.
   const pool = new ReadPool({ wechatKey: options.wechatKey });

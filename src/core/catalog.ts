@@ -1,4 +1,4 @@
-import { resolveHashes, imageByHash, type CatalogImage } from '../catalog/images.js';
+import { resolveHashes, imageByHash } from '../catalog/images.js';
 import { iterateLocations, locationsOfHash, type LocationRow } from '../catalog/locations.js';
 import { deviceReports, monthReports, vaultTotals, type DeviceReport, type MonthReport, type VaultTotals } from '../catalog/reports.js';
 import type { DatFormat } from '../media/dat.js';
@@ -49,7 +49,7 @@ export function catalogPlace(row: LocationRow): CatalogPlace {
 }
 
 export interface ImageDetail {
-  image: CatalogImage & { archive: string; verifiedAt: string | null; damage: string | null };
+  image: { hash: string; size: number; ext: string; decodedExt: string | null; entry: string; archive: string; verifiedAt: string | null; damage: string | null };
   locations: CatalogPlace[];
 }
 
@@ -61,7 +61,11 @@ export const catalogShow = (dir: string, hash: string): Promise<ImageDetail> =>
       name: string; verified_at: string | null; damage: string | null;
     };
     return {
-      image: { ...image, archive: archive.name, verifiedAt: archive.verified_at, damage: archive.damage },
+      // Named as everywhere else in the JSON (docs/json.md), not as the catalogue's columns.
+      image: {
+        hash: image.hash, size: image.size, ext: image.ext, decodedExt: image.decoded_ext,
+        entry: image.entry, archive: archive.name, verifiedAt: archive.verified_at, damage: archive.damage,
+      },
       locations: locationsOfHash(v.db, full).map(catalogPlace),
     };
   });

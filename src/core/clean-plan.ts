@@ -12,7 +12,7 @@ import type { Progress } from './progress.js';
 import { scanEach } from './scan.js';
 import { compileSelection, type Selection } from './selection.js';
 
-export type KeepReason = 'not-in-vault' | 'changed' | 'archive-unverified' | 'archive-damaged' | 'archive-missing' | 'other-device';
+export type KeepReason = 'not-in-vault' | 'not-image' | 'changed' | 'archive-unverified' | 'archive-damaged' | 'archive-missing' | 'other-device';
 
 export interface CleanCandidate {
   path: string;
@@ -159,8 +159,19 @@ export async function planClean(options: CleanPlanOptions): Promise<CleanPlan> {
       plan.byMonth.set(c.month, month);
     };
 
-    const scanned = await scanEach({ sources, exclude: [vault.dir], progress: options.progress, readFolders: false }, (f) => {
+    // The places at each path, asked once: a path the catalogue does not know has its head read,
+    // so that a file that is not a picture is not told to be archived first. Every path it knows
+    // comes back to the callback (no selection is given to the walk, and its head is not read),
+    // which takes it out of the map: the map holds a batch of the walk at most.
+    const known = new Map<string, PlaceAtPath[]>();
+    const readHead = (f: { path: string }) => {
       const rows = at(f.path);
+      if (rows.length > 0) known.set(f.path, rows);
+      return rows.length === 0;
+    };
+    const scanned = await scanEach({ sources, exclude: [vault.dir], progress: options.progress, readHead }, (f) => {
+      const rows = known.get(f.path) ?? [];
+      known.delete(f.path);
       const mine = rows.filter((r) => r.device === device);
       const match = mine.find((r) => r.size === f.size && sameFileTime(r.mtimeMs, f.mtimeMs));
       if (match ? !selected({ ...f, taken: match.taken, month: match.month, hash: match.hash, device }) : !selectedByFile(f)) return;
@@ -183,6 +194,7 @@ export async function planClean(options: CleanPlanOptions): Promise<CleanPlan> {
       throw err;
     });
     plan.sources = scanned.sources;
+    for (const f of scanned.notImages) plan.keep.add({ path: f.path, size: f.size, month: '', reason: 'not-image' });
     return plan;
   } finally {
     await vault.close();

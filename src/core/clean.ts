@@ -9,6 +9,7 @@ import { isInside, isProtectedPath } from '../sources/protected.js';
 import { openVault } from '../vault/vault.js';
 import type { CleanCandidate, CleanPlan, KeptFile, KeptFiles } from './clean-plan.js';
 import { silentProgress, type Progress } from './progress.js';
+import { ListSpool } from './list-spool.js';
 import { PictureReadBack, type ReadBackTotals } from './read-back.js';
 import { ReadPool } from './read-pool.js';
 import type { ReadResult } from './read-worker.js';
@@ -24,6 +25,8 @@ export interface CleanExecuteOptions {
 export interface CleanResult {
   deleted: number;
   bytes: number;
+  /** The files deleted, as planned; close() frees the list. */
+  removed: ListSpool<CleanCandidate>;
   /** Every selected file that stays: the plan's own list, with the files that failed the last check added. */
   kept: KeptFiles;
   removedFolders: number;
@@ -32,6 +35,7 @@ export interface CleanResult {
    * deleted: each distinct picture once, so `bytes` is the distinct bytes being cleaned.
    */
   readBack: ReadBackTotals;
+  close(): void;
 }
 
 const MARK_BATCH = 256;
@@ -55,7 +59,8 @@ export async function executeClean(plan: CleanPlan, options: CleanExecuteOptions
   const vault = await openVault(plan.vault, { write: true });
   const pool = new ReadPool({});
   const readBack = new PictureReadBack(vault.db, vault.dir, pool);
-  const result: CleanResult = { deleted: 0, bytes: 0, kept: plan.keep, removedFolders: 0, readBack: readBack.totals };
+  const removed = new ListSpool<CleanCandidate>();
+  const result: CleanResult = { deleted: 0, bytes: 0, removed, kept: plan.keep, removedFolders: 0, readBack: readBack.totals, close: () => removed.close() };
   const verified = vault.db.prepare('SELECT verified_at IS NOT NULL AND damage IS NULL FROM archives WHERE name = ?').pluck();
   const hashOf = placeIdentity(vault.db);
   let pending: number[] = [];
@@ -76,6 +81,7 @@ export async function executeClean(plan: CleanPlan, options: CleanExecuteOptions
       }
       result.deleted++;
       result.bytes += c.size;
+      removed.add(c);
       pending.push(c.locationId);
       emptied.add(path.dirname(c.path));
       if (pending.length >= MARK_BATCH) flush();

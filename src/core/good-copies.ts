@@ -59,7 +59,7 @@ export class GoodCopies {
     const inFolders = new Map<string, string[]>();
     if (options.folders.length > 0 && bySize.size > 0) {
       const candidates: string[] = [];
-      await scanEach({ sources: options.folders, exclude: options.exclude, readFolders: false }, (f) => {
+      await scanEach({ sources: options.folders, exclude: options.exclude, readHead: () => false }, (f) => {
         if (bySize.has(f.size)) candidates.push(f.path);
       });
       for (const p of candidates) {

@@ -3,7 +3,7 @@ import { recordArchive } from '../catalog/record.js';
 import { listArchiveFiles, removePartials } from '../vault/archive-files.js';
 import type { checkZip } from '../vault/check-zip.js';
 import type { Vault } from '../vault/vault.js';
-import { DB_FILE } from '../vault/layout.js';
+import { REBUILD_FILE, sqliteFiles } from '../vault/layout.js';
 import path from 'node:path';
 
 export interface Recovery {
@@ -26,7 +26,7 @@ export async function recoverVault(vault: Vault): Promise<Recovery> {
   const { archives, partials } = await listArchiveFiles(vault.dir);
   await removePartials(partials);
   // A reindex killed before its swap left the catalogue it was building; the live one is whole.
-  await removePartials(['', '-wal', '-shm'].map((s) => path.join(vault.dir, `${DB_FILE}.rebuild${s}`)));
+  await removePartials(sqliteFiles(path.join(vault.dir, REBUILD_FILE)));
   const known = archiveNames(vault.db);
   const recovery: Recovery = { partialsRemoved: partials.length, lostPlaces: 0, adopted: [], rejected: [] };
   const whole: { archive: (typeof archives)[number]; manifest: NonNullable<Awaited<ReturnType<typeof checkZip>>['manifest']>; bytes: number }[] = [];

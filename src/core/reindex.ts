@@ -9,7 +9,7 @@ import { vaultTotals, type VaultTotals } from '../catalog/reports.js';
 import { EXIT, PicvaultError } from '../errors.js';
 import { listArchiveFiles, removePartials } from '../vault/archive-files.js';
 import { checkZip } from '../vault/check-zip.js';
-import { absArchivePath, ARCHIVES_DIR, DB_FILE } from '../vault/layout.js';
+import { absArchivePath, ARCHIVES_DIR, DB_FILE, REBUILD_FILE, sqliteFiles } from '../vault/layout.js';
 import { claimVaultDir } from '../vault/vault.js';
 import { recordCheckedZip } from './found-zip.js';
 import { silentProgress, type Progress } from './progress.js';
@@ -63,7 +63,7 @@ export async function reindex(options: ReindexOptions): Promise<ReindexResult> {
   const progress = options.progress ?? silentProgress;
   const vault = await claimVaultDir(options.vault, { write: true, allowMissingCatalog: true });
   const live = path.join(vault.dir, DB_FILE);
-  const fresh = `${live}.rebuild`;
+  const fresh = path.join(vault.dir, REBUILD_FILE);
   try {
     // Neither catalogue nor archives: not a vault, and nothing to rebuild.
     if (!existsSync(live) && !existsSync(path.join(vault.dir, ARCHIVES_DIR))) {
@@ -72,7 +72,7 @@ export async function reindex(options: ReindexOptions): Promise<ReindexResult> {
     const old = readableOld(live);
     const { archives, partials } = await listArchiveFiles(vault.dir);
     await removePartials(partials);
-    for (const suffix of ['', '-wal', '-shm']) await rm(fresh + suffix, { force: true });
+    for (const file of sqliteFiles(fresh)) await rm(file, { force: true });
     const db = openCatalog(fresh);
     const result: ReindexResult = { totals: vaultTotals(db), damaged: [], kept: null, lost: { count: 0, places: [] }, audit: old === 'unreadable' ? { unreadable: true } : null };
     let attached = false;

@@ -7,6 +7,7 @@ import { iterateLocations, type LocationRow } from '../catalog/locations.js';
 import { resolveHashes } from '../catalog/images.js';
 import { archivedSources, markPlaces, recordRun } from '../catalog/runs.js';
 import { hashFile } from '../media/hash.js';
+import { usageError } from '../errors.js';
 import { absArchivePath } from '../vault/layout.js';
 import { openVault } from '../vault/vault.js';
 import type { Db } from '../catalog/db.js';
@@ -97,6 +98,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
   const dest = options.to !== undefined ? path.resolve(options.to) : null;
   const startedAt = new Date().toISOString();
   const keepItems = options.items ?? true;
+  if (dest !== null && statSync(dest, { throwIfNoEntry: false })?.isDirectory() === false) throw usageError('restore.toIsFile', { dir: dest });
   const vault = await openVault(options.vault, { write: false });
   // The places to write wait here, by archive (see GroupSpool): memory does not grow with the vault.
   const held = options.spoolLimit ?? PLANNED_HELD;

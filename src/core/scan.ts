@@ -30,8 +30,13 @@ export interface ScanOptions {
   nowMs?: number;
   /** WeChat 4.x V2 account key. */
   wechatKey?: string;
-  /** Read plain folders' heads for their type and EXIF date (default). Clean takes both from the catalogue. */
-  readFolders?: boolean;
+  /**
+   * Which files' heads are read for their type and EXIF date: by default, plain folders' (chat
+   * layouts are dated by their folders and file times, and read whole by archive). Clean takes
+   * both from the catalogue, and reads only the files the catalogue does not know, to tell
+   * pictures from other files. A file read and found not an image goes to `notImages`.
+   */
+  readHead?: (file: FoundFile) => boolean;
 }
 
 export interface ScanResult {
@@ -106,7 +111,7 @@ export async function scanEach(options: ScanOptions, onFile: (file: ScannedFile)
   const notImages: ScanResult['notImages'] = [];
 
   const settle = async (batch: FoundFile[]) => {
-    const toInspect = options.readFolders === false ? [] : batch.filter((f) => f.source === 'folder');
+    const toInspect = batch.filter(options.readHead ?? ((f) => f.source === 'folder'));
     const inspected = new Map<FoundFile, Inspection | Error>();
     await mapLimit(toInspect, INSPECT_CONCURRENCY, async (f) => {
       inspected.set(f, await inspectFile(f, { wechatKey: options.wechatKey }).catch((err: unknown) => err as Error));

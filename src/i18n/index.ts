@@ -9,6 +9,7 @@ import { clean } from './messages/clean.js';
 import { common } from './messages/common.js';
 import { demo } from './messages/demo.js';
 import { errors } from './messages/errors.js';
+import { help } from './messages/help.js';
 import { repair } from './messages/repair.js';
 import { restore } from './messages/restore.js';
 import { scan } from './messages/scan.js';
@@ -18,7 +19,7 @@ import type { Lang, Messages } from './types.js';
 
 export type { Lang, Messages } from './types.js';
 
-const TABLES: Messages[] = [errors, common, scan, archive, clean, restore, verify, repair, catalog, demo, web];
+const TABLES: Messages[] = [errors, common, help, scan, archive, clean, restore, verify, repair, catalog, demo, web];
 
 const MESSAGES: Messages = {};
 for (const table of TABLES) {
@@ -55,7 +56,7 @@ export function translator(lang: Lang): Translate {
 }
 
 /** The names a sentence is filled from, for checking both languages take the same ones. */
-export const placeholderNames = (text: string): string[] => [...text.matchAll(PLACEHOLDER)].map((m) => m[1]).sort();
+export const placeholderNames = (text: string): string[] => [...new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1]))].sort();
 
 /** Every key has both languages (checked by a test). */
 export const messageKeys = () => Object.keys(MESSAGES);

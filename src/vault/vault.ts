@@ -31,6 +31,7 @@ export interface OpenVaultOptions {
 }
 
 const isDir = (p: string) => stat(p).then((s) => s.isDirectory(), () => false);
+const isFile = (p: string) => stat(p).then((s) => !s.isDirectory(), () => false);
 const writable = (p: string) => access(p, constants.W_OK).then(() => true, () => false);
 
 function vaultError(key: string, dir: string, err?: unknown): PicvaultError {
@@ -76,6 +77,7 @@ export async function claimVaultDir(given: string, options: OpenVaultOptions): P
   const dir = path.resolve(given);
   const dbPath = path.join(dir, DB_FILE);
   if (!(await isDir(dir))) {
+    if (await isFile(dir)) throw vaultError('vault.isFile', dir);
     if (!options.create) throw vaultError('vault.missing', dir);
     await mkdir(dir, { recursive: true }).catch((err) => {
       throw vaultError('vault.unwritable', dir, err);

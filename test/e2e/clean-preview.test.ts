@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { buildTree, snapshot } from '../helpers/images.js';
-import { BIN, picvault } from '../helpers/cli.js';
+import { picvault } from '../helpers/cli.js';
+import { inTerminal } from '../helpers/terminal.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /**
@@ -26,45 +26,9 @@ async function archived() {
 
 const mode = async (p: string) => ((await stat(p)).mode & 0o777).toString(8);
 
-/**
- * Runs the binary on a terminal (a pty, from Python's standard library), answers its question
- * with `answer` (or Ctrl-C), and reports what was in `tmp` while it asked: names and modes.
- */
-const ON_A_TERMINAL = `
-import json, os, pty, select, sys
-argv, answer, tmp = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(argv[0], argv)
-out, seen = b'', None
-while True:
-    if not select.select([fd], [], [], 60)[0]:
-        break
-    try:
-        chunk = os.read(fd, 4096)
-    except OSError:
-        break
-    if not chunk:
-        break
-    out += chunk
-    if seen is None and b'[y/N]' in out:
-        seen = {}
-        for root, dirs, files in os.walk(tmp):
-            for name in dirs + files:
-                p = os.path.join(root, name)
-                seen[os.path.relpath(p, tmp)] = oct(os.stat(p).st_mode & 0o777)[2:]
-        os.write(fd, b'\\x03' if answer == 'ctrl-c' else answer.encode() + b'\\r')
-_, status = os.waitpid(pid, 0)
-print(json.dumps({'seen': seen, 'code': os.waitstatus_to_exitcode(status), 'out': out.decode('utf8', 'replace')}))
-`;
-
-function onTerminal(args: string[], answer: string, tmp: string, env: NodeJS.ProcessEnv): Promise<{ seen: Record<string, string> | null; code: number; out: string }> {
-  return new Promise((resolve, reject) => {
-    execFile('python3', ['-c', ON_A_TERMINAL, JSON.stringify([process.execPath, BIN, ...args]), answer, tmp], { env: { ...process.env, LANG: 'en_US.UTF-8', ...env } }, (err, stdout) =>
-      err ? reject(err) : resolve(JSON.parse(stdout)),
-    );
-  });
-}
+/** Runs the binary on a terminal, answers its question (or Ctrl-C), and reports what was in `tmp` while it asked. */
+const onTerminal = (args: string[], answer: string, tmp: string, env: NodeJS.ProcessEnv) =>
+  inTerminal(args, answer === 'ctrl-c' ? '\x03' : `${answer}\r`, { look: tmp, env });
 
 test('asked on a terminal: the preview is 0600 in a 0700 folder while clean asks, and gone after no, Ctrl-C or yes', async (t) => {
   if (process.platform === 'win32') return t.skip('a pty and POSIX modes');

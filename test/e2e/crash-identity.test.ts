@@ -22,7 +22,7 @@ test('archive of WeChat .dat files killed with SIGKILL at many moments: no bad z
   const original = await snapshot(src);
   const vault = path.join(root, 'vault');
   // Small parts: many zips, renames and commits to be killed between.
-  const args = ['archive', src, '--to', vault, '--device', 'pc', '--max-archive-size', '8KB', '--quiet'];
+  const args = ['archive', src, '--to', vault, '--device-name', 'pc', '--max-archive-size', '8KB', '--quiet'];
 
   await archiveKilledAtManyMoments(args, path.join(root, 'probe'), 10);
   assert.deepEqual(await snapshot(src), original, 'archive never changes the originals');

@@ -22,7 +22,7 @@ test('archive killed with SIGKILL at many moments: no partial zip under a final 
   const original = await snapshot(src);
   const vault = path.join(root, 'vault');
   // Small parts: many zips, many renames and commits to be killed between.
-  const args = ['archive', src, '--to', vault, '--device', 'pc', '--max-archive-size', '24KB', '--quiet'];
+  const args = ['archive', src, '--to', vault, '--device-name', 'pc', '--max-archive-size', '24KB', '--quiet'];
 
   // How long an uninterrupted run takes here, measured on a scratch vault, sets the kill window;
   // killed or finished, the vault never holds a bad zip under a final name.
@@ -52,8 +52,8 @@ test('a zip renamed but not catalogued (killed before the commit) is verified an
   const first = path.join(root, 'first');
   // Several parts per month, and a second device's zips that only record places: manifests that
   // refer to images in other zips, whatever order their names sort in.
-  assert.equal((await picvault(['archive', src, '--to', first, '--device', 'pc', '--max-archive-size', '4KB'])).code, 0);
-  assert.equal((await picvault(['archive', src, '--to', first, '--device', 'laptop'])).code, 0);
+  assert.equal((await picvault(['archive', src, '--to', first, '--device-name', 'pc', '--max-archive-size', '4KB'])).code, 0);
+  assert.equal((await picvault(['archive', src, '--to', first, '--device-name', 'laptop'])).code, 0);
   const zips = await vaultZips(first);
   assert.ok(zips.length >= 6, `${zips.length} zips`);
 
@@ -70,7 +70,7 @@ test('a zip renamed but not catalogued (killed before the commit) is verified an
   const { openCatalog } = await import('../../src/catalog/db.js');
   openCatalog(path.join(vault, 'picvault.db')).close();
 
-  const r = await picvault(['archive', src, '--to', vault, '--device', 'pc', '--json']);
+  const r = await picvault(['archive', src, '--to', vault, '--device-name', 'pc', '--json']);
   assert.equal(r.code, 0, r.stderr);
   const result = JSON.parse(r.stdout);
   assert.equal(result.recovery.adopted.length, zips.length);

@@ -45,7 +45,7 @@ test('restore --decode writes a 4.x picture only when its tail key is proven: by
   const back = path.join(root, 'back');
   const r = await picvault(['restore', '--from', vault, '--to', back, '--decode'], { env });
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /1 \.dat files could not be decoded and were restored as they are/);
+  assert.match(r.stdout, /1 \.dat file could not be decoded and was restored as it is/);
   const inA = await restoredBeside(back, aWebp);
   assert.deepEqual(inA.get(`${md5('w')}.webp`), webp, 'the WebP, proven by the key its account\'s thumbnail confirmed');
   assert.deepEqual(inA.get(`${md5('t')}_t.jpg`), thumb);

@@ -28,7 +28,7 @@ test('one picture on a phone, on a PC with key 0x9F and on one with key 0x51: st
   const pc2 = await putDat(path.join(w3Dir(root, 'pc2', 'wxid_two'), `${md5('two')}.dat`), real, new Date(2024, 4, 3, 11));
   const vault = path.join(root, 'vault');
   for (const [device, file] of [['phone', phone], ['pc1', pc1], ['pc2', pc2]] as const) {
-    const r = await picvault(['archive', path.join(root, device), '--to', vault, '--device', device, '--json']);
+    const r = await picvault(['archive', path.join(root, device), '--to', vault, '--device-name', device, '--json']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).plan.newImages, device === 'phone' ? 1 : 0, `${file}: the picture is in the vault already`);
   }
@@ -72,7 +72,7 @@ test('4.x V1 and V2 (archived with the key) are stored as pictures, rebuilt at r
   const v1 = await putDat(path.join(dir, `${md5('v1')}.dat`), encodeDatV4(jpeg, 1, { aesLen: 1024, xorLen: 128, xorKey: 0x5a }));
   const v2 = await putDat(path.join(dir, `${md5('v2')}.dat`), encodeDatV4(png, 2, { key: Buffer.from(V2_KEY), aesLen: 1024, xorLen: 64, xorKey: 0x5a }));
   const vault = path.join(root, 'vault');
-  const archived = await picvault(['archive', path.join(root, 'xwechat_files'), '--to', vault, '--device', 'pc', '--wechat-key', V2_KEY]);
+  const archived = await picvault(['archive', path.join(root, 'xwechat_files'), '--to', vault, '--device-name', 'pc', '--wechat-key', V2_KEY]);
   assert.equal(archived.code, 0, archived.stderr);
   assert.deepEqual([...(await zipImageEntries(vault)).keys()].sort(), [`${await hashBytes(jpeg)}.jpg`, `${await hashBytes(png)}.png`].sort());
 
@@ -99,7 +99,7 @@ test('what is not proven stays a raw .dat: V2 without its key, an unknown varian
   const webp = await noisyImage(54, 'webp');
   await putDat(path.join(taught, `${md5('w2')}.dat`), encodeDatV4(webp, 1, { aesLen: 1024, xorLen: 300, xorKey: 0x44 }));
   const vault = path.join(root, 'vault');
-  assert.equal((await picvault(['archive', root, '--to', vault, '--device', 'pc'])).code, 0);
+  assert.equal((await picvault(['archive', root, '--to', vault, '--device-name', 'pc'])).code, 0);
 
   const entries = [...(await zipImageEntries(vault)).keys()].sort();
   const raw = await Promise.all([v2, unknown, lonely].map(async (f) => `${await hashBytes(await readFile(f))}.dat`));

@@ -51,7 +51,7 @@ test('a deleted zip, then a deleted archives/ folder: reindex keeps what the old
   const r = await picvault(['reindex', '--vault', vault]);
   assert.equal(r.code, 4, r.stderr);
   assert.match(r.stderr, new RegExp(`${path.basename(zips[1])}: missing`));
-  assert.match(r.stdout, /kept from the old catalogue what no archive says: 1 missing archives, 3 pictures and 3 places/);
+  assert.match(r.stdout, /kept from the old catalogue what no archive says: 1 missing archive, 3 pictures and 3 places/);
   assert.deepEqual(await placesOf(vault), places);
   const v = await picvault(['verify', '--vault', vault]);
   assert.equal(v.code, 4);

@@ -161,7 +161,7 @@ test('a restored file gets its time back to the microsecond and counts as the fi
   const again = await picvault(['archive', src, '--to', vault, '--json'], { env });
   assert.equal(JSON.parse(again.stdout).unchanged, 2, 'archive does not read the restored files again');
   const plan = await picvault(['clean', src, '--vault', vault, '--dry-run', '--json'], { env });
-  assert.equal(JSON.parse(plan.stdout).remove.length, 2, plan.stdout);
+  assert.equal(JSON.parse(plan.stdout).files.length, 2, plan.stdout);
 });
 
 test('clean with no SOURCE walks only the folders this device\'s archive runs named, never a catalogued root', async () => {

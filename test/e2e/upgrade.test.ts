@@ -79,7 +79,7 @@ test('a catalogue upgrade killed at any moment: whole before or after, the next 
   const src = path.join(root, 'cache');
   await buildTree(src, 30, ['2024-01', '2024-02']);
   const vault = path.join(root, 'vault');
-  const archived = await picvault(['archive', src, '--to', vault, '--device', 'pc', '--quiet']);
+  const archived = await picvault(['archive', src, '--to', vault, '--device-name', 'pc', '--quiet']);
   assert.equal(archived.code, 0, archived.stderr);
 
   const dbFile = path.join(vault, 'picvault.db');
@@ -113,9 +113,9 @@ test('a catalogue upgrade killed at any moment: whole before or after, the next 
   assert.ok(seen.size > 0);
 
   // After the upgrade, clean finds every original through the new keys: all would go.
-  const dry = await picvault(['clean', src, '--vault', vault, '--device', 'pc', '--dry-run', '--json']);
+  const dry = await picvault(['clean', src, '--vault', vault, '--device-name', 'pc', '--dry-run', '--json']);
   assert.equal(dry.code, 0, dry.stderr);
-  assert.equal(JSON.parse(dry.stdout).remove.length, 30);
+  assert.equal(JSON.parse(dry.stdout).files.length, 30);
 });
 
 test('two runs that open an old catalogue at once: one upgrades it, the other waits and goes on', { timeout: 300_000 }, async () => {
@@ -123,7 +123,7 @@ test('two runs that open an old catalogue at once: one upgrades it, the other wa
   const src = path.join(root, 'cache');
   await buildTree(src, 30, ['2024-01']);
   const vault = path.join(root, 'vault');
-  assert.equal((await picvault(['archive', src, '--to', vault, '--device', 'pc', '--quiet'])).code, 0);
+  assert.equal((await picvault(['archive', src, '--to', vault, '--device-name', 'pc', '--quiet'])).code, 0);
   const dbFile = path.join(vault, 'picvault.db');
   const old = path.join(root, 'old.db');
   const places = writeOldCatalogue(dbFile, old);

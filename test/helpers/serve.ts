@@ -54,7 +54,7 @@ export async function buildServedVault(): Promise<ServedVault> {
   const wechat = path.join(root, 'WeChat Files', 'wxid_test');
   const dat = (await buildWeChat3(wechat)).map((f) => f.path);
   const vault = path.join(root, 'vault');
-  const r = await picvault(['archive', photos, wechat, '--to', vault, '--device', 'pc']);
+  const r = await picvault(['archive', photos, wechat, '--to', vault, '--device-name', 'pc']);
   assert.equal(r.code, 0, r.stderr);
   return { root, vault, cache: path.join(root, 'cache'), photos, files: { turned, animated, heic, twice, dat } };
 }

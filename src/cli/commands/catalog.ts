@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { parseHash, toSelection, type SelectionFlags } from '../options.js';
-import { addCommon, addSelection, json, vaultOf, type CliContext, type CommonFlags } from '../context.js';
+import { addDeviceFilter, addSelection, json, vaultOf, type CliContext, type CommonFlags } from '../context.js';
 import { displayWidth, formatBytes, table, tableLines } from '../render/format.js';
 
 /** The catalogue's queries, loaded when a catalogue command runs: every other command starts without SQLite. */
@@ -24,14 +24,14 @@ export async function printMonths(ctx: CliContext, vault: string, asJson = false
 
 export function registerCatalog(program: Command, ctx: CliContext): void {
   const { t } = ctx;
-  const catalog = program.command('catalog').description('browse the catalogue: months, list, show, devices');
-  const withVault = (cmd: Command) => addCommon(cmd.option('--vault <vault>', 'the vault folder'));
+  const catalog = program.command('catalog').description('help.catalog');
+  const withVault = (cmd: Command) => cmd.option('--vault <vault>', 'help.vault');
 
-  withVault(catalog.command('months').description('per month: files, distinct images, bytes, devices')).action(async (flags: CommonFlags) => {
+  withVault(catalog.command('months').description('help.catalog.months')).action(async (flags: CommonFlags) => {
     await printMonths(ctx, vaultOf(ctx, flags.vault), flags.json);
   });
 
-  addSelection(withVault(catalog.command('list').description('every catalogued place, with the selection flags'))).action(
+  addDeviceFilter(addSelection(withVault(catalog.command('list').description('help.catalog.list')))).action(
     async (flags: CommonFlags & SelectionFlags) => {
       const vault = vaultOf(ctx, flags.vault);
       const { catalogList, catalogDevices } = await core();
@@ -60,7 +60,7 @@ export function registerCatalog(program: Command, ctx: CliContext): void {
     },
   );
 
-  withVault(catalog.command('show').argument('<hash>', 'full hash or unique prefix').description('one image: where it is stored and every place it was seen')).action(
+  withVault(catalog.command('show').argument('<hash>', 'help.catalog.show.hash').description('help.catalog.show')).action(
     async (hash: string, flags: CommonFlags) => {
       const { catalogShow } = await core();
       const d = await catalogShow(vaultOf(ctx, flags.vault), parseHash(hash));
@@ -80,7 +80,7 @@ export function registerCatalog(program: Command, ctx: CliContext): void {
     },
   );
 
-  withVault(catalog.command('log').description('every archive, clean and restore run: when, where, what, outcome')).action(async (flags: CommonFlags) => {
+  withVault(catalog.command('log').description('help.catalog.log')).action(async (flags: CommonFlags) => {
     const { catalogLog } = await core();
     const runs = await catalogLog(vaultOf(ctx, flags.vault));
     if (flags.json) {
@@ -97,10 +97,10 @@ export function registerCatalog(program: Command, ctx: CliContext): void {
     );
   });
 
-  withVault(catalog.command('devices').description('per device: files, images, bytes, months')).action(async (flags: CommonFlags) => {
+  withVault(catalog.command('devices').description('help.catalog.devices')).action(async (flags: CommonFlags) => {
     const { catalogDevices } = await core();
     const rows = await catalogDevices(vaultOf(ctx, flags.vault));
-    if (flags.json) return json(ctx, rows);
+    if (flags.json) return json(ctx, { devices: rows });
     ctx.out(
       table(
         [t('col.device'), t('col.files'), t('col.images'), t('col.original'), t('col.first'), t('col.last')],

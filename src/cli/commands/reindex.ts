@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { EXIT } from '../../errors.js';
-import { addCommon, json, progressFor, SKIPPED_SHOWN, vaultOf, type CliContext, type CommonFlags } from '../context.js';
+import { json, progressFor, SKIPPED_SHOWN, vaultOf, type CliContext, type CommonFlags } from '../context.js';
 
 export function registerReindex(program: Command, ctx: CliContext): void {
-  addCommon(program.command('reindex').description('rebuild the catalogue from the archives alone').option('--vault <vault>', 'the vault folder')).action(
+  program.command('reindex').description('help.reindex').option('--vault <vault>', 'help.vault').action(
     async (flags: CommonFlags) => {
       const { reindex } = await import('../../core/reindex.js');
       const vault = vaultOf(ctx, flags.vault);

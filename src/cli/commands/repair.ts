@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import type { RepairResult } from '../../core/repair.js';
 import { EXIT } from '../../errors.js';
-import { addCommon, json, progressFor, SKIPPED_SHOWN, vaultOf, type CliContext, type CommonFlags } from '../context.js';
+import { addDeviceName, deviceName, json, progressFor, refuseDeviceFilter, SKIPPED_SHOWN, vaultOf, type CliContext, type CommonFlags } from '../context.js';
 
 interface RepairFlags extends CommonFlags {
   fromVault?: string;
-  device?: string;
+  deviceName?: string;
   dryRun?: boolean;
 }
 
@@ -30,19 +30,17 @@ function renderRepair(ctx: CliContext, r: RepairResult): void {
 }
 
 export function registerRepair(program: Command, ctx: CliContext): void {
-  const { t } = ctx;
   const cmd = program
     .command('repair')
-    .argument('[source...]', t('repair.help.sources'))
-    .description(t('repair.help'))
-    .option('--vault <vault>', t('repair.help.vault'))
-    .option('--from-vault <vault>', t('repair.help.fromVault'))
-    .option('--device <name>', t('repair.help.device'))
-    .option('--dry-run', t('repair.help.dryRun'));
-  addCommon(cmd).action(async (sources: string[], flags: RepairFlags) => {
+    .argument('[source...]', 'help.repair.source')
+    .description('help.repair')
+    .option('--vault <vault>', 'help.repair.vault')
+    .option('--from-vault <vault>', 'help.repair.fromVault')
+    .option('--dry-run', 'help.repair.dryRun');
+  refuseDeviceFilter(addDeviceName(cmd), 'repair').action(async (sources: string[], flags: RepairFlags) => {
     const { repair } = await import('../../core/repair.js');
     const r = await repair({
-      vault: vaultOf(ctx, flags.vault), sources, fromVault: flags.fromVault, device: flags.device ?? ctx.env.PICVAULT_DEVICE,
+      vault: vaultOf(ctx, flags.vault), sources, fromVault: flags.fromVault, device: deviceName(ctx, flags),
       dryRun: flags.dryRun, progress: progressFor(ctx, flags),
     });
     if (flags.json) json(ctx, r);

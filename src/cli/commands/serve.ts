@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { usageError } from '../../errors.js';
 import { takeOverInterrupt } from '../interrupt.js';
-import { addCommon, vaultOf, type CliContext, type CommonFlags } from '../context.js';
+import { vaultOf, type CliContext, type CommonFlags } from '../context.js';
 
 interface ServeFlags extends CommonFlags {
   port?: string;
@@ -19,11 +19,11 @@ export function registerServe(program: Command, ctx: CliContext): void {
   const { t } = ctx;
   const cmd = program
     .command('serve')
-    .description('browse, search and restore in a local web page (127.0.0.1 only)')
-    .option('--vault <vault>', 'the vault folder')
-    .option('--port <port>', 'listen on this port (default: a random free one)')
-    .option('--open', 'open the page in the default browser');
-  addCommon(cmd).action(async (flags: ServeFlags) => {
+    .description('help.serve')
+    .option('--vault <vault>', 'help.serve.vault')
+    .option('--port <port>', 'help.serve.port')
+    .option('--open', 'help.serve.open');
+  cmd.action(async (flags: ServeFlags) => {
     const port = parsePort(flags.port);
     const [{ startServe }, { defaultCacheDir }, { openBrowser }] = await Promise.all([
       import('../../web/serve.js'),

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { VerifyResult } from '../../core/verify.js';
 import { EXIT } from '../../errors.js';
-import { addCommon, json, progressFor, vaultOf, type CliContext, type CommonFlags } from '../context.js';
+import { json, progressFor, vaultOf, type CliContext, type CommonFlags } from '../context.js';
 
 export function renderVerify(ctx: CliContext, r: VerifyResult, vault: string): void {
   const { t } = ctx;
@@ -31,7 +31,7 @@ export function renderVerify(ctx: CliContext, r: VerifyResult, vault: string): v
 }
 
 export function registerVerify(program: Command, ctx: CliContext): void {
-  addCommon(program.command('verify').description('prove the vault is whole').option('--vault <vault>', 'the vault folder').option('--read-data', 're-hash every image in every archive')).action(
+  program.command('verify').description('help.verify').option('--vault <vault>', 'help.vault').option('--read-data', 'help.verify.readData').action(
     async (flags: CommonFlags & { readData?: boolean }) => {
       const { verify } = await import('../../core/verify.js');
       const vault = vaultOf(ctx, flags.vault);

@@ -6,7 +6,7 @@ export const catalog: Messages = {
   'show.archive': { en: 'stored in {archive}, entry {entry}{state}', zh: '存于 {archive}，条目 {entry}{state}' },
   'show.verified': { en: ' (verified {at})', zh: '（校验于 {at}）' },
   'show.damaged': { en: ' (DAMAGED: {damage})', zh: '（已损坏：{damage}）' },
-  'show.seen': { en: 'seen in {count} places:', zh: '出现在 {count} 个位置：' },
+  'show.seen': { en: 'seen in {count|# place|# places}:', zh: '出现在 {count} 个位置：' },
   'show.place': { en: '{taken}  [{rule}]  {device}  {path}', zh: '{taken}  [{rule}]  {device}  {path}' },
   'show.exif': { en: '    EXIF date {exif}', zh: '    EXIF 日期 {exif}' },
   'show.file': { en: '    its file: {hash}, {size}, {format}, rebuilt from the picture', zh: '    原文件：{hash}，{size}，{format}，由图片重建' },

@@ -4,6 +4,15 @@ import type { Messages } from '../types.js';
 export const errors: Messages = {
   'source.missing': { en: 'source folder not found: {source}', zh: '找不到来源文件夹：{source}' },
   'source.notFolder': { en: 'not a folder: {source}', zh: '不是文件夹：{source}' },
+  'vault.isFile': { en: '{vault} is a file, not a folder: a vault is a folder', zh: '{vault} 是文件而不是文件夹：仓库必须是文件夹' },
+  'path.windowsOnly': {
+    en: '{flag} {value} is a Windows path, and this is {system}: give a path of this machine, such as /mnt/backup or ./backup (a USB drive is under /media or /mnt on Linux, /Volumes on macOS)',
+    zh: '{flag} {value} 是 Windows 路径，而本机是 {system}：请给出本机的路径，如 /mnt/backup 或 ./backup（U 盘在 Linux 上位于 /media 或 /mnt，在 macOS 上位于 /Volumes）',
+  },
+  'range.empty': {
+    en: '{flags} select no day (none is on or after {since} and before {before}); check the dates',
+    zh: '{flags} 选不到任何日期（没有日期既不早于 {since} 又早于 {before}）；请检查日期',
+  },
   'vault.missing': { en: 'no vault at {vault} (the folder does not exist)', zh: '{vault} 没有仓库（文件夹不存在）' },
   'vault.notVault': { en: 'not a picvault vault: {vault} (no picvault.db, no archives/)', zh: '不是 picvault 仓库：{vault}（没有 picvault.db 和 archives/）' },
   'vault.noCatalog': { en: 'the vault {vault} has archives but no catalogue; run: picvault reindex --vault {vault}', zh: '仓库 {vault} 有归档但没有目录数据库；请运行：picvault reindex --vault {vault}' },
@@ -63,12 +72,14 @@ export const errors: Messages = {
     zh: '--wechat-key 有 {length} 位十六进制；密钥应为 16 个字符或 32 位十六进制（img_key）：{value}',
   },
   'choice.bad': { en: '{flag} must be one of {choices}: {value}', zh: '{flag} 只能是 {choices} 之一：{value}' },
-  'usage.unknownOption': { en: 'unknown option {detail}; see picvault --help', zh: '未知选项 {detail}；请参阅 picvault --help' },
-  'usage.unknownCommand': { en: 'unknown command {detail}; see picvault --help', zh: '未知命令 {detail}；请参阅 picvault --help' },
-  'usage.missingArgument': { en: 'missing value: {detail}', zh: '缺少参数值：{detail}' },
-  'usage.excessArguments': { en: 'too many arguments: {detail}', zh: '参数过多：{detail}' },
+  'usage.unknownOption': { en: 'unknown option {option}; see {help}', zh: '未知选项 {option}；请参阅 {help}' },
+  'usage.unknownCommand': { en: 'unknown command {command}; see {help}', zh: '未知命令 {command}；请参阅 {help}' },
+  'usage.optionNeedsValue': { en: '{option} needs a value; see {help}', zh: '{option} 需要一个值；请参阅 {help}' },
+  'usage.missingArgument': { en: '{argument} is missing; see {help}', zh: '缺少 {argument}；请参阅 {help}' },
+  'usage.excessArguments': { en: 'too many arguments ({got} given, {expected} expected); see {help}', zh: '参数过多（给了 {got} 个，需要 {expected} 个）；请参阅 {help}' },
   'usage.other': { en: '{detail}', zh: '{detail}' },
   'interrupted': { en: 'interrupted; the next run finishes or rolls back cleanly', zh: '已中断；下次运行会干净地完成或回滚' },
+  'interrupted.asked': { en: 'interrupted at the question; nothing was changed', zh: '在询问时中断；未做任何改动' },
   'bug': { en: 'picvault failed unexpectedly: {detail}', zh: 'picvault 意外出错：{detail}' },
   'io.stoppedAt': {
     en: 'stopped at {path}: {reason} ({code}). Nothing is lost: what was done is kept, and the same command, run again once that is fixed, does the rest',
@@ -85,6 +96,6 @@ export const errors: Messages = {
   'io.EIO': { en: 'the disk reported a read or write error', zh: '磁盘报告了读写错误' },
   'io.EMFILE': { en: 'too many files are open', zh: '打开的文件过多' },
   'io.EBUSY': { en: 'the file is in use by another program', zh: '文件正被其他程序使用' },
-  'catalog.totals': { en: '{archives} archives, {images} distinct images in {locations} places; stored {stored}', zh: '{archives} 个归档，{images} 张不同图片，共 {locations} 个位置；存储 {stored}' },
+  'catalog.totals': { en: '{archives|# archive|# archives}, {images|# distinct image|# distinct images} in {locations|# place|# places}; stored {stored}', zh: '{archives} 个归档，{images} 张不同图片，共 {locations} 个位置；存储 {stored}' },
   'catalog.empty': { en: 'the vault is empty', zh: '仓库是空的' },
 };

@@ -1,16 +1,7 @@
 import type { Messages } from '../types.js';
 
-/** repair: its help, its report and its advice. */
+/** repair: its report and its advice (its help is in help.ts). */
 export const repair: Messages = {
-  'repair.help': {
-    en: 're-store what verify found damaged, from any good copy, and move the damaged archives aside',
-    zh: '从任何完好的副本重新存储 verify 发现受损的内容，并把损坏的归档移到一旁',
-  },
-  'repair.help.sources': { en: 'folders that may hold good copies of the damaged pictures', zh: '可能存有受损图片完好副本的文件夹' },
-  'repair.help.vault': { en: 'the vault to repair', zh: '要修复的仓库' },
-  'repair.help.fromVault': { en: 'another vault that may hold good copies', zh: '可能存有完好副本的另一个仓库' },
-  'repair.help.device': { en: 'this device\'s name, whose catalogued files are tried as copies (default: the host name)', zh: '本设备名称，其登记的文件会被用作副本（默认：主机名）' },
-  'repair.help.dryRun': { en: 'say what would be stored again and moved, change nothing', zh: '只说明将重新存储和移走哪些内容，不做任何更改' },
   'repair.whole': { en: 'nothing to repair: every archive reads back whole', zh: '无需修复：所有归档读回校验完好' },
   'repair.dryRun': { en: 'dry run: nothing was written or moved. This is what repair would do:', zh: '演练：未写入或移动任何内容。修复将会：' },
   'repair.archive': { en: '{name}: {damage}', zh: '{name}：{damage}' },

@@ -100,7 +100,7 @@ export const web: Messages = {
   'web.search.before': { en: 'before', zh: '早于' },
   'web.search.none': { en: 'Nothing found.', zh: '没有找到。' },
   'web.search.found': { en: '{count|# place|# places} found.', zh: '找到 {count} 个位置。' },
-  'web.search.more': { en: 'The first {count} places found; narrow the search to see the rest.', zh: '仅显示前 {count} 个位置；请缩小搜索范围查看其余结果。' },
+  'web.search.more': { en: 'The first {count|# place|# places} found; narrow the search to see the rest.', zh: '仅显示前 {count} 个位置；请缩小搜索范围查看其余结果。' },
   'web.search.badHash': { en: 'a hash is written in hex digits (0-9, a-f)', zh: '哈希只能由十六进制数字（0-9、a-f）组成' },
   'web.search.badDate': { en: 'a date is written YYYY-MM-DD', zh: '日期格式为 YYYY-MM-DD' },
   'web.search.badChat': { en: 'a chat is named by its folder id (hex digits)', zh: '聊天以其文件夹 ID（十六进制数字）表示' },
