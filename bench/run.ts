@@ -255,6 +255,7 @@ async function main(): Promise<void> {
   lines.push(`|---|---:|---|`);
   for (const [name, value, limit] of checks) lines.push(`| ${name} | ${value.toFixed(2)} | ${value <= limit ? 'yes' : 'NO'} |`);
   lines.push(`| archive re-run over the unchanged tree reads nothing | ${rerun.unchanged}/${rerun.selected} unchanged, ${rerunStart.seconds.toFixed(2)} s | ${rerun.unchanged === rerun.selected ? 'yes' : 'NO'} |`);
+  lines.push('', ...(await (await import('./dedupe.js')).benchDedupe(src, WORK, { reps: REPS, peers: PEERS, log }))); // dedupe beside jdupes, rdfind, findimagedupes (bench/dedupe.ts)
   const header = `bench: ${cache.files} files, ${(cache.bytes / 1e9).toFixed(2)} GB, ${cache.distinct} distinct images (${(cache.distinctBytes / 1e6).toFixed(0)} MB), ${REPS} repetitions, ${new Date().toISOString()}`;
   const report = [header, '', ...lines].join('\n');
   console.log(report);

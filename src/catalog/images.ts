@@ -1,5 +1,6 @@
 import type { ManifestImage } from '../vault/manifest.js';
 import { usageError } from '../errors.js';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 
 export interface CatalogImage {
@@ -31,10 +32,14 @@ export const imageByHash = (db: Db, hash: string) =>
  * exactly one image. An ambiguous or unknown prefix is bad input, said plainly.
  */
 export function resolveHashes(db: Db, given: string[]): string[] {
-  const find = db.prepare('SELECT hash FROM images WHERE hash >= ? AND hash < ? LIMIT 2').pluck();
+  return resolvePrefixes(db.prepare('SELECT hash FROM images WHERE hash >= ? AND hash < ? LIMIT 2'), given);
+}
+
+/** Each prefix resolved by `find` (given the prefix and its upper bound, answering up to two hashes). */
+export function resolvePrefixes(find: Statement, given: string[]): string[] {
   return given.map((prefix) => {
     const upper = prefix + 'g'; // 'g' sorts after every hex digit
-    const found = find.all(prefix, upper) as string[];
+    const found = find.pluck().all(prefix, upper) as string[];
     if (found.length === 0) throw usageError('hash.unknown', { hash: prefix });
     if (found.length > 1) throw usageError('hash.ambiguous', { hash: prefix });
     return found[0];

@@ -28,7 +28,8 @@ export interface LocationRow extends Omit<ManifestLocation, 'fileHash' | 'recipe
   state: 'archived' | 'cleaned' | 'restored';
 }
 
-const SELECT_LOCATIONS = `
+/** Every column of a LocationRow; its rows go through withRecipe (the recipe column is JSON). */
+export const SELECT_LOCATIONS = `
   SELECT l.id, l.hash, l.size, l.device, l.source, l.kind, l.account, l.chat, l.root, l.path,
          l.mtime_ms AS mtimeMs, l.birthtime_ms AS birthtimeMs, l.taken, l.month,
          l.date_rule AS dateRule, l.exif_date AS exifDate, l.file_hash AS fileHash, l.recipe, i.size AS imageSize,
@@ -64,7 +65,8 @@ export function parseRecipe(json: string | null): DatRecipe | null {
   }
 }
 
-function withRecipe(row: LocationRow): LocationRow {
+/** A row of SELECT_LOCATIONS as a LocationRow: its recipe column parsed. Every reader of SELECT_LOCATIONS hands its rows through this. */
+export function withRecipe(row: LocationRow): LocationRow {
   if (row.recipe !== null) row.recipe = parseRecipe(row.recipe as unknown as string);
   return row;
 }

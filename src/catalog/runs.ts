@@ -1,7 +1,7 @@
 import type { Db } from './db.js';
 
 export interface RunRecord {
-  command: 'archive' | 'clean' | 'restore';
+  command: 'archive' | 'clean' | 'dedupe' | 'restore';
   device: string;
   startedAt: string;
   sources: string[];
@@ -9,7 +9,8 @@ export interface RunRecord {
   files: number;
   bytes: number;
   skipped: number;
-  outcome: 'done' | 'partial' | 'dry-run';
+  /** `interrupted` until a clean or dedupe run that started ends (startRun): a killed one stays so. */
+  outcome: 'done' | 'partial' | 'dry-run' | 'interrupted';
 }
 
 export interface RunRow extends Omit<RunRecord, 'sources' | 'selection'> {
@@ -24,6 +25,34 @@ export function recordRun(db: Db, run: RunRecord): void {
     `INSERT INTO runs (command, device, started_at, finished_at, sources, selection, files, bytes, skipped, outcome)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(run.command, run.device, run.startedAt, new Date().toISOString(), JSON.stringify(run.sources), JSON.stringify(run.selection), run.files, run.bytes, run.skipped, run.outcome);
+}
+
+/**
+ * Records a run that deletes before it deletes anything, as interrupted, so that what it removes
+ * can be tied to it (catalog/removals.ts) even if it is killed; finishRun says how it ended.
+ */
+export function startRun(db: Db, run: Omit<RunRecord, 'files' | 'bytes' | 'skipped' | 'outcome'>): number {
+  const result = db.prepare(
+    `INSERT INTO runs (command, device, started_at, finished_at, sources, selection, files, bytes, skipped, outcome)
+     VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, 'interrupted')`,
+  ).run(run.command, run.device, run.startedAt, new Date().toISOString(), JSON.stringify(run.sources), JSON.stringify(run.selection));
+  return Number(result.lastInsertRowid);
+}
+
+export function finishRun(db: Db, id: number, end: Pick<RunRecord, 'files' | 'bytes' | 'skipped' | 'outcome'>): void {
+  db.prepare('UPDATE runs SET finished_at = ?, files = ?, bytes = ?, skipped = ?, outcome = ? WHERE id = ?').run(
+    new Date().toISOString(), end.files, end.bytes, end.skipped, end.outcome, id,
+  );
+}
+
+export function runById(db: Db, id: number): RunRow | undefined {
+  const row = db
+    .prepare(
+      `SELECT id, command, device, started_at AS startedAt, finished_at AS finishedAt, sources, selection,
+              files, bytes, skipped, outcome FROM runs WHERE id = ?`,
+    )
+    .get(id) as (Omit<RunRow, 'sources' | 'selection'> & { sources: string; selection: string }) | undefined;
+  return row && { ...row, sources: JSON.parse(row.sources), selection: JSON.parse(row.selection) };
 }
 
 /** Every run in the order they ran; with `last`, only that many of the newest. */

@@ -52,6 +52,12 @@ export function parseHash(value: string): string {
   return v;
 }
 
+/** A run's id as `catalog log` shows it: a positive whole number. */
+export function parseRunId(value: string): number {
+  if (!/^[1-9]\d{0,15}$/.test(value.trim())) throw usageError('run.bad', { value });
+  return Number(value.trim());
+}
+
 export function parseChoice<T extends string>(flag: string, value: string, choices: readonly T[]): T {
   if (!(choices as readonly string[]).includes(value)) throw usageError('choice.bad', { flag, value, choices: choices.join('|') });
   return value as T;

@@ -6,6 +6,7 @@ import { refuseWindowsOnlyPaths } from './paths.js';
 import { registerArchive } from './commands/archive.js';
 import { registerCatalog } from './commands/catalog.js';
 import { registerClean } from './commands/clean.js';
+import { registerDedupe } from './commands/dedupe.js';
 import { registerDemo } from './commands/demo.js';
 import { registerReindex } from './commands/reindex.js';
 import { registerRepair } from './commands/repair.js';
@@ -48,7 +49,7 @@ export function buildProgram(ctx: CliContext): Command {
       }
       refuseWindowsOnlyPaths(action);
     });
-  for (const register of [registerScan, registerArchive, registerClean, registerRestore, registerCatalog, registerVerify, registerRepair, registerReindex, registerServe, registerDemo]) {
+  for (const register of [registerScan, registerArchive, registerClean, registerRestore, registerCatalog, registerVerify, registerRepair, registerReindex, registerDedupe, registerServe, registerDemo]) {
     register(program, ctx);
   }
   return program;

@@ -31,6 +31,8 @@ export interface ArchiveOptions {
   spoolLimit?: number;
   /** Places planned and written together, at most (default MONTH_SLICE; tests use a few). */
   monthSlice?: number;
+  /** Only the files this says yes to (dedupe --clean archives the copies it removes, no others). */
+  only?: (path: string) => boolean;
 }
 
 export interface ArchiveResult {
@@ -162,6 +164,7 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
     let unchanged = 0;
     let toReadBytes = 0;
     const scanned = await scanEach({ sources: options.sources, exclude: [options.vault], selection, progress, wechatKey: options.wechatKey }, (f) => {
+      if (options.only && !options.only(f.path)) return;
       selected++;
       const k = known(f.path);
       if (k && k.size === f.size && sameFileTime(k.mtimeMs, f.mtimeMs)) unchanged++;

@@ -2,7 +2,8 @@ import { statSync, unlinkSync } from 'node:fs';
 import { rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseRecipe, placeIdentity } from '../catalog/locations.js';
-import { markPlaces, recordRun } from '../catalog/runs.js';
+import { markRemoved, planRemovals, settleRemovals } from '../catalog/removals.js';
+import { finishRun, startRun } from '../catalog/runs.js';
 import type { Rebuild } from '../media/picture-identity.js';
 import { EXIT, PicvaultError } from '../errors.js';
 import { isInside, isProtectedPath } from '../sources/protected.js';
@@ -20,6 +21,8 @@ export interface CleanExecuteOptions {
   appsRunning?: () => Promise<string[]>;
   force?: boolean;
   startedAt?: string;
+  /** What `catalog log` calls the run: a clean, or dedupe --clean (which plans its own candidates). */
+  command?: 'clean' | 'dedupe';
 }
 
 export interface CleanResult {
@@ -36,6 +39,8 @@ export interface CleanResult {
    */
   readBack: ReadBackTotals;
   close(): void;
+  /** The run's id in `catalog log`: `restore --run` with it undoes this run. */
+  runId: number;
 }
 
 const MARK_BATCH = 256;
@@ -60,16 +65,24 @@ export async function executeClean(plan: CleanPlan, options: CleanExecuteOptions
   const pool = new ReadPool({});
   const readBack = new PictureReadBack(vault.db, vault.dir, pool);
   const removed = new ListSpool<CleanCandidate>();
-  const result: CleanResult = { deleted: 0, bytes: 0, removed, kept: plan.keep, removedFolders: 0, readBack: readBack.totals, close: () => removed.close() };
+  const result: CleanResult = { deleted: 0, bytes: 0, removed, kept: plan.keep, removedFolders: 0, readBack: readBack.totals, close: () => removed.close(), runId: 0 };
   const verified = vault.db.prepare('SELECT verified_at IS NOT NULL AND damage IS NULL FROM archives WHERE name = ?').pluck();
   const hashOf = placeIdentity(vault.db);
   let pending: number[] = [];
   const flush = () => {
-    markPlaces(vault.db, 'cleaned_at', pending);
+    markRemoved(vault.db, result.runId, pending);
     pending = [];
   };
   const emptied = new Set<string>();
   try {
+    // The run and every place it plans to delete are recorded before the first delete: a run
+    // killed midway can still be undone (`restore --run`, catalog/removals.ts).
+    result.runId = startRun(vault.db, {
+      command: options.command ?? 'clean', device: plan.device, startedAt: options.startedAt ?? new Date().toISOString(), sources: plan.sources, selection: plan.selection,
+    });
+    planRemovals(vault.db, result.runId, (function* () {
+      for (const chunk of plan.remove.chunks()) yield chunk.map((c) => c.locationId);
+    })());
     progress.begin('phase.clean', plan.remove.size, plan.bytes);
     const check = { hashOf, verified: (archive: string) => verified.get(archive) === 1 };
     for await (const [c, read] of rehashed(plan.remove.chunks(REHASH_CHUNK), pool, readBack, plan.sources)) {
@@ -89,11 +102,8 @@ export async function executeClean(plan: CleanPlan, options: CleanExecuteOptions
     flush();
     progress.end();
     result.removedFolders = await removeEmptiedFolders(emptied, plan.sources);
-    recordRun(vault.db, {
-      command: 'clean', device: plan.device, startedAt: options.startedAt ?? new Date().toISOString(), sources: plan.sources,
-      selection: plan.selection, files: result.deleted, bytes: result.bytes, skipped: result.kept.size,
-      outcome: result.kept.size > 0 ? 'partial' : 'done',
-    });
+    settleRemovals(vault.db, result.runId);
+    finishRun(vault.db, result.runId, { files: result.deleted, bytes: result.bytes, skipped: result.kept.size, outcome: result.kept.size > 0 ? 'partial' : 'done' });
     return result;
   } finally {
     if (pending.length > 0) flush();

@@ -30,13 +30,13 @@ export function sample<T>(items: readonly T[], n: number, random: () => number =
 }
 
 /** A WeChat .dat is shown as the picture inside it; anything else is read by sharp from its path. */
-async function imageInput(file: string, wechatKey?: string): Promise<string | Buffer> {
+export async function imageInput(file: string, wechatKey?: string): Promise<string | Buffer> {
   if (!/\.dat$/i.test(file)) return file;
   const raw = await readFile(file);
   return (await decodeDatProven(raw, { aesKeys: wechatAesKeys(wechatKey) }))?.picture ?? raw;
 }
 
-const escapeXml = (s: string) => s.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
+export const escapeXml = (s: string) => s.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
  * A contact sheet of a random sample of the images about to be deleted, each with its month, so

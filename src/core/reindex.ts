@@ -2,7 +2,7 @@ import { existsSync, lstatSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CHECK } from '../catalog/archives.js';
-import { attachOld, carryAudit, carryImagesAndPlaces, detachOld, dropPlacesWithoutImage, oldArchivesNotFound } from '../catalog/carry.js';
+import { attachOld, carryAudit, carryDedupe, carryImagesAndPlaces, detachOld, dropPlacesWithoutImage, oldArchivesNotFound } from '../catalog/carry.js';
 import { openCatalog, type Db } from '../catalog/db.js';
 import { recordArchive } from '../catalog/record.js';
 import { vaultTotals, type VaultTotals } from '../catalog/reports.js';
@@ -48,6 +48,8 @@ export interface ReindexResult {
    * when there was none.
    */
   audit: { runs: number; places: number } | { unreadable: true } | null;
+  /** dedupe's marks and each clean or dedupe run's removals carried over (catalog/carry.ts); null when none were. */
+  dedupe: { marks: number; removals: number } | null;
 }
 
 /**
@@ -74,7 +76,7 @@ export async function reindex(options: ReindexOptions): Promise<ReindexResult> {
     await removePartials(partials);
     for (const file of sqliteFiles(fresh)) await rm(file, { force: true });
     const db = openCatalog(fresh);
-    const result: ReindexResult = { totals: vaultTotals(db), damaged: [], kept: null, lost: { count: 0, places: [] }, audit: old === 'unreadable' ? { unreadable: true } : null };
+    const result: ReindexResult = { totals: vaultTotals(db), damaged: [], kept: null, lost: { count: 0, places: [] }, audit: old === 'unreadable' ? { unreadable: true } : null, dedupe: null };
     let attached = false;
     try {
       if (old === 'readable') {
@@ -153,12 +155,14 @@ function carryOld(db: Db, vaultDir: string, result: ReindexResult): void {
     const carried = carryImagesAndPlaces(db, (n) => `the old catalogue says it stores ${n} pictures it does not hold`, CHECK.data);
     result.kept = { archives: notFound.length, images: carried.images, places: carried.places };
     result.audit = carryAudit(db);
+    result.dedupe = carryDedupe(db);
     db.exec('RELEASE carry');
   } catch {
     db.exec('ROLLBACK TO carry');
     db.exec('RELEASE carry');
     result.kept = null;
     result.audit = { unreadable: true };
+    result.dedupe = null;
   }
 }
 

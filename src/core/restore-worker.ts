@@ -7,9 +7,8 @@ import { confirmedTailKey, tryDecodeDat, wechatAesKeys, type ProvenDat } from '.
 import { utimesSeconds } from '../media/file-time.js';
 import { RebuildCache, type Rebuild } from '../media/picture-identity.js';
 import { restorePartName } from '../sources/own-files.js';
-import { readFully, writeFully } from '../vault/sync-io.js';
-import { openArchiveFile } from '../vault/archive-file.js';
-import { LOCAL_HEADER, localDataStart } from '../vault/zip-reader.js';
+import { KeptBuffer, readStoredEntry, type StoredEntry } from '../vault/stored-entry.js';
+import { writeFully } from '../vault/sync-io.js';
 import { RestoreFolders } from './restore-folders.js';
 import { withPictureExtension } from './restore-target.js';
 import { serveJobs } from './thread-pool.js';
@@ -49,12 +48,7 @@ export interface WriteTarget {
   rebuild?: Rebuild;
 }
 
-/** Where a stored entry's bytes are: its zip and its local header (from the central directory). */
-export interface StoredEntry {
-  zip: string;
-  headerOffset: number;
-  size: number;
-}
+export type { StoredEntry };
 
 export interface WriteJob {
   /** The image's bytes, read here from a stored entry, or given (an entry unzipper had to inflate). */
@@ -140,36 +134,11 @@ function writeDecoded(bytes: Uint8Array, t: WriteTarget, overwrite: 'never' | 'i
   return write(bytes, t);
 }
 
-let buffer = Buffer.allocUnsafe(4 << 20);
-
-/**
- * A stored entry's bytes, in the kept buffer; null when the zip is unreadable there. The zip is
- * opened for each image: a restore reads a few thousand images, and no handle outlives its job.
- */
-function readEntry(entry: StoredEntry): Buffer | null {
-  let fd: number | null = null;
-  try {
-    // Only a regular file (archive-file.ts): a zip replaced by a FIFO or a link to a device since
-    // the main thread opened it must not hang this thread.
-    const file = openArchiveFile(entry.zip);
-    fd = file.fd;
-    const header = buffer.subarray(0, LOCAL_HEADER);
-    const dataStart = readFully(fd, header, entry.headerOffset) === LOCAL_HEADER ? localDataStart(header, entry.headerOffset) : null;
-    // Its data must lie inside the file: a size the directory made up is never allocated.
-    if (dataStart === null || dataStart + entry.size > file.stats.size) return null;
-    if (buffer.length < entry.size) buffer = Buffer.allocUnsafe(Math.max(entry.size, buffer.length * 2));
-    const data = buffer.subarray(0, entry.size);
-    return readFully(fd, data, dataStart) === entry.size ? data : null;
-  } catch {
-    return null;
-  } finally {
-    if (fd !== null) closeSync(fd);
-  }
-}
+const kept = new KeptBuffer();
 
 /** One stored image, read and checked once, then written to every place it belongs. */
 export async function restoreImage(job: WriteJob): Promise<WriteReply> {
-  const raw = 'entry' in job.from ? readEntry(job.from.entry) : Buffer.from(job.from.bytes);
+  const raw = 'entry' in job.from ? readStoredEntry(job.from.entry, kept) : Buffer.from(job.from.bytes);
   const checked = raw !== null && raw.length === job.size && (await hashBytes(raw)) === job.hash;
   if (!checked) return { outcomes: job.targets.map(() => 'damaged'), undecodable: false };
   const decoding = job.targets.some((t) => t.decoded);

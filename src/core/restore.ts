@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { iterateLocations, type LocationRow } from '../catalog/locations.js';
 import { resolveHashes } from '../catalog/images.js';
-import { archivedSources, markPlaces, recordRun } from '../catalog/runs.js';
+import { iterateRemovals } from '../catalog/removals.js';
+import { archivedSources, markPlaces, recordRun, runById } from '../catalog/runs.js';
 import { hashFile } from '../media/hash.js';
 import { usageError } from '../errors.js';
 import { absArchivePath } from '../vault/layout.js';
@@ -49,6 +50,8 @@ export interface RestoreOptions {
   items?: boolean;
   /** Places held in memory before the write plan goes to disk (default 10 000; tests use a few). */
   spoolLimit?: number;
+  /** `restore --run ID`: only what that clean or dedupe run removed (an undo), with the selection on top. */
+  run?: number;
   /**
    * In place, restore writes only inside the folders the place's device named in its own archive
    * runs (the catalogue's audit trail); these folders are trusted too, as the user names them.
@@ -110,6 +113,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
     const sel = { ...options.selection };
     if (sel.hashes) sel.hashes = resolveHashes(vault.db, sel.hashes);
     const keep = compileSelection(sel);
+    const places = placesToRestore(vault.db, options.run);
     // A .dat stored raw is decoded by the writer when asked; a .dat stored as its picture is
     // written as that picture when asked, and otherwise rebuilt (SPEC "Picture identity").
     const decoding = (row: LocationRow) => options.decode === true && row.ext === 'dat';
@@ -134,9 +138,9 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
     // counted at once; the others are spooled by archive.
     const targets = targetPlanner({
       dest, device, deviceChosen: options.selection?.devices !== undefined, used,
-      ...(dest === null && { newest: newestByPath(vault.db, keep), trusted: trustedFolders(vault.db, options.roots ?? []) }),
+      ...(dest === null && { newest: newestByPath(places(keep)), trusted: trustedFolders(vault.db, options.roots ?? []) }),
     });
-    for (const row of iterateLocations(vault.db, keep)) {
+    for (const row of places(keep)) {
       const planned = targets.plan(row);
       const { item } = planned;
       result.selected++;
@@ -274,6 +278,18 @@ function recordRestore(
   }
 }
 
+/**
+ * The places a restore chooses from: every catalogued place, or with `--run` those one clean or
+ * dedupe run removed. A run that is not in the log, or removed nothing, is bad input.
+ */
+function placesToRestore(db: Db, run: number | undefined): (keep: (row: LocationRow) => boolean) => Iterable<LocationRow> {
+  if (run === undefined) return (keep) => iterateLocations(db, keep);
+  const found = runById(db, run);
+  if (!found) throw usageError('run.unknown', { run });
+  if (found.command !== 'clean' && found.command !== 'dedupe') throw usageError('run.notRemoval', { run, command: found.command });
+  return (keep) => iterateRemovals(db, run, keep);
+}
+
 const strip = ({ id: _id, ...rest }: RestoreItem & { id: number }): RestoreItem => rest;
 
 /** A selected place, where it goes and what to do with it; root: the folder the target must stay inside. */
@@ -283,9 +299,9 @@ type Planned = { item: RestoreItem & { id: number }; row: LocationRow; root: str
  * Restoring in place, a path archived twice (it changed between runs) gets its newest selected
  * version: the id of that version per path, found in a first pass over the selection.
  */
-function newestByPath(db: Db, keep: (row: LocationRow) => boolean): Map<string, { id: number; mtimeMs: number }> {
+function newestByPath(rows: Iterable<LocationRow>): Map<string, { id: number; mtimeMs: number }> {
   const newest = new Map<string, { id: number; mtimeMs: number }>();
-  for (const r of iterateLocations(db, keep)) {
+  for (const r of rows) {
     const cur = newest.get(r.path);
     if (!cur || r.mtimeMs > cur.mtimeMs) newest.set(r.path, { id: r.id, mtimeMs: r.mtimeMs });
   }

@@ -7,6 +7,7 @@ import { archive } from './messages/archive.js';
 import { catalog } from './messages/catalog.js';
 import { clean } from './messages/clean.js';
 import { common } from './messages/common.js';
+import { dedupe } from './messages/dedupe.js';
 import { demo } from './messages/demo.js';
 import { errors } from './messages/errors.js';
 import { help } from './messages/help.js';
@@ -19,7 +20,7 @@ import type { Lang, Messages } from './types.js';
 
 export type { Lang, Messages } from './types.js';
 
-const TABLES: Messages[] = [errors, common, help, scan, archive, clean, restore, verify, repair, catalog, demo, web];
+const TABLES: Messages[] = [errors, common, help, scan, archive, clean, restore, verify, repair, catalog, demo, dedupe, web];
 
 const MESSAGES: Messages = {};
 for (const table of TABLES) {

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { toLocation, type HashedFile } from '../../src/core/archive-plan.js';
@@ -9,13 +9,15 @@ import { inspectBytes } from '../../src/media/inspect.js';
 import { absArchivePath, archiveRelPath, DB_FILE, monthDir } from '../../src/vault/layout.js';
 import { entryName, MANIFEST_ENTRY, MANIFEST_FORMAT, type ManifestImage, type ManifestLocation } from '../../src/vault/manifest.js';
 import { ZipWriter } from '../../src/vault/zip-writer.js';
+import { replaceWithOldCatalogue } from './vault.js';
 
 /**
  * A vault as the releases before picture identity wrote it: every file stored as its own bytes
  * (a WeChat .dat as `<hash>.dat`, its decoded type noted), manifests of version 1, and a
  * catalogue without migration 0010. Made from the pieces those releases had: the scan, the place
  * as toLocation makes it, picvault's zip writer, and the catalogue reindex builds from the zips,
- * then taken back to the schema before 0010 (whose two columns are all NULL for such a vault).
+ * then written again as the previous release's (its migrations, its columns: 0010's two, all NULL
+ * for such a vault, are not among them).
  */
 export async function vaultBeforeIdentity(vault: string, sources: string[], device: string): Promise<void> {
   const files: ScannedFile[] = [];
@@ -48,13 +50,10 @@ export async function vaultBeforeIdentity(vault: string, sources: string[], devi
     await rename(tmp, absArchivePath(vault, archiveRelPath(month, xxh64)));
   }
   await reindex({ vault });
-  const db = new Database(path.join(vault, DB_FILE));
-  try {
-    if (db.prepare('SELECT COUNT(*) FROM locations WHERE file_hash IS NOT NULL OR recipe IS NOT NULL').pluck().get() !== 0) throw new Error('not a vault of raw files');
-    db.exec(`ALTER TABLE locations DROP COLUMN file_hash;
-             ALTER TABLE locations DROP COLUMN recipe;
-             DELETE FROM schema_migrations WHERE id = '0010_picture_identity.sql';`);
-  } finally {
-    db.close();
-  }
+  const db = new Database(path.join(vault, DB_FILE), { readonly: true });
+  const identified = db.prepare('SELECT COUNT(*) FROM locations WHERE file_hash IS NOT NULL OR recipe IS NOT NULL').pluck().get();
+  db.close();
+  if (identified !== 0) throw new Error('not a vault of raw files');
+  await replaceWithOldCatalogue(vault, `${vault}-old.db`);
+  await rm(`${vault}-old.db`);
 }

@@ -90,9 +90,9 @@ export function registerCatalog(program: Command, ctx: CliContext): void {
     if (runs.length === 0) return void ctx.out(t('log.empty'));
     ctx.out(
       table(
-        [t('col.when'), t('col.command'), t('col.device'), t('col.files'), t('col.bytes'), t('col.skipped'), t('col.outcome'), t('col.selection')],
-        runs.map((r) => [r.startedAt.replace('T', ' ').slice(0, 19), r.command, r.device, r.files, formatBytes(r.bytes), r.skipped, r.outcome, describeSelection(r.selection)]),
-        [false, false, false, true, true, true, false, false],
+        [t('col.run'), t('col.when'), t('col.command'), t('col.device'), t('col.files'), t('col.bytes'), t('col.skipped'), t('col.outcome'), t('col.selection')],
+        runs.map((r) => [r.id, r.startedAt.replace('T', ' ').slice(0, 19), r.command, r.device, r.files, formatBytes(r.bytes), r.skipped, r.outcome, describeSelection(r.selection)]),
+        [true, false, false, false, true, true, true, false, false],
       ),
     );
   });

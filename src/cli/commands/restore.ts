@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Overwrite, RestoreResult } from '../../core/restore.js';
-import { parseChoice, toSelection, type SelectionFlags } from '../options.js';
+import { parseChoice, parseRunId, toSelection, type SelectionFlags } from '../options.js';
 import { addDeviceFilter, addDeviceName, addSelection, collect, deviceName, json, progressFor, reportSkipped, vaultOf, type CliContext, type CommonFlags } from '../context.js';
 import { formatBytes } from '../render/format.js';
 
@@ -11,6 +11,7 @@ interface RestoreFlags extends CommonFlags, SelectionFlags {
   overwrite?: string;
   dryRun?: boolean;
   deviceName?: string;
+  run?: string;
   root?: string[];
 }
 
@@ -37,7 +38,8 @@ export function registerRestore(program: Command, ctx: CliContext): void {
     .option('--root <dir>', 'help.restore.root', collect)
     .option('--overwrite <when>', 'help.restore.overwrite', 'never')
     .option('--dry-run', 'help.restore.dryRun')
-    .option('--decode', 'help.restore.decode');
+    .option('--decode', 'help.restore.decode')
+    .option('--run <id>', 'help.restore.run');
   addDeviceName(addDeviceFilter(addSelection(cmd))).action(async (flags: RestoreFlags) => {
     const { restore } = await import('../../core/restore.js');
     const result = await restore({
@@ -53,6 +55,7 @@ export function registerRestore(program: Command, ctx: CliContext): void {
       progress: progressFor(ctx, flags),
       // Only --json and --dry-run show every place; otherwise a restore of a whole vault keeps counts.
       items: Boolean(flags.json || flags.dryRun),
+      run: flags.run === undefined ? undefined : parseRunId(flags.run),
     });
     if (flags.json) json(ctx, result);
     else renderRestore(ctx, result, flags.wechatKey !== undefined);

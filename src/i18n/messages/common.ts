@@ -61,6 +61,7 @@ export const common: Messages = {
   'skip.protected': { en: 'an app database or setting (never deleted)', zh: '应用数据库或设置（永不删除）' },
   'phase.clean': { en: 'cleaning', zh: '清理' },
   'col.when': { en: 'when', zh: '时间' },
+  'col.run': { en: 'run', zh: '编号' },
   'col.command': { en: 'command', zh: '命令' },
   'col.outcome': { en: 'outcome', zh: '结果' },
   'col.skipped': { en: 'skipped', zh: '跳过' },

@@ -98,7 +98,7 @@ export const help: Messages = {
   'help.catalog.show': { en: 'one image: where it is stored and every place it was seen', zh: '一张图片：存放在哪里，以及出现过的每个位置' },
   'help.catalog.show.hash': { en: 'full hash or unique prefix', zh: '完整哈希或唯一前缀' },
   'help.catalog.devices': { en: 'per device: files, images, bytes, months', zh: '按设备：文件数、图片数、大小、月份' },
-  'help.catalog.log': { en: 'every archive, clean and restore run: when, where, what, outcome (--json: JSON lines, one run a line)', zh: '每次 archive、clean、restore 运行：时间、设备、内容、结果（--json：JSON lines，每行一次运行）' },
+  'help.catalog.log': { en: 'every archive, clean, dedupe and restore run: its id, when, where, what, outcome (--json: JSON lines, one run a line)', zh: '每次 archive、clean、dedupe、restore 运行：编号、时间、设备、内容、结果（--json：JSON lines，每行一次运行）' },
 
   // verify
   'help.verify': { en: 'prove the vault is whole', zh: '校验仓库是否完好' },
@@ -121,7 +121,20 @@ export const help: Messages = {
   'help.repair.fromVault': { en: 'another vault that may hold good copies', zh: '可能存有完好副本的另一个仓库' },
   'help.repair.dryRun': { en: 'say what would be stored again and moved, change nothing', zh: '只说明将重新存储和移走哪些内容，不做任何更改' },
 
-  // dedupe (issue 20): add its keys here.
+  // dedupe
+  'help.dedupe': { en: 'identical, same-picture and similar copies: which stays, what would be freed; --clean removes the others', zh: '找出完全相同、同一图片和相似的副本：保留哪一个、可释放多少；--clean 删除其余副本' },
+  'help.dedupe.source': { en: 'folders to look in (default: the QQ and WeChat caches of this machine)', zh: '要查找的文件夹（默认：本机的 QQ 和微信缓存）' },
+  'help.dedupe.vault': { en: 'also compare with every picture the vault holds from other devices (needed by --clean and marks; default: PICVAULT_VAULT)', zh: '也与仓库中来自其他设备的每张图片比对（--clean 和标记需要；默认：PICVAULT_VAULT）' },
+  'help.dedupe.against': { en: 'reference folders: read and matched, never changed (give the sources first)', zh: '参照文件夹：只读取和比对，从不改动（请先写来源文件夹）' },
+  'help.dedupe.similar': { en: 'also similar pictures: picture hashes at most N bits apart of 256 (default 60)', zh: '也找相似图片：图片指纹相差不超过 N 位（共 256 位，默认 60）' },
+  'help.dedupe.keep': { en: 'keep rules to apply first, comma-separated: reference,original,pixels,size,date,path', zh: '优先应用的保留规则，逗号分隔：reference,original,pixels,size,date,path' },
+  'help.dedupe.clean': { en: 'remove the copies that do not stay (each archived and verified first; asks first)', zh: '删除不保留的副本（每个都先归档并校验；会先询问）' },
+  'help.dedupe.yes': { en: 'remove without asking (needed off a terminal)', zh: '不询问直接删除（非终端环境下必须加）' },
+  'help.dedupe.dryRun': { en: 'with --clean: say what would be archived and removed, change nothing', zh: '与 --clean 同用：说明将归档和删除什么，不做任何改动' },
+  'help.dedupe.force': { en: 'clean even while QQ or WeChat is running', zh: '即使 QQ 或微信正在运行也清理' },
+  'help.dedupe.sheet': { en: 'write a contact sheet (PNG) of the largest groups here', zh: '把最大几组的预览拼图（PNG）写到此文件' },
+  'help.dedupe.notDuplicate': { en: 'mark two pictures (hashes or unique prefixes) as not duplicates, in the vault', zh: '在仓库中把两张图片（哈希或唯一前缀）标记为不是重复' },
+  'help.restore.run': { en: 'bring back what one clean or dedupe run removed (an undo; run ids in catalog log)', zh: '找回某次 clean 或 dedupe 运行删除的内容（撤销；运行编号见 catalog log）' },
 
   // serve
   'help.serve': { en: 'browse, search and restore in a local web page (127.0.0.1 only)', zh: '在本机网页中浏览、搜索和恢复（只监听 127.0.0.1）' },

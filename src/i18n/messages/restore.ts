@@ -20,4 +20,7 @@ export const restore: Messages = {
     zh: '其中 {count} 个是微信 4.x V2 文件，所给的 --wechat-key 无法解开：它不是写入这些文件的账号的密钥',
   },
   'restore.notDecoded': { en: '{count|# .dat file|# .dat files} could not be decoded and {count|was|were} restored as {count|it is|they are}', zh: '{count} 个 .dat 文件无法解码，已按原样恢复' },
+  'run.bad': { en: '--run wants a run id as catalog log shows it: {value}', zh: '--run 需要 catalog log 中显示的运行编号：{value}' },
+  'run.unknown': { en: 'no run {run} in the log (picvault catalog log lists them)', zh: '记录中没有编号为 {run} 的运行（picvault catalog log 可列出）' },
+  'run.notRemoval': { en: 'run {run} was a {command}; only a clean or dedupe run removed files to bring back', zh: '运行 {run} 是 {command}；只有 clean 或 dedupe 运行删除过文件' },
 };
