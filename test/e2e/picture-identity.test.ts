@@ -111,3 +111,18 @@ test('what is not proven stays a raw .dat: V2 without its key, an unknown varian
   assert.equal((await picvault(['restore', '--from', vault, '--to', back])).code, 0);
   for (const file of [v2, unknown, lonely]) assert.deepEqual(await readFile(restoredAt(back, 'pc', file)), await readFile(file));
 });
+
+test('dedupe sees a .dat the vault stores as its picture as that picture, its own bytes apart: the same picture, not identical', async () => {
+  const root = await tempDir();
+  const jpeg = await sampleImage(43, 'jpeg', 120);
+  const dat = await putDat(path.join(w3Dir(root, 'laptop', 'wxid_l'), `${md5('l')}.dat`), encodeDat3(jpeg, 0x9f));
+  await putDat(path.join(root, 'pc', 'DCIM', 'IMG_0043.jpg'), jpeg);
+  const vault = path.join(root, 'vault');
+  assert.equal((await picvault(['archive', path.join(root, 'laptop'), '--to', vault, '--device-name', 'laptop'])).code, 0);
+  const r = await picvault(['dedupe', path.join(root, 'pc'), '--vault', vault, '--json'], { env: { PICVAULT_DEVICE: 'pc' } });
+  assert.equal(r.code, 0, r.stderr);
+  const { groups, tiers } = JSON.parse(r.stdout);
+  assert.deepEqual([groups.length, groups[0].tier, tiers.identical.files, tiers['same-picture'].files], [1, 'same-picture', 0, 1]);
+  const laptop = groups[0].members.find((m: { where: string }) => m.where === 'vault');
+  assert.deepEqual([laptop.path, laptop.hash, laptop.picture], [dat, await hashBytes(await readFile(dat)), await hashBytes(jpeg)]);
+});
