@@ -3,9 +3,10 @@ import { locationsOfHash, type LocationRow } from '../catalog/locations.js';
 
 /**
  * Duplicate groups as the web page shows them: plain data, one tier per group, the copy that stays
- * first. Today the catalogue knows one tier, identical (one picture seen at several places);
- * dedupe (SPEC "Duplicates") adds same-picture and similar groups and the "not duplicates" marks,
- * which come in here so the page needs no change.
+ * first. The catalogue knows two tiers: one picture seen at several places is identical, or the
+ * same picture when a WeChat .dat stored as it is among them (its file hash differs); dedupe (SPEC
+ * "Duplicates") adds similar groups and the "not duplicates" marks, which come in here so the page
+ * needs no change.
  */
 
 export type DuplicateTier = 'identical' | 'same-picture' | 'similar';
@@ -59,9 +60,12 @@ export const byRedundantBytes = (repeated: Repeated): Repeated =>
 /** A page of duplicate groups from the ordered list of repeated pictures, and how many there are. */
 export function duplicateGroups(db: Db, repeated: Repeated, offset: number, limit: number): { total: number; groups: DuplicateGroup[] } {
   const groups = repeated.slice(offset, offset + limit).map(({ hash }): DuplicateGroup => {
-    const members = locationsOfHash(db, hash).map(member);
+    const rows = locationsOfHash(db, hash);
+    const members = rows.map(member);
     const keptBecause = keepFirst(members);
-    return { tier: 'identical', members, keptBecause, redundantBytes: members.slice(1).reduce((s, m) => s + m.size, 0) };
+    // One picture at several places: identical files, unless a WeChat .dat stored as the picture is among them (SPEC "Picture identity").
+    const tier = new Set(rows.map((r) => r.fileHash ?? r.hash)).size === 1 ? 'identical' : 'same-picture';
+    return { tier, members, keptBecause, redundantBytes: members.slice(1).reduce((s, m) => s + m.size, 0) };
   });
   return { total: repeated.length, groups };
 }
