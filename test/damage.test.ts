@@ -89,7 +89,7 @@ test('a zip damaged between its writing and its read-back fails the month (exit 
     const io: MonthIo = {
       // Written whole, then damaged on disk before the read-back (a bad disk, a bad cable).
       async writeZips(job) {
-        const written = await writeZips(job, async (paths) => readFile(paths[0]));
+        const written = await writeZips(job, async (sources) => readFile(sources[0].path));
         for (const part of written.parts) await flipByteInEntry(part.tmp);
         return written;
       },

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { AccountXorKeys } from '../src/media/account-keys.js';
 import {
-  confirmedTailKey, tryDecodeDat, decodeDatHead, decodeDatProven, encodeDat3, encodeDatV4, identifyDat, rebuildDat, wechatAesKeys, wechatKeyProblem,
-  type ProvenDat,
+  confirmedTailKey, tryDecodeDat, decodeDatHead, decodeDatProven, encodeDat3, encodeDatV4, identifyDat, rebuildDat, recipeProblem, wechatAesKeys,
+  wechatKeyProblem, xorInPlace, type ProvenDat,
 } from '../src/media/dat.js';
 import { hashBytes } from '../src/media/hash.js';
 import { sniffImage } from '../src/media/sniff.js';
@@ -155,4 +155,38 @@ test('a recipe that does not fit its picture is refused, never turned into a fil
   const { recipe, picture } = (await decodeDatProven(dat))!;
   assert.throws(() => rebuildDat(picture.subarray(0, 100), recipe));
   assert.throws(() => rebuildDat(picture, { ...recipe, header: '0011' } as typeof recipe));
+});
+
+test('XOR four bytes at a time gives what a byte at a time gives, at every alignment and length', () => {
+  const backing = Buffer.from(Array.from({ length: 64 }, (_, i) => (i * 37 + 5) & 0xff));
+  for (let offset = 0; offset < 8; offset++) {
+    for (let length = 0; length < 24; length++) {
+      const bytes = backing.subarray(offset, offset + length);
+      const expected = Buffer.from(Array.from(bytes, (b) => b ^ 0x9f));
+      assert.deepEqual(encodeDat3(bytes, 0x9f), expected, `offset ${offset}, length ${length}`);
+      const inPlace = Buffer.from(backing).subarray(offset, offset + length);
+      xorInPlace(inPlace, 0x9f);
+      assert.deepEqual(inPlace, expected, `in place, offset ${offset}, length ${length}`);
+    }
+  }
+});
+
+test('a recipe read from a manifest or the catalogue is checked for its shape before any use', async () => {
+  const v1 = (await decodeDatProven(encodeDatV4(await sampleImage(15, 'jpeg', 96), 1, { aesLen: 100, xorLen: 32, xorKey: 0x21 })))!.recipe as { header: string; encryptedHead: string };
+  assert.equal(recipeProblem(v1), null);
+  assert.equal(recipeProblem({ format: 'wechat3', xorKey: 0x9f }), null);
+  const bad: [unknown, RegExp][] = [
+    [null, /not an object/],
+    [{ format: 'wechat3', xorKey: 256 }, /not a byte/],
+    [{ format: 'wechat3', xorKey: '9f' }, /not a byte/],
+    [{ format: 'wechat3', xorKey: 1, extra: true }, /unexpected fields/],
+    [{ ...v1, format: 'wechat5' }, /unknown format/],
+    [{ ...v1, header: `${v1.header.slice(0, 28)}0A` }, /lowercase hex/],
+    [{ ...v1, header: v1.header.slice(2) }, /15 bytes/],
+    [{ ...v1, header: '0708563308' + v1.header.slice(10) }, /not a wechat4-v1 header/],
+    [{ ...v1, format: 'wechat4-v2' }, /not a wechat4-v2 header/],
+    [{ ...v1, encryptedHead: 'not base64!' }, /not base64/],
+    [{ ...v1, encryptedHead: Buffer.alloc(16).toString('base64') }, /length does not match/],
+  ];
+  for (const [recipe, why] of bad) assert.match(recipeProblem(recipe) ?? 'accepted', why, JSON.stringify(recipe));
 });

@@ -171,11 +171,12 @@ export interface CopyPlace {
 }
 
 /**
- * The places where a device saw a stored image, the one marked to keep first, then as the keep
- * rules would order them (an original before a thumbnail, the earliest, the shortest path): the
- * first `limit` of them.
+ * The places where a device saw a file (by its own hash: a .dat stored as its picture is its own
+ * file; SPEC "Picture identity"), the one marked to keep first, then as the keep rules would order
+ * them (an original before a thumbnail, the earliest, the shortest path): the first `limit`.
+ * `picture` is what the file shows: the image stored for it is the file itself or that picture.
  */
-export const placesOfCopy = (db: Db, picture: string, hash: string, device: string, limit: number) =>
+export const placesOfCopy = (db: Db, copy: { hash: string; picture: string; device: string }, limit: number) =>
   (
     db
       .prepare(
@@ -183,16 +184,18 @@ export const placesOfCopy = (db: Db, picture: string, hash: string, device: stri
                 CASE WHEN l.restored_at IS NOT NULL AND (l.cleaned_at IS NULL OR l.restored_at > l.cleaned_at) THEN 'restored'
                      WHEN l.cleaned_at IS NOT NULL THEN 'cleaned' ELSE 'archived' END AS state,
                 k.path IS NOT NULL AS marked
-         FROM locations l LEFT JOIN keep_marks k ON k.picture = ? AND k.device = l.device AND k.path = l.path
-         WHERE l.hash = ? AND l.device = ?
-         ORDER BY marked DESC, l.kind = 'thumb', l.taken, LENGTH(l.path), l.path, l.id LIMIT ?`,
+         FROM locations l LEFT JOIN keep_marks k ON k.picture = @picture AND k.device = l.device AND k.path = l.path
+         WHERE l.hash IN (@hash, @picture) AND COALESCE(l.file_hash, l.hash) = @hash AND l.device = @device
+         ORDER BY marked DESC, l.kind = 'thumb', l.taken, LENGTH(l.path), l.path, l.id LIMIT @limit`,
       )
-      .all(picture, hash, device, limit) as (Omit<CopyPlace, 'marked'> & { marked: number })[]
+      .all({ ...copy, limit }) as (Omit<CopyPlace, 'marked'> & { marked: number })[]
   ).map((p) => ({ ...p, marked: p.marked === 1 }));
 
-/** A place by its id: what a "keep this copy" from the page names. */
+/** A place by its id, with its own file's hash: what a "keep this copy" from the page names. */
 export const placeById = (db: Db, id: number) =>
-  db.prepare('SELECT id, hash, device, path FROM locations WHERE id = ?').get(id) as { id: number; hash: string; device: string; path: string } | undefined;
+  db.prepare('SELECT id, COALESCE(file_hash, hash) AS file, device, path FROM locations WHERE id = ?').get(id) as
+    | { id: number; file: string; device: string; path: string }
+    | undefined;
 
 /** The zip written last: the one a user is likeliest to look into first. */
 export const newestArchive = (db: Db) => (db.prepare('SELECT name FROM archives ORDER BY id DESC LIMIT 1').pluck().get() as string | undefined) ?? null;

@@ -51,9 +51,10 @@ export function carryImagesAndPlaces(db: Db, damage: (count: number) => string, 
     for (const a of contradicted) mark.run(damage(a.n), strength, a.id);
     const places = db.prepare(
       `INSERT INTO main.locations (hash, size, device, source, kind, account, chat, root, path, path_key, mtime_ms, birthtime_ms,
-                                   taken, month, date_rule, exif_date, archive_id, cleaned_at, restored_at)
+                                   taken, month, date_rule, exif_date, archive_id, cleaned_at, restored_at, file_hash, recipe)
        SELECT l.hash, l.size, l.device, l.source, l.kind, l.account, l.chat, l.root, l.path, l.path_key, l.mtime_ms, l.birthtime_ms,
-              l.taken, l.month, l.date_rule, l.exif_date, (SELECT id FROM main.archives WHERE name = oa.name), l.cleaned_at, l.restored_at
+              l.taken, l.month, l.date_rule, l.exif_date, (SELECT id FROM main.archives WHERE name = oa.name), l.cleaned_at, l.restored_at,
+              l.file_hash, l.recipe
        FROM old.locations l JOIN old.archives oa ON oa.id = l.archive_id
        WHERE NOT EXISTS (SELECT 1 FROM main.locations m
                          WHERE m.path_key = l.path_key AND m.path = l.path AND m.device = l.device AND m.hash = l.hash)`,

@@ -59,14 +59,27 @@ export function resolvePictures(db: Db, given: string[]): string[] {
   );
 }
 
-/** What the catalogue knows of a file this device archived, unchanged since (same size and time). */
+/**
+ * What the catalogue knows of a file this device archived, unchanged since (same size and time):
+ * its own bytes' hash and type, and for a WeChat .dat stored as its picture (SPEC "Picture
+ * identity") that picture's hash and size.
+ */
 export interface CatalogedFile {
   size: number;
   mtimeMs: number;
   hash: string;
   ext: string;
   decodedExt: string | null;
+  picture: string | null;
+  pictureSize: number | null;
 }
+
+/** A place's own file as the columns give it: a .dat stored as its picture has its own hash, and is a .dat of the picture's type. */
+const FILE_IDENTITY = `COALESCE(l.file_hash, l.hash) AS hash,
+       CASE WHEN l.file_hash IS NULL THEN i.ext ELSE 'dat' END AS ext,
+       CASE WHEN l.file_hash IS NULL THEN i.decoded_ext ELSE i.ext END AS decodedExt,
+       CASE WHEN l.file_hash IS NULL THEN NULL ELSE l.hash END AS picture,
+       CASE WHEN l.file_hash IS NULL THEN NULL ELSE i.size END AS pictureSize`;
 
 /**
  * The catalogued file at a path of this device, looked up one path at a time through the path
@@ -74,19 +87,24 @@ export interface CatalogedFile {
  */
 export function catalogedFile(db: Db, device: string): (path: string) => CatalogedFile | undefined {
   const stmt = db.prepare(
-    `SELECT l.size, l.mtime_ms AS mtimeMs, l.hash, i.ext, i.decoded_ext AS decodedExt
+    `SELECT l.size, l.mtime_ms AS mtimeMs, ${FILE_IDENTITY}
      FROM locations l JOIN images i ON i.hash = l.hash
      WHERE l.path_key = ? AND l.path = ? AND l.device = ? ORDER BY l.id DESC LIMIT 1`,
   );
   return (p) => stmt.get(pathKey(p), p, device) as CatalogedFile | undefined;
 }
 
-/** A picture the vault holds as seen on one device: where dedupe's scope reaches past the disk. */
+/**
+ * A file the vault holds as seen on one device: where dedupe's scope reaches past the disk. Its
+ * own hash, size and type; `picture` (and its size) when it is a .dat stored as its picture.
+ */
 export interface VaultCopy {
   hash: string;
   size: number;
   ext: string;
   decodedExt: string | null;
+  picture: string | null;
+  pictureSize: number | null;
   device: string;
   /** How many places of that device hold it, how many of them still do (not cleaned, or restored since), and the first of them. */
   places: number;
@@ -104,21 +122,22 @@ export interface VaultCopy {
 }
 
 /**
- * Every image the vault holds, once per device that saw it, except `exceptDevice`'s (the disk
- * answers for those), a row at a time. The kind is the place's best (an original over a sticker
+ * Every file the vault holds (by its own hash: a .dat stored as its picture is its own file), once
+ * per device that saw it, except `exceptDevice`'s (the disk answers for those), a row at a time. The kind is the place's best (an original over a sticker
  * over a thumbnail), the date the earliest. The places are read in the table's order and grouped
  * aside (NOT INDEXED): going through the index of hashes reads them in random order, and took
  * twice as long at 300 000 places (about 2 s).
  */
 export function* vaultCopies(db: Db, exceptDevice: string | null): Generator<VaultCopy> {
   const stmt = db.prepare(`
-    SELECT g.hash, i.size, i.ext, i.decoded_ext AS decodedExt, g.device, g.places, g.present, g.path, g.root, g.source, g.kind,
-           g.account, g.chat, g.taken, g.month, a.name AS archive, i.entry
-    FROM (SELECT hash, device, COUNT(*) AS places, SUM(cleaned_at IS NULL OR restored_at > cleaned_at) AS present,
-                 MIN(path) AS path, MIN(root) AS root, MIN(source) AS source, MIN(kind) AS kind, MIN(account) AS account,
-                 MIN(chat) AS chat, MIN(taken) AS taken, MIN(month) AS month
-          FROM locations NOT INDEXED WHERE device != ? GROUP BY hash, device) g
-    JOIN images i ON i.hash = g.hash JOIN archives a ON a.id = i.archive_id
-    ORDER BY g.hash, g.device`);
+    SELECT ${FILE_IDENTITY}, l.size, l.device, l.places, l.present, l.path, l.root, l.source, l.kind, l.account, l.chat, l.taken, l.month,
+           a.name AS archive, i.entry
+    FROM (SELECT MIN(file_hash) AS file_hash, MIN(hash) AS hash, MIN(size) AS size, device, COUNT(*) AS places,
+                 SUM(cleaned_at IS NULL OR restored_at > cleaned_at) AS present, MIN(path) AS path, MIN(root) AS root,
+                 MIN(source) AS source, MIN(kind) AS kind, MIN(account) AS account, MIN(chat) AS chat, MIN(taken) AS taken,
+                 MIN(month) AS month
+          FROM locations NOT INDEXED WHERE device != ? GROUP BY COALESCE(file_hash, hash), device) l
+    JOIN images i ON i.hash = l.hash JOIN archives a ON a.id = i.archive_id
+    ORDER BY COALESCE(l.file_hash, l.hash), l.device`);
   yield* stmt.iterate(exceptDevice ?? '') as Iterable<VaultCopy>;
 }

@@ -59,15 +59,17 @@ export function recordArchive(db: Db, archive: ArchiveRow, manifest: Manifest, o
   const findLocation = db
     .prepare('SELECT id FROM locations WHERE path_key = ? AND path = ? AND device = ? AND hash = ?')
     .pluck();
+  // A place's file hash and recipe are its file's (SPEC "Picture identity"): a .dat seen again at
+  // the same path with the same picture may have been written anew, so they are updated too.
   const updateLocation = db.prepare(
     `UPDATE locations SET mtime_ms = ?, birthtime_ms = ?, taken = ?, month = ?, date_rule = ?, exif_date = ?,
-       kind = ?, source = ?, root = ?, account = ?, chat = ?, archive_id = ?
+       kind = ?, source = ?, root = ?, account = ?, chat = ?, archive_id = ?, size = ?, file_hash = ?, recipe = ?
      WHERE id = ?`,
   );
   const insertLocation = db.prepare(
     `INSERT INTO locations (hash, size, device, source, kind, account, chat, root, path, path_key, mtime_ms,
-                            birthtime_ms, taken, month, date_rule, exif_date, archive_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                            birthtime_ms, taken, month, date_rule, exif_date, archive_id, file_hash, recipe)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   return db.transaction(() => {
     const archiveId = Number(insertArchive.run({ damage: null, damageStrength: null, ...archive }).lastInsertRowid);
@@ -77,11 +79,13 @@ export function recordArchive(db: Db, archive: ArchiveRow, manifest: Manifest, o
       const key = pathKey(l.path);
       const account = l.account ?? null;
       const chat = l.chat ?? null;
+      const fileHash = l.fileHash ?? null;
+      const recipe = l.recipe ? JSON.stringify(l.recipe) : null;
       const id = findLocation.get(key, l.path, l.device, l.hash) as number | undefined;
       if (id === undefined) {
-        insertLocation.run(l.hash, l.size, l.device, l.source, l.kind, account, chat, l.root, l.path, key, l.mtimeMs, l.birthtimeMs, l.taken, l.month, l.dateRule, l.exifDate, archiveId);
+        insertLocation.run(l.hash, l.size, l.device, l.source, l.kind, account, chat, l.root, l.path, key, l.mtimeMs, l.birthtimeMs, l.taken, l.month, l.dateRule, l.exifDate, archiveId, fileHash, recipe);
       } else {
-        updateLocation.run(l.mtimeMs, l.birthtimeMs, l.taken, l.month, l.dateRule, l.exifDate, l.kind, l.source, l.root, account, chat, archiveId, id);
+        updateLocation.run(l.mtimeMs, l.birthtimeMs, l.taken, l.month, l.dateRule, l.exifDate, l.kind, l.source, l.root, account, chat, archiveId, l.size, fileHash, recipe, id);
       }
     }
     return archiveId;

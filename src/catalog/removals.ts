@@ -1,5 +1,5 @@
 import type { Db } from './db.js';
-import { SELECT_LOCATIONS, type LocationRow } from './locations.js';
+import { SELECT_LOCATIONS, withRecipe, type LocationRow } from './locations.js';
 
 /**
  * What each clean or dedupe run removed, so that `restore --run ID` can bring it back
@@ -41,5 +41,5 @@ export const removedAny = (db: Db, runId: number) => db.prepare('SELECT EXISTS (
 /** Every place a run removed (or, killed, may have), in date order, filtered like iterateLocations. */
 export function* iterateRemovals(db: Db, runId: number, keep: (row: LocationRow) => boolean): Generator<LocationRow> {
   const stmt = db.prepare(`${SELECT_LOCATIONS} JOIN run_removals r ON r.location_id = l.id WHERE r.run_id = ? ORDER BY l.taken, l.path, l.device, l.hash`);
-  for (const row of stmt.iterate(runId) as Iterable<LocationRow>) if (keep(row)) yield row;
+  for (const row of stmt.iterate(runId) as Iterable<LocationRow>) if (keep(row)) yield withRecipe(row);
 }

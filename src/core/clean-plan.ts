@@ -20,7 +20,14 @@ export interface CleanCandidate {
   size: number;
   mtimeMs: number;
   month: string;
+  /** The stored picture's hash. */
   hash: string;
+  /**
+   * A WeChat .dat stored as its picture (SPEC "Picture identity"): what its bytes on disk hash to,
+   * and the recipe (catalogue JSON) that rebuilds it from the picture. Absent: the file is its picture.
+   */
+  fileHash?: string;
+  recipe?: string;
   locationId: number;
   archive: string;
 }
@@ -30,7 +37,7 @@ export interface KeptFile {
   size: number;
   month: string;
   /** dedupe --clean adds kept-copy-changed: the copy that stays is no longer as it was, so its group's copies stay too. */
-  reason: KeepReason | 'changed-since-plan' | 'stored-copy-damaged' | 'vanished' | 'delete-failed' | 'outside-sources' | 'protected' | 'kept-copy-changed';
+  reason: KeepReason | 'changed-since-plan' | 'stored-copy-damaged' | 'not-rebuilt' | 'vanished' | 'delete-failed' | 'outside-sources' | 'protected' | 'kept-copy-changed';
   device?: string;
 }
 
@@ -200,7 +207,8 @@ export function cleanPlanner(
     if (match ? !selected({ ...f, taken: match.taken, month: match.month, hash: match.hash, device }) : !selectedByFile(f)) return;
     const keep = (reason: KeepReason, other?: PlaceAtPath) => plan.keep.add({ path: f.path, size: f.size, month: match?.month ?? f.month, reason, ...(other && { device: other.device }) });
     if (mine.length === 0) return keep(rows.length > 0 ? 'other-device' : 'not-in-vault', rows[0]);
-    if (!match || (f.hash !== undefined && match.hash !== f.hash)) return keep('changed');
+    // f.hash is the file's own (its bytes): a .dat stored as its picture has its own hash beside the picture's.
+    if (!match || (f.hash !== undefined && match.fileHash !== f.hash)) return keep('changed');
     if (match.archiveDamage !== null) return keep('archive-damaged');
     if (match.archiveVerifiedAt === null) return keep('archive-unverified');
     if (!archiveOk.has(match.archive)) {
@@ -208,7 +216,10 @@ export function cleanPlanner(
       archiveOk.set(match.archive, st !== undefined && st.isFile() && st.size === match.archiveBytes);
     }
     if (!archiveOk.get(match.archive)) return keep('archive-missing');
-    toRemove({ path: f.path, root: f.root, size: f.size, mtimeMs: f.mtimeMs, month: match.month, hash: match.hash, locationId: match.id, archive: match.archive });
+    toRemove({
+      path: f.path, root: f.root, size: f.size, mtimeMs: f.mtimeMs, month: match.month, hash: match.hash, locationId: match.id, archive: match.archive,
+      ...(match.fileHash !== match.hash && { fileHash: match.fileHash }), ...(match.recipe !== null && { recipe: match.recipe }),
+    });
   };
   return { plan, judge, placesAt: at };
 }

@@ -1,15 +1,17 @@
 import { statSync, unlinkSync } from 'node:fs';
 import { rmdir } from 'node:fs/promises';
 import path from 'node:path';
+import { parseRecipe, placeIdentity } from '../catalog/locations.js';
 import { markRemoved, planRemovals, settleRemovals } from '../catalog/removals.js';
 import { finishRun, startRun } from '../catalog/runs.js';
+import type { Rebuild } from '../media/picture-identity.js';
 import { EXIT, PicvaultError } from '../errors.js';
 import { isInside, isProtectedPath } from '../sources/protected.js';
 import { openVault } from '../vault/vault.js';
 import type { CleanCandidate, CleanPlan, KeptFile, KeptFiles } from './clean-plan.js';
 import { silentProgress, type Progress } from './progress.js';
 import { ListSpool } from './list-spool.js';
-import { PictureReadBack, type ReadBackTotals, type StoredCopy } from './read-back.js';
+import { PictureReadBack, type ReadBackTotals } from './read-back.js';
 import { ReadPool } from './read-pool.js';
 import type { ReadResult } from './read-worker.js';
 
@@ -65,7 +67,7 @@ export async function executeClean(plan: CleanPlan, options: CleanExecuteOptions
   const removed = new ListSpool<CleanCandidate>();
   const result: CleanResult = { deleted: 0, bytes: 0, removed, kept: plan.keep, removedFolders: 0, readBack: readBack.totals, close: () => removed.close(), runId: 0 };
   const verified = vault.db.prepare('SELECT verified_at IS NOT NULL AND damage IS NULL FROM archives WHERE name = ?').pluck();
-  const hashOf = vault.db.prepare('SELECT hash FROM locations WHERE id = ?').pluck();
+  const hashOf = placeIdentity(vault.db);
   let pending: number[] = [];
   const flush = () => {
     markRemoved(vault.db, result.runId, pending);
@@ -82,10 +84,10 @@ export async function executeClean(plan: CleanPlan, options: CleanExecuteOptions
       for (const chunk of plan.remove.chunks()) yield chunk.map((c) => c.locationId);
     })());
     progress.begin('phase.clean', plan.remove.size, plan.bytes);
-    const check = { hashOf: (id: number) => hashOf.get(id), verified: (archive: string) => verified.get(archive) === 1 };
+    const check = { hashOf, verified: (archive: string) => verified.get(archive) === 1 };
     for await (const [c, read] of rehashed(plan.remove.chunks(REHASH_CHUNK), pool, readBack, plan.sources)) {
       progress.advance(1, c.size);
-      const reason = typeof read === 'string' ? read : deleteIfStillSafe(c, read, readBack.verdict(c.hash), check);
+      const reason = typeof read === 'string' ? read : deleteIfStillSafe(c, read, readBack, check);
       if (reason) {
         result.kept.add({ path: c.path, size: c.size, month: c.month, reason });
         continue;
@@ -125,7 +127,7 @@ async function* rehashed(
     const read = chunk.filter((_, i) => verdicts[i] === null);
     const tasks = read.map((c) => ({ path: c.path, size: c.size, source: 'folder' as const, known: true }));
     const reads = pool.readAll(tasks).then(async (results) => {
-      await readBack.ensure(read.filter((c, i) => matches(c, results[i])));
+      await readBack.ensure(read.filter((c, i) => matches(c, results[i])).map((c) => ({ hash: c.hash, archive: c.archive, rebuild: rebuildOf(c) })));
       return results;
     });
     // The chunk after this one is never awaited when this one fails: its failure is the same.
@@ -154,10 +156,17 @@ function outsideReason(c: CleanCandidate, sources: string[]): KeptFile['reason']
   return null;
 }
 
-const matches = (c: CleanCandidate, read: ReadResult) => read.ok && read.size === c.size && read.hash === c.hash;
+/** What the file on disk must still hash to: its own hash (a .dat stored as its picture), else its picture's. */
+const fileHashOf = (c: CleanCandidate) => c.fileHash ?? c.hash;
+
+const matches = (c: CleanCandidate, read: ReadResult) => read.ok && read.size === c.size && read.hash === fileHashOf(c);
+
+/** A .dat stored as its picture: its file, to be rebuilt from the picture read back (read-back.ts). */
+const rebuildOf = (c: CleanCandidate): Rebuild | undefined =>
+  c.recipe === undefined && c.fileHash === undefined ? undefined : { recipe: parseRecipe(c.recipe ?? null), file: { hash: fileHashOf(c), size: c.size } };
 
 interface SafetyCheck {
-  /** The catalogued hash of a place now, in case the catalogue changed since the plan. */
+  /** The catalogued picture and file hashes of a place now (`picture:file`), in case the catalogue changed since the plan. */
   hashOf(locationId: number): unknown;
   /** Whether the archive is still verified whole. */
   verified(archive: string): boolean;
@@ -168,7 +177,9 @@ interface SafetyCheck {
  * stays. Synchronous: the reading is in other threads, and two awaited calls a file cost the main
  * thread more than the calls themselves.
  */
-function deleteIfStillSafe(c: CleanCandidate, read: ReadResult, stored: StoredCopy | undefined, check: SafetyCheck): KeptFile['reason'] | null {
+function deleteIfStillSafe(c: CleanCandidate, read: ReadResult, readBack: PictureReadBack, check: SafetyCheck): KeptFile['reason'] | null {
+  const stored = readBack.verdict(c.hash);
+  const rebuild = rebuildOf(c);
   let st;
   try {
     st = statSync(c.path);
@@ -178,7 +189,8 @@ function deleteIfStillSafe(c: CleanCandidate, read: ReadResult, stored: StoredCo
   const same = st.isFile() && st.size === c.size && st.mtimeMs === c.mtimeMs && matches(c, read);
   if (!same) return 'changed-since-plan';
   if (stored === 'damaged') return 'stored-copy-damaged';
-  if (stored !== 'good' || check.hashOf(c.locationId) !== c.hash) return 'changed-since-plan';
+  if (stored !== 'good' || check.hashOf(c.locationId) !== `${c.hash}:${fileHashOf(c)}`) return 'changed-since-plan';
+  if (rebuild && !readBack.rebuiltRight(c.hash, rebuild)) return 'not-rebuilt';
   // Marked damaged since the plan: by this run's read-back of another picture in the same zip.
   if (!check.verified(c.archive)) return 'archive-damaged';
   try {

@@ -105,7 +105,9 @@ export class CopyExaminer {
       if (unchanged) t.learn(row, known.hash, known.hash, known.size, known.ext);
       return this.sized(row, t.sizeOf(row), !unchanged);
     }
-    if (unchanged) {
+    // A .dat stored as its picture: the catalogue knows both (SPEC "Picture identity").
+    if (unchanged && known.picture !== null) t.learn(row, known.hash, known.picture, known.pictureSize!, 'dat');
+    else if (unchanged) {
       t.hash[row] = known.hash;
       this.datToRecall.push(row);
     } else this.queue.push(row);

@@ -59,9 +59,11 @@ export async function gatherScope(table: PlaceTable, db: Db | null, device: stri
         where: 'vault', path: c.path, root: c.root, source: c.source as SourceKind, kind: c.kind as ImageKind, account: c.account ?? undefined,
         chat: c.chat ?? undefined, size: c.size, mtimeMs: 0, taken: c.taken, month: c.month, dat: c.ext === 'dat', device: c.device, places: c.places, present: c.present,
       });
-      stored.set(row, { archive: c.archive, entry: c.entry, hash: c.hash });
-      // A stored .dat's picture is learned when its bytes are read (or from the catalogue's memory of it).
-      if (c.ext !== 'dat') table.learn(row, c.hash, c.hash, c.size, c.ext);
+      // The entry holds the picture: a .dat stored as its picture is known by it at once.
+      stored.set(row, { archive: c.archive, entry: c.entry, hash: c.picture ?? c.hash });
+      // A .dat stored raw has its picture learned when its bytes are read (or from the catalogue's memory of it).
+      if (c.picture !== null) table.learn(row, c.hash, c.picture, c.pictureSize!, 'dat');
+      else if (c.ext !== 'dat') table.learn(row, c.hash, c.hash, c.size, c.ext);
       found(row);
     }
   }

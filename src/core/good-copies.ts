@@ -1,7 +1,9 @@
 import type { Db } from '../catalog/db.js';
 import { storedEntryOf } from '../catalog/images.js';
 import { placesOfPictureOn } from '../catalog/locations.js';
+import type { DatRecipe } from '../media/dat.js';
 import { hashBytes, hashFile } from '../media/hash.js';
+import { pictureFromDat } from '../media/picture-identity.js';
 import { readRegularFile } from '../vault/archive-file.js';
 import { absArchivePath } from '../vault/layout.js';
 import type { Vault } from '../vault/vault.js';
@@ -20,6 +22,8 @@ export interface GoodCopy {
   /** The file, or the zip holding the entry. */
   file: string;
   entry?: string;
+  /** A place that is a WeChat .dat stored as its picture: its size, and the recipe it decodes with (SPEC "Picture identity"). */
+  dat?: { size: number; recipe: DatRecipe };
 }
 
 export interface Wanted {
@@ -35,7 +39,7 @@ export interface Wanted {
  */
 export class GoodCopies {
   private readonly readers = new Map<string, Promise<ZipReader | null>>();
-  private readonly places: (hash: string) => string[];
+  private readonly places: ReturnType<typeof placesOfPictureOn>;
   private readonly otherStored: ((hash: string) => { archive: string; entry: string; size: number } | undefined) | null;
 
   private constructor(
@@ -69,7 +73,7 @@ export class GoodCopies {
   /** Every copy there may be of a picture, in the order tried. */
   private *candidates(w: Wanted): Generator<GoodCopy> {
     if (w.inZip) yield { kind: 'zip', file: w.inZip.zip, entry: w.inZip.entry };
-    for (const file of this.places(w.hash)) yield { kind: 'place', file };
+    for (const p of this.places(w.hash)) yield { kind: 'place', file: p.path, ...(p.recipe && { dat: { size: p.size, recipe: p.recipe } }) };
     for (const file of this.inFolders.get(w.hash) ?? []) yield { kind: 'folder', file };
     const stored = this.otherStored?.(w.hash);
     if (stored && this.other) yield { kind: 'vault', file: absArchivePath(this.other.dir, stored.archive), entry: stored.entry };
@@ -84,7 +88,11 @@ export class GoodCopies {
   /** A copy's bytes, when they still hash to the picture; null otherwise. */
   async read(copy: GoodCopy, hash: string, size: number): Promise<Buffer | null> {
     let bytes: Buffer | null;
-    if (copy.entry === undefined) bytes = readRegularFile(copy.file, size);
+    if (copy.dat) {
+      // A .dat place is decoded again (3.x and 4.x V1; a V2 file needs the key repair is not given).
+      const file = readRegularFile(copy.file, copy.dat.size);
+      bytes = file && (await pictureFromDat(file, copy.dat.recipe));
+    } else if (copy.entry === undefined) bytes = readRegularFile(copy.file, size);
     else {
       const reader = await this.reader(copy.file);
       bytes = reader ? await reader.readEntry(copy.entry).catch(() => null) : null;

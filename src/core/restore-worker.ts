@@ -5,6 +5,7 @@ import { errnoCode } from '../errors.js';
 import { hashBytes } from '../media/hash.js';
 import { confirmedTailKey, tryDecodeDat, wechatAesKeys, type ProvenDat } from '../media/dat.js';
 import { utimesSeconds } from '../media/file-time.js';
+import { RebuildCache, type Rebuild } from '../media/picture-identity.js';
 import { restorePartName } from '../sources/own-files.js';
 import { KeptBuffer, readStoredEntry, type StoredEntry } from '../vault/stored-entry.js';
 import { writeFully } from '../vault/sync-io.js';
@@ -39,6 +40,12 @@ export interface WriteTarget {
    * .dat goes to `target`, its own name.
    */
   decoded?: { overwrite: 'never' | 'if-different' | 'always' };
+  /**
+   * A WeChat .dat stored as its picture (SPEC "Picture identity"): the place gets its own file,
+   * rebuilt from the picture with its recipe and proven to hash to its file hash before a byte is
+   * written; a rebuild that is not proven (or no recipe) is never written.
+   */
+  rebuild?: Rebuild;
 }
 
 export type { StoredEntry };
@@ -59,7 +66,7 @@ export interface WriteJob {
   deferUnproven?: boolean;
 }
 
-export type WriteOutcome = 'unsafe-path' | 'write-failed' | 'exists-different' | 'already' | 'damaged' | null;
+export type WriteOutcome = 'unsafe-path' | 'write-failed' | 'exists-different' | 'already' | 'damaged' | 'not-rebuilt' | null;
 
 export interface WriteReply {
   /** One per target; those not tried because the drive stopped the run are 'write-failed'. */
@@ -152,9 +159,14 @@ export async function restoreImage(job: WriteJob): Promise<WriteReply> {
     outcomes, undecodable: decoding && proven === null, writtenAs,
     ...(needsV2Key && { needsV2Key }), ...(learnedXorKey !== undefined && { learnedXorKey }), ...(stopped && { stopped }),
   });
+  const rebuilds = new RebuildCache(raw);
   for (const t of job.targets) {
     try {
-      if (t.decoded && proven) {
+      if (t.rebuild) {
+        writtenAs.push(null);
+        const rebuilt = await rebuilds.get(t.rebuild);
+        outcomes.push(rebuilt ? write(rebuilt, t) : 'not-rebuilt');
+      } else if (t.decoded && proven) {
         const target = withPictureExtension(t.target, proven.pictureExt);
         writtenAs.push(target);
         outcomes.push(writeDecoded(proven.picture, { ...t, target }, t.decoded.overwrite));

@@ -18,6 +18,7 @@ import { folderHolding, originalTarget, targetUnder, withHashSuffix, withPicture
 import { compileSelection, type Selection } from './selection.js';
 import type { WriteJob, WriteOutcome, WriteReply } from './restore-worker.js';
 import { AccountXorKeys } from '../media/account-keys.js';
+import type { PlaceFile } from '../media/picture-identity.js';
 import { ownArrayBuffer, ThreadPool, workerUrl } from './thread-pool.js';
 import { GroupSpool } from './group-spool.js';
 import { SpillingMap } from './spilling-map.js';
@@ -59,7 +60,7 @@ export interface RestoreOptions {
 }
 
 export type RestoreAction = 'write' | 'already' | 'overwrite';
-export type SkipReason = 'exists-different' | 'other-device' | 'unsafe-path' | 'untrusted-root' | 'damaged' | 'older-version' | 'write-failed';
+export type SkipReason = 'exists-different' | 'other-device' | 'unsafe-path' | 'untrusted-root' | 'damaged' | 'not-rebuilt' | 'older-version' | 'write-failed';
 
 export interface RestoreItem {
   hash: string;
@@ -113,7 +114,10 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
     if (sel.hashes) sel.hashes = resolveHashes(vault.db, sel.hashes);
     const keep = compileSelection(sel);
     const places = placesToRestore(vault.db, options.run);
+    // A .dat stored raw is decoded by the writer when asked; a .dat stored as its picture is
+    // written as that picture when asked, and otherwise rebuilt (SPEC "Picture identity").
     const decoding = (row: LocationRow) => options.decode === true && row.ext === 'dat';
+    const asPicture = (row: LocationRow) => options.decode === true && row.fileHash !== null;
     const result: RestoreResult = {
       dryRun: options.dryRun ?? false, destination: dest, selected: 0, items: [], restored: 0, already: 0, bytes: 0, skipped: [], notDecoded: 0, notDecodedV2: 0,
     };
@@ -142,10 +146,11 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
       result.selected++;
       // The writer names a decoded picture once it is proven; a dry run shows the name it expects.
       if (result.dryRun && item.target && decoding(row) && row.decodedExt) item.target = withPictureExtension(item.target, row.decodedExt);
+      if (item.target && asPicture(row)) item.target = withPictureExtension(item.target, row.ext);
       // A decoded file is compared with what is there once it is decoded (see restore-worker).
       if (item.target && !item.skip) {
         if (decoding(row)) item.action = 'write';
-        else await decide(item, row, overwrite);
+        else await decide(item, asPicture(row) ? pictureOf(row) : fileOf(row), overwrite);
       }
       if (!result.dryRun && item.action && item.action !== 'already') spool.add(planned);
       else tally(planned);
@@ -198,9 +203,10 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
         const job: WriteJob = {
           from,
           hash: row.hash,
-          size: row.size,
+          size: row.imageSize,
           targets: group.map(({ item, row: r, root }) => ({
             target: item.target!, mtimeMs: r.mtimeMs, destRoot: root, ...(decoding(r) && { decoded: { overwrite } }),
+            ...(r.fileHash !== null && !asPicture(r) && { rebuild: { recipe: r.recipe, file: fileOf(r) } }),
           })),
           wechatKey: options.wechatKey,
           accountXorKey: accounts.map((a) => accountKeys.get(a)).find((k) => k !== undefined),
@@ -365,8 +371,13 @@ function targetPlanner({ dest, device, deviceChosen, used, newest, trusted }: Ta
   };
 }
 
-/** What to do with a target that may already exist, per --overwrite. */
-async function decide(item: RestoreItem, row: LocationRow, overwrite: Overwrite): Promise<void> {
+/** The place's own file: what restoring it to its place must reproduce (a .dat stored as its picture is rebuilt). */
+const fileOf = (row: LocationRow): PlaceFile => ({ hash: row.fileHash ?? row.hash, size: row.size });
+/** The stored picture, as `--decode` writes a .dat stored as its picture. */
+const pictureOf = (row: LocationRow): PlaceFile => ({ hash: row.hash, size: row.imageSize });
+
+/** What to do with a target that may already exist, per --overwrite: it is the same when it holds `want`. */
+async function decide(item: RestoreItem, want: PlaceFile, overwrite: Overwrite): Promise<void> {
   // Synchronous: tens of thousands of targets, nearly all absent, each a thread-pool round trip otherwise.
   let st;
   try {
@@ -375,7 +386,7 @@ async function decide(item: RestoreItem, row: LocationRow, overwrite: Overwrite)
     // not reachable (a file where a folder should be, no permission): the write will say so
   }
   if (!st) return void (item.action = 'write');
-  const same = st.isFile() && st.size === row.size && (await hashFile(item.target!).catch(() => null))?.hash === row.hash;
+  const same = st.isFile() && st.size === want.size && (await hashFile(item.target!).catch(() => null))?.hash === want.hash;
   if (same && overwrite !== 'always') item.action = 'already';
   else if (!same && overwrite === 'never') item.skip = 'exists-different';
   else item.action = 'overwrite';

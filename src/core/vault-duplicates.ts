@@ -82,7 +82,7 @@ export class VaultDuplicates {
    */
   private withPlaces(g: DuplicateGroup): GroupView {
     const members = g.members.map((m): CopyView => {
-      const found = placesOfCopy(this.vault.db, m.picture, m.hash, m.device!, PLACES_SHOWN + 1);
+      const found = placesOfCopy(this.vault.db, { hash: m.hash, picture: m.picture, device: m.device! }, PLACES_SHOWN + 1);
       return { ...m, shown: found.slice(0, PLACES_SHOWN), more: Math.max(0, (m.places ?? 1) - PLACES_SHOWN) };
     });
     const [kept] = members;
@@ -103,7 +103,7 @@ export class VaultDuplicates {
   async keepTarget(placeId: number, picture: string): Promise<{ copy: CopyRef; groupPictures: string[] } | null> {
     const place = placeById(this.vault.db, placeId);
     if (!place) return null;
-    const group = (await this.report()).groups.find((g) => g.members.some((m) => m.picture === picture && m.hash === place.hash && m.device === place.device));
+    const group = (await this.report()).groups.find((g) => g.members.some((m) => m.picture === picture && m.hash === place.file && m.device === place.device));
     if (!group) return null;
     return { copy: { picture, device: place.device, path: place.path }, groupPictures: [...new Set(group.members.map((m) => m.picture))] };
   }

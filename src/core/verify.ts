@@ -1,6 +1,7 @@
 import { CHECK, listArchives, marksThatStand, markVerified, type CatalogArchive } from '../catalog/archives.js';
 import type { Db } from '../catalog/db.js';
-import { iterateLocations } from '../catalog/locations.js';
+import { iterateLocations, rebuildsStoredIn, rebuiltPlacesOf } from '../catalog/locations.js';
+import { rebuildKey } from '../media/picture-identity.js';
 import { listArchiveFiles } from '../vault/archive-files.js';
 import { checkZip, type ZipCheck } from '../vault/check-zip.js';
 import { absArchivePath } from '../vault/layout.js';
@@ -34,6 +35,11 @@ export interface VerifyResult {
   /** Zips in the vault that the catalogue does not know (reindex adopts them). */
   uncatalogued: string[];
   /**
+   * With readData: places of WeChat .dat files stored as their pictures that the picture, read
+   * right, does not rebuild to their own bytes (a damaged recipe): restore and clean leave them.
+   */
+  notRebuilt: { device: string; path: string; hash: string; fileHash: string; month: string }[];
+  /**
    * The findings were recorded in the catalogue (clean trusts only archives whose recorded check
    * found them whole); false on a read-only vault, where verify only reports.
    */
@@ -61,7 +67,9 @@ export async function* checkArchives(vaultDir: string, db: Db, readData: boolean
   const imagesOf = db.prepare('SELECT hash FROM images WHERE archive_id = ?').pluck();
   progress.begin('phase.verify', catalogued.length, catalogued.reduce((n, a) => n + a.bytes, 0));
   for (const archive of catalogued) {
-    const check = await checkZip(absArchivePath(vaultDir, archive.name), { expectedXxh64: archive.xxh64, readData });
+    // Every .dat stored as its picture is rebuilt from the bytes read to re-hash the picture, and proven.
+    const rebuilds = readData ? rebuildsStoredIn(db, archive.id) : null;
+    const check = await checkZip(absArchivePath(vaultDir, archive.name), { expectedXxh64: archive.xxh64, readData, rebuilds: rebuilds ? (h) => rebuilds.get(h) : undefined });
     const expected = imagesOf.all(archive.id) as string[];
     const bad = new Set<string>();
     const listed = new Set(check.manifest?.images.map((i) => i.hash) ?? []);
@@ -91,13 +99,17 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   const readData = options.readData ?? false;
   const vault = await openVault(options.vault, { write: 'if-writable' });
   try {
-    const result: VerifyResult = { readData, archives: 0, images: 0, damaged: [], affected: [], uncatalogued: [], recorded: !vault.readOnly };
+    const result: VerifyResult = {
+      readData, archives: 0, images: 0, damaged: [], affected: [], uncatalogued: [], notRebuilt: [], recorded: !vault.readOnly,
+    };
     const badHashes = new Set<string>();
+    const notRebuilt = new Set<string>();
     const verdicts: { archive: CatalogArchive; damage: string[]; expected: string[] }[] = [];
     for await (const { archive, check, expected, bad } of checkArchives(vault.dir, vault.db, readData, progress)) {
       result.archives++;
       result.images += expected.length;
       for (const h of bad) badHashes.add(h);
+      for (const k of check.notRebuilt) notRebuilt.add(k);
       verdicts.push({ archive, damage: check.damage, expected });
     }
     const strength = readData ? CHECK.data : CHECK.structure;
@@ -117,6 +129,11 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
     if (badHashes.size > 0) {
       for (const r of iterateLocations(vault.db, (row) => badHashes.has(row.hash))) {
         result.affected.push({ device: r.device, path: r.path, hash: r.hash, month: r.month });
+      }
+    }
+    for (const hash of new Set([...notRebuilt].map((k) => k.slice(0, k.indexOf(':'))))) {
+      for (const p of rebuiltPlacesOf(vault.db, hash)) {
+        if (notRebuilt.has(rebuildKey(hash, p.rebuild))) result.notRebuilt.push({ device: p.device, path: p.path, hash, fileHash: p.rebuild.file.hash, month: p.month });
       }
     }
     const known = new Set(verdicts.map((v) => v.archive.name));

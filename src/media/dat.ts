@@ -27,6 +27,31 @@ export type DatRecipe =
   | { format: 'wechat3'; xorKey: number }
   | { format: 'wechat4-v1' | 'wechat4-v2'; header: string; encryptedHead: string; xorKey: number };
 
+const isByte = (k: unknown) => Number.isInteger(k) && (k as number) >= 0 && (k as number) <= 255;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * Why a value read from a manifest or the catalogue is not a recipe rebuildDat can use, or null
+ * when it is: a known format, an XOR key of one byte, and for 4.x a 15-byte header that is a V1 or
+ * V2 header of that very format, with the encrypted head as long as the header's AES length says.
+ * Whether it fits its picture is rebuildDat's to check, and whether it rebuilds the file is
+ * proven by the hash (picture-identity.ts).
+ */
+export function recipeProblem(recipe: unknown): string | null {
+  if (typeof recipe !== 'object' || recipe === null) return 'not an object';
+  const r = recipe as Record<string, unknown>;
+  if (!isByte(r.xorKey)) return 'xorKey is not a byte';
+  if (r.format === 'wechat3') return Object.keys(r).length === 2 ? null : 'unexpected fields';
+  if (r.format !== 'wechat4-v1' && r.format !== 'wechat4-v2') return 'unknown format';
+  if (Object.keys(r).length !== 4) return 'unexpected fields';
+  if (typeof r.header !== 'string' || !/^[0-9a-f]{30}$/.test(r.header)) return 'header is not 15 bytes of lowercase hex';
+  const header = Buffer.from(r.header, 'hex');
+  if (!isV4(header) || (header[3] === 0x31) !== (r.format === 'wechat4-v1')) return `header is not a ${r.format} header`;
+  if (typeof r.encryptedHead !== 'string' || !BASE64.test(r.encryptedHead)) return 'encryptedHead is not base64';
+  if (Buffer.from(r.encryptedHead, 'base64').length !== paddedLength(header.readUInt32LE(6))) return "encryptedHead's length does not match the header";
+  return null;
+}
+
 export interface ProvenDat {
   picture: Buffer;
   pictureExt: ImageExt;
@@ -101,11 +126,36 @@ export function wechatKeyProblem(wechatKey: string): string | null {
   return /^[0-9a-f]+$/i.test(wechatKey) ? 'wechatKey.hexLength' : 'wechatKey.bad';
 }
 
-const xorWith = (bytes: Uint8Array, key: number) => {
+/**
+ * Bytes XORed with one byte into `out` (which may be `bytes` itself), eight at a time where both
+ * are aligned alike (at 0 for a buffer of its own): a byte at a time, a 3 MB photo took several
+ * times its hashing, and archive decodes every 3.x .dat it reads. V8 runs a BigUint64Array loop
+ * twice as fast as a Uint32Array one (7.5 against 3.5 GB/s here).
+ */
+export function xorInto(bytes: Uint8Array, key: number, out: Uint8Array): void {
+  let i = 0;
+  if ((bytes.byteOffset & 7) === (out.byteOffset & 7)) {
+    for (; i < bytes.length && ((bytes.byteOffset + i) & 7) !== 0; i++) out[i] = bytes[i] ^ key;
+    const words = (bytes.length - i) >>> 3;
+    if (words > 0) {
+      const from = new BigUint64Array(bytes.buffer, bytes.byteOffset + i, words);
+      const to = new BigUint64Array(out.buffer, out.byteOffset + i, words);
+      const key64 = BigInt(key) * 0x0101010101010101n;
+      for (let w = 0; w < words; w++) to[w] = from[w] ^ key64;
+      i += words * 8;
+    }
+  }
+  for (; i < bytes.length; i++) out[i] = bytes[i] ^ key;
+}
+
+const xorWith = (bytes: Uint8Array, key: number): Buffer => {
   const out = Buffer.allocUnsafe(bytes.length);
-  for (let i = 0; i < bytes.length; i++) out[i] = bytes[i] ^ key;
+  xorInto(bytes, key, out);
   return out;
 };
+
+/** XORs bytes with one byte where they lie: a 3.x .dat becomes its picture, and back, with no copy. */
+export const xorInPlace = (bytes: Uint8Array, key: number): void => xorInto(bytes, key, bytes);
 
 /** AES-stored length: aes_len padded by PKCS7, always at least one byte of padding. */
 const paddedLength = (n: number) => n - (n % 16) + 16;
@@ -222,10 +272,16 @@ export async function tryDecodeDat(bytes: Buffer, keys: DatKeys = {}): Promise<P
     picture = Buffer.concat([parts.head, parts.middle, xorWith(parts.tail, xorKey)]);
     recipe = { format: parts.format, header: parts.header.toString('hex'), encryptedHead: parts.encryptedHead.toString('base64'), xorKey };
   }
-  const pictureExt = await sniffImage(picture.subarray(0, 4100));
-  if (!pictureExt || pictureExt === 'dat' || pictureExt === 'bin') return null;
+  const pictureExt = await pictureTypeOf(picture);
+  if (!pictureExt) return null;
   if (!rebuildDat(picture, recipe).equals(bytes)) return null;
   return { picture, pictureExt, recipe };
+}
+
+/** A decoded picture's type when it is one picvault stores as a picture (wxgf and the unknown are not: they stay .dat). */
+export async function pictureTypeOf(picture: Buffer): Promise<ImageExt | null> {
+  const ext = await sniffImage(picture.subarray(0, 4100));
+  return ext && ext !== 'dat' && ext !== 'bin' ? ext : null;
 }
 
 /**

@@ -1,5 +1,4 @@
-import { decodeDatProven, identifyDat, wechatAesKeys } from './dat.js';
-import { sniffImage } from './sniff.js';
+import { decodeDatProven, identifyDat, pictureTypeOf, wechatAesKeys, xorInto } from './dat.js';
 
 /**
  * The picture a file shows (SPEC "Duplicates": the same-picture tier): a WeChat .dat shows the
@@ -17,20 +16,9 @@ export async function pictureBytes(bytes: Buffer, isDat: boolean, into: (size: n
   if (!info) return bytes;
   if (info.format !== 'wechat3') return (await decodeDatProven(bytes, { aesKeys: wechatAesKeys(wechatKey) }))?.picture ?? bytes;
   // 3.x, a whole chat cache of them: proven as decodeDatProven proves it (the key agrees on the
-  // signature's bytes, and the result is a picture type picvault archives), but XORed eight bytes
-  // at a time into a kept buffer rather than a byte at a time into a new one (V8 runs a
-  // BigUint64Array loop about twice as fast as an Int32Array one).
+  // signature's bytes, and the result is a picture type picvault archives), but XORed into a kept
+  // buffer rather than into a new one.
   const out = into(bytes.length);
-  const key = info.xorKey!;
-  const aligned = bytes.byteOffset % 8 === 0 && out.byteOffset % 8 === 0;
-  const words = aligned ? bytes.length >> 3 : 0;
-  if (words > 0) {
-    const word = BigInt(key) * 0x0101010101010101n;
-    const from = new BigUint64Array(bytes.buffer, bytes.byteOffset, words);
-    const to = new BigUint64Array(out.buffer, out.byteOffset, words);
-    for (let i = 0; i < words; i++) to[i] = from[i] ^ word;
-  }
-  for (let i = words * 8; i < bytes.length; i++) out[i] = bytes[i] ^ key;
-  const ext = await sniffImage(out.subarray(0, 4100));
-  return ext && ext !== 'dat' && ext !== 'bin' ? out : bytes;
+  xorInto(bytes, info.xorKey!, out);
+  return (await pictureTypeOf(out)) ? out : bytes;
 }

@@ -1,4 +1,5 @@
 import { errnoCode } from '../errors.js';
+import { rebuildKey, unprovenRebuilds, type Rebuild } from '../media/picture-identity.js';
 import { NotAnArchiveFile } from './archive-file.js';
 import { parseEntryName, type Manifest, type ManifestImage } from './manifest.js';
 import { ZipReader } from './zip-reader.js';
@@ -15,6 +16,11 @@ export interface ZipCheck {
    * (`<hash>.<ext>`) whose bytes hash to their names. Empty otherwise.
    */
   salvaged: ManifestImage[];
+  /**
+   * With `rebuilds` and readData: the places' files that their stored picture, read whole and
+   * right, does not rebuild (their keys, see rebuildKey). Empty otherwise.
+   */
+  notRebuilt: string[];
 }
 
 export interface ZipCheckOptions {
@@ -26,6 +32,11 @@ export interface ZipCheckOptions {
   sync?: boolean;
   /** When the manifest is unreadable or malformed, find the images by their entry names (reindex, repair). */
   salvage?: boolean;
+  /**
+   * With readData: the files to rebuild from each stored picture and prove (SPEC "Picture
+   * identity"), from the bytes read to hash it (verify --read-data).
+   */
+  rebuilds?: (pictureHash: string) => readonly Rebuild[] | undefined;
 }
 
 /** Why a zip could not be opened at all, in the words damage is reported in. */
@@ -42,7 +53,7 @@ function openFailure(err: unknown): string {
  * answer.
  */
 export async function checkZip(zipPath: string, options: ZipCheckOptions): Promise<ZipCheck> {
-  const result: ZipCheck = { manifest: null, bytes: 0, damage: [], badImages: new Set(), salvaged: [] };
+  const result: ZipCheck = { manifest: null, bytes: 0, damage: [], badImages: new Set(), salvaged: [], notRebuilt: [] };
   let reader: ZipReader;
   try {
     reader = await ZipReader.open(zipPath, { sync: options.sync });
@@ -71,11 +82,12 @@ export async function checkZip(zipPath: string, options: ZipCheckOptions): Promi
         continue;
       }
       if (!options.readData) continue;
-      const got = await reader.hashEntry(img.entry).catch(() => null);
+      const proving = provingRebuilds(img.hash, options.rebuilds?.(img.hash));
+      const got = await reader.hashEntry(img.entry, proving?.withBytes).catch(() => null);
       if (!got || got.hash !== img.hash || got.size !== img.size) {
         result.damage.push(`entry ${img.entry} does not match its hash`);
         result.badImages.add(img.hash);
-      }
+      } else if (proving) result.notRebuilt.push(...proving.failed());
     }
   } finally {
     await reader.close();
@@ -99,11 +111,15 @@ export interface WantedEntry {
   name: string;
   hash: string;
   size: number;
+  /** Places' files to rebuild from this picture and prove, from the same bytes (SPEC "Picture identity"). */
+  rebuilds?: Rebuild[];
 }
 
 export interface EntriesCheck {
   /** The wanted entries that are missing or do not hash to what they should. */
   bad: string[];
+  /** Of the good ones' rebuilds, those not proven (their keys, see rebuildKey). */
+  notRebuilt: string[];
   /** Bytes read back. */
   bytes: number;
   /** Why the zip could not be opened at all (every wanted entry is then bad); null when it could. */
@@ -120,17 +136,32 @@ export async function checkEntries(zipPath: string, wanted: WantedEntry[]): Prom
   try {
     reader = await ZipReader.open(zipPath, { sync: true, cacheDirectory: true });
   } catch (err) {
-    return { bad: wanted.map((w) => w.name), bytes: 0, failure: openFailure(err) };
+    return { bad: wanted.map((w) => w.name), notRebuilt: [], bytes: 0, failure: openFailure(err) };
   }
-  const result: EntriesCheck = { bad: [], bytes: 0, failure: null };
+  const result: EntriesCheck = { bad: [], notRebuilt: [], bytes: 0, failure: null };
   try {
     for (const w of wanted) {
-      const got = reader.entries.has(w.name) ? await reader.hashEntry(w.name).catch(() => null) : null;
+      const proving = provingRebuilds(w.hash, w.rebuilds);
+      const got = reader.entries.has(w.name) ? await reader.hashEntry(w.name, proving?.withBytes).catch(() => null) : null;
       result.bytes += got?.size ?? 0;
       if (got?.hash !== w.hash || got.size !== w.size) result.bad.push(w.name);
+      else if (proving) result.notRebuilt.push(...proving.failed());
     }
   } finally {
     await reader.close();
   }
   return result;
+}
+
+/**
+ * Proves a picture's rebuilds from the bytes read to hash it. A picture held in chunks (past 32
+ * MB; archive never stores a .dat's picture that large) is never handed over: none is proven.
+ */
+function provingRebuilds(pictureHash: string, rebuilds: readonly Rebuild[] | undefined) {
+  if (!rebuilds || rebuilds.length === 0) return null;
+  let failed: string[] | null = null;
+  return {
+    withBytes: async (bytes: Buffer) => void (failed = await unprovenRebuilds(pictureHash, bytes, rebuilds)),
+    failed: () => failed ?? rebuilds.map((r) => rebuildKey(pictureHash, r)),
+  };
 }

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { recipeProblem, type DatRecipe } from '../media/dat.js';
 import type { DateRule } from '../media/dating.js';
 import type { ImageExt } from '../media/sniff.js';
 import { IMAGE_KINDS, SOURCE_KINDS } from '../sources/types.js';
@@ -15,7 +16,11 @@ import { IMAGE_KINDS, SOURCE_KINDS } from '../sources/types.js';
  */
 export const MANIFEST_ENTRY = 'picvault-manifest.json';
 export const MANIFEST_FORMAT = 'picvault-manifest';
-export const MANIFEST_VERSION = 1;
+/**
+ * 2: places may carry a file hash and a recipe (SPEC "Picture identity"). A program that knows
+ * only 1 refuses such a manifest rather than read a .dat's place as its picture.
+ */
+export const MANIFEST_VERSION = 2;
 /**
  * The largest manifest read, inflated. A slice's manifest (2 000 places at most, MONTH_SLICE) is
  * one or two MB; 32 MiB holds about 80 000 places, and parsing one that size costs about 100 MB.
@@ -64,6 +69,23 @@ const locationEntries = {
   month,
   dateRule: v.picklist(DATE_RULES),
   exifDate: v.nullable(v.string()),
+  /**
+   * For a WeChat .dat stored as its picture (`hash`): the xxh64 of the file itself, and the recipe
+   * that rebuilds it from the picture (media/dat.ts). Absent for every other place: its file is its
+   * picture. A recipe is checked for its shape here; that it rebuilds the file is proven by hash
+   * wherever it is used (media/picture-identity.ts).
+   */
+  fileHash: v.optional(hash),
+  recipe: v.optional(
+    v.pipe(
+      v.unknown(),
+      v.rawCheck(({ dataset, addIssue }) => {
+        const problem = dataset.typed ? recipeProblem(dataset.value) : null;
+        if (problem) addIssue({ message: `not a recipe: ${problem}` });
+      }),
+      v.transform((r) => r as DatRecipe),
+    ),
+  ),
 };
 
 export type ManifestImage = v.InferOutput<v.ObjectSchema<typeof imageEntries, undefined>>;
@@ -92,7 +114,12 @@ const schema = v.looseObject({
       v.check((img) => img.entry === entryName(img.hash, img.ext), 'entry is not <hash>.<ext>'),
     ),
   ),
-  locations: v.array(v.looseObject(locationEntries)),
+  locations: v.array(
+    v.pipe(
+      v.looseObject(locationEntries),
+      v.check((l) => (l.fileHash === undefined) === (l.recipe === undefined), 'fileHash and recipe come together or not at all'),
+    ),
+  ),
 });
 
 export const entryName = (hash: string, ext: string) => `${hash}.${ext}`;

@@ -197,17 +197,21 @@ export class ZipReader {
   /**
    * xxh64 and length of an entry's content, as it comes out of the zip. Stored entries are read
    * into a buffer the thread keeps from zip to zip (see takeSpare), or in chunks past SPARE_LIMIT.
+   * `withBytes` is handed the content too, while it is held whole (not past SPARE_LIMIT): what a
+   * check does with the bytes it reads anyway (rebuilding a .dat, media/picture-identity.ts).
    */
-  async hashEntry(name: string): Promise<{ hash: string; size: number }> {
+  async hashEntry(name: string, withBytes?: (bytes: Buffer) => Promise<void>): Promise<{ hash: string; size: number }> {
     const entry = this.entryOf(name);
     if (entry.method !== 0) {
       const bytes = await this.inflated(entry, INFLATE_LIMIT);
+      await withBytes?.(bytes);
       return { hash: await hashBytes(bytes), size: bytes.length };
     }
     if (entry.size > SPARE_LIMIT) return this.hashInChunks(entry);
     const buffer = takeSpare(entry.size);
     try {
       const bytes = await this.stored(entry, buffer.subarray(0, entry.size));
+      await withBytes?.(bytes);
       return { hash: await hashBytes(bytes), size: bytes.length };
     } finally {
       giveSpare(buffer);

@@ -26,7 +26,7 @@ async function sources(): Promise<{ file: string; type: string; dto: string | nu
 /** The entry type picvault gives each of exiftool's types (an animated AVIF exiftool calls MP4). */
 const EXT_OF_TYPE: Record<string, string> = {
   JPEG: 'jpg', MPO: 'jpg', PNG: 'png', APNG: 'png', GIF: 'gif', HEIC: 'heic', HEIF: 'heic', HEIFS: 'heic',
-  AVIF: 'avif', 'AVIF sequence (ftyp avis)': 'avif', MP4: 'avif', WEBP: 'webp', 'Extended WEBP': 'webp', BMP: 'bmp', data: 'dat',
+  AVIF: 'avif', 'AVIF sequence (ftyp avis)': 'avif', MP4: 'avif', WEBP: 'webp', 'Extended WEBP': 'webp', BMP: 'bmp',
 };
 
 test('the real-image corpus end to end: every image archived and typed, every EXIF date as SOURCES.md says, every .dat decoded to its known picture', async () => {
@@ -36,7 +36,7 @@ test('the real-image corpus end to end: every image archived and typed, every EX
   const vault = path.join(root, 'vault');
   const a = await picvault(['archive', CORPUS, '--to', vault], { env: { PICVAULT_DEVICE: 'pc' } });
   assert.equal(a.code, 0, a.stderr);
-  const rows = new Map<string, { ext: string; decodedExt: string | null; exifDate: string | null; dateRule: string; month: string }>();
+  const rows = new Map<string, { hash: string; ext: string; recipeFormat: string | null; exifDate: string | null; dateRule: string; month: string }>();
   for (const line of (await picvault(['catalog', 'list', '--vault', vault, '--json'])).stdout.trim().split('\n')) {
     const row = JSON.parse(line);
     rows.set(path.relative(CORPUS, row.path).split(path.sep).join('/'), row);
@@ -49,16 +49,19 @@ test('the real-image corpus end to end: every image archived and typed, every EX
       continue;
     }
     assert.ok(row, `${f.file} archived`);
-    assert.equal(row.ext, EXT_OF_TYPE[f.type], `${f.file}: type`);
+    // A WeChat .dat (exiftool's "data") is stored as the picture it hides (SPEC "Picture identity").
+    assert.equal(row.ext, f.file.endsWith('.dat') ? 'jpg' : EXT_OF_TYPE[f.type], `${f.file}: type`);
     assert.equal(row.exifDate, f.dto, `${f.file}: EXIF DateTimeOriginal`);
     const byExif = f.dto !== null && isPlausibleStamp(f.dto, now);
     assert.equal(row.dateRule, byExif ? 'exif' : 'file-time', `${f.file}: date rule`);
     if (byExif) assert.equal(row.month, f.dto!.slice(0, 7), `${f.file}: month`);
   }
   assert.equal(rows.size, files.length - 1, 'nothing else archived');
-  assert.deepEqual([...rows].filter(([, r]) => r.ext === 'dat').map(([file, r]) => [file, r.decodedExt]).sort(), [
-    ['WechatImageDecoder/test.dat', 'jpg'], ['wechat-dat2picture/sample/color.dat', 'jpg'],
+  assert.deepEqual([...rows].filter(([, r]) => r.recipeFormat !== null).map(([file, r]) => [file, r.recipeFormat]).sort(), [
+    ['WechatImageDecoder/test.dat', 'wechat3'], ['wechat-dat2picture/sample/color.dat', 'wechat3'],
   ]);
+  // color.dat hides the corpus's own color.jpg: one picture, stored once.
+  assert.equal(rows.get('wechat-dat2picture/sample/color.dat')!.hash, rows.get('wechat-dat2picture/sample/color.jpg')!.hash);
 
   const back = path.join(root, 'back');
   const r = await picvault(['restore', '--from', vault, '--to', back, '--decode', '--path', '*.dat'], { env: { PICVAULT_DEVICE: 'pc' } });

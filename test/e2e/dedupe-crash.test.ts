@@ -70,7 +70,8 @@ test('dedupe --clean killed with SIGKILL at many moments: no kept copy ever goes
           continue;
         }
         const rows = db!.prepare(
-          `SELECT l.hash, a.name FROM locations l JOIN images i ON i.hash = l.hash JOIN archives a ON a.id = i.archive_id
+          // The file's own hash: a .dat stored as its picture keeps it beside the picture's (SPEC "Picture identity").
+          `SELECT COALESCE(l.file_hash, l.hash) AS hash, a.name FROM locations l JOIN images i ON i.hash = l.hash JOIN archives a ON a.id = i.archive_id
            WHERE l.path = ? AND l.device = 'pc' AND a.verified_at IS NOT NULL`,
         ).all(path.join(src, rel)) as { hash: string; name: string }[];
         const row = rows.find((r) => r.hash === hashOf.get(rel));

@@ -3,8 +3,7 @@ import { copyFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { PATH_KEY_SQL, pathKey } from '../../src/catalog/path-key.js';
-import { catalogList } from '../../src/core/catalog.js';
-import type { LocationRow } from '../../src/catalog/locations.js';
+import { catalogList, type CatalogPlace } from '../../src/core/catalog.js';
 import type { Selection } from '../../src/core/selection.js';
 
 /** Every final-named zip in a vault. */
@@ -24,8 +23,8 @@ export async function vaultZips(vault: string): Promise<string[]> {
 export const CORPUS = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '../../../shared/corpus');
 
 /** Every place catalogList yields, collected. */
-export async function listAll(vault: string, selection: Selection = {}): Promise<LocationRow[]> {
-  const rows: LocationRow[] = [];
+export async function listAll(vault: string, selection: Selection = {}): Promise<CatalogPlace[]> {
+  const rows: CatalogPlace[] = [];
   for await (const r of catalogList(vault, selection)) rows.push(r);
   return rows;
 }
@@ -71,4 +70,9 @@ export async function replaceWithOldCatalogue(vault: string, scratchFile: string
   db.close();
   for (const f of await readdir(vault)) if (f.startsWith('picvault.db')) await rm(path.join(vault, f));
   await copyFile(scratchFile, dbFile);
+}
+
+/** Deletes a vault's catalogue, as a lost one: what reindex rebuilds from the archives alone. */
+export async function dropCatalogue(vault: string): Promise<void> {
+  for (const f of ['picvault.db', 'picvault.db-wal', 'picvault.db-shm']) await rm(path.join(vault, f), { force: true });
 }

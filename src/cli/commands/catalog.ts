@@ -48,7 +48,7 @@ export function registerCatalog(program: Command, ctx: CliContext): void {
       const states = ['archived', 'cleaned', 'restored'].map((s) => displayWidth(t(`state.${s}`)));
       const devices = (await catalogDevices(vault)).map((d) => displayWidth(d.device));
       const { head, line } = tableLines(
-        [t('col.taken'), t('col.hash'), t('col.type'), t('col.bytes'), t('col.state'), t('col.device'), t('col.path')],
+        [t('col.taken'), t('col.pictureHash'), t('col.type'), t('col.bytes'), t('col.state'), t('col.device'), t('col.path')],
         [19, 16, 4, 9, Math.max(...states), Math.max(0, ...devices)],
         [false, false, false, true, false, false, false],
       );
@@ -72,6 +72,10 @@ export function registerCatalog(program: Command, ctx: CliContext): void {
       for (const l of d.locations) {
         ctx.out('  ' + t('show.place', { taken: l.taken, rule: t(`rule.${l.dateRule}`), device: l.device, path: l.path }));
         if (l.exifDate && l.dateRule !== 'exif') ctx.out(t('show.exif', { exif: l.exifDate }));
+        if (l.fileHash) {
+          const format = t(l.recipeFormat ? `recipe.${l.recipeFormat}` : 'recipe.unreadable');
+          ctx.out(t('show.file', { hash: l.fileHash, size: formatBytes(l.size), format }));
+        }
       }
     },
   );

@@ -5,7 +5,7 @@ import { json, progressFor, vaultOf, type CliContext, type CommonFlags } from '.
 
 export function renderVerify(ctx: CliContext, r: VerifyResult, vault: string): void {
   const { t } = ctx;
-  if (r.damaged.length === 0) {
+  if (r.damaged.length === 0 && r.notRebuilt.length === 0) {
     ctx.out(t('verify.ok', { archives: r.archives, images: r.images, data: t(r.readData ? 'verify.data' : 'verify.noData') }));
   } else {
     ctx.err(t('verify.damaged', { count: r.damaged.length }));
@@ -18,6 +18,11 @@ export function renderVerify(ctx: CliContext, r: VerifyResult, vault: string): v
       if (r.affected.length > 50) ctx.err(t('skipped.more', { count: r.affected.length - 50 }));
     }
     ctx.err(t(r.recorded ? 'verify.repairHint' : 'verify.repairHint.readOnly', { vault }));
+  }
+  if (r.notRebuilt.length > 0) {
+    ctx.err(t('verify.notRebuilt', { count: r.notRebuilt.length, vault }));
+    for (const p of r.notRebuilt.slice(0, 50)) ctx.err(`  ${p.month}  ${p.device}  ${p.path}`);
+    if (r.notRebuilt.length > 50) ctx.err(t('skipped.more', { count: r.notRebuilt.length - 50 }));
   }
   if (r.uncatalogued.length > 0) {
     ctx.err(t(r.recorded ? 'verify.uncatalogued' : 'verify.uncatalogued.readOnly', { count: r.uncatalogued.length, names: r.uncatalogued.join(', ') }));
@@ -33,7 +38,7 @@ export function registerVerify(program: Command, ctx: CliContext): void {
       const result = await verify({ vault, readData: flags.readData, progress: progressFor(ctx, flags) });
       if (flags.json) json(ctx, result);
       else renderVerify(ctx, result, vault);
-      if (result.damaged.length > 0) ctx.exit(EXIT.damaged);
+      if (result.damaged.length > 0 || result.notRebuilt.length > 0) ctx.exit(EXIT.damaged);
     },
   );
 }

@@ -19,6 +19,7 @@ export const common: Messages = {
   'col.last': { en: 'last', zh: '最晚' },
   'col.taken': { en: 'date', zh: '日期' },
   'col.hash': { en: 'hash', zh: '哈希' },
+  'col.pictureHash': { en: 'picture hash', zh: '图片哈希' },
   'col.type': { en: 'type', zh: '类型' },
   'col.path': { en: 'path', zh: '路径' },
   'col.new': { en: 'new images', zh: '新图片' },
@@ -34,6 +35,10 @@ export const common: Messages = {
     zh: '不在本设备归档过的文件夹中（见 catalog log）；请用 --to DIR 恢复，或用 --root DIR 指定其所在文件夹',
   },
   'skip.damaged': { en: 'its archive is damaged or missing', zh: '所在归档损坏或缺失' },
+  'skip.not-rebuilt': {
+    en: 'the stored picture does not rebuild this .dat exactly (its recipe in the catalogue is damaged; reindex restores it from the archives): left as it is',
+    zh: '存储的图片无法精确重建此 .dat（目录中的重建配方已损坏；reindex 可从归档恢复）：保持原样',
+  },
   'skip.older-version': { en: 'a newer version of this path is restored instead', zh: '已恢复该路径的较新版本' },
   'skip.write-failed': { en: 'could not be written', zh: '无法写入' },
   'skip.name-not-utf8': {

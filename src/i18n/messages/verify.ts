@@ -15,6 +15,10 @@ export const verify: Messages = {
     en: 'picvault repair --vault {vault} stores the damaged pictures again from any good copy (add the folders that may hold them) and moves the damaged archives aside',
     zh: 'picvault repair --vault {vault} 会从任何完好的副本重新存储受损图片（可加上可能存有它们的文件夹），并把损坏的归档移到一旁',
   },
+  'verify.notRebuilt': {
+    en: '{count|# WeChat .dat is|# WeChat .dat files are} not rebuilt exactly by the picture stored for them (a damaged recipe in the catalogue), so restore and clean leave them; picvault reindex --vault {vault} reads the recipes again from the archives:',
+    zh: '{count} 个微信 .dat 无法由为其存储的图片精确重建（目录中的重建配方已损坏），restore 和 clean 不会处理它们；picvault reindex --vault {vault} 会从归档重新读取重建配方：',
+  },
   'verify.repairHint.readOnly': {
     en: 'the vault is read-only, and repair writes to it: copy the vault to a writable drive and run picvault repair --vault <the copy> there (add the folders that may hold good copies)',
     zh: '仓库为只读，而 repair 需要写入：请将仓库复制到可写的磁盘，再对副本运行 picvault repair --vault <副本>（可加上可能存有完好副本的文件夹）',

@@ -87,7 +87,7 @@ function copy(v: View, g: GroupView, m: CopyView, kept: boolean, readOnly: boole
   const pixels = m.width && m.height ? ` · ${m.width} × ${m.height}` : '';
   const keptPicture = g.members[0].picture;
   return html`<section class="copy ${kept ? 'kept' : ''}">
-  <a class="thumb" href="/picture/${m.hash}"><img src="/thumb/${m.hash}" loading="lazy" decoding="async" alt="${typeName(m.type, null)}" width="250" height="250"></a>
+  <a class="thumb" href="/picture/${m.picture}"><img src="/thumb/${m.picture}" loading="lazy" decoding="async" alt="${typeName(m.type, null)}" width="250" height="250"></a>
   <div class="about">
     <p>${badge}</p>
     <p class="facts">${typeName(m.type, null)} · ${bytes(m.pictureSize)}${pixels}</p>
@@ -96,7 +96,7 @@ function copy(v: View, g: GroupView, m: CopyView, kept: boolean, readOnly: boole
       <span>${when(p.taken)} · ${t(`kind.${p.kind}`)}${p.state === 'archived' ? '' : html` · <span class="state ${p.state}">${t(`state.${p.state}`)}</span>`}</span>
       <span class="path">${p.path}</span>
       ${readOnly || (kept && i === 0) ? '' : markForm(v, '/duplicates/keep', { picture: m.picture, place: p.id }, t('web.dup.keepThis'), 'quiet')}</li>`)}
-      ${m.more > 0 ? html`<li><a href="/picture/${m.hash}">${t('web.dup.more', { count: m.more })}</a></li>` : ''}</ul>
+      ${m.more > 0 ? html`<li><a href="/picture/${m.picture}">${t('web.dup.more', { count: m.more })}</a></li>` : ''}</ul>
     ${!readOnly && m.match === 'similar' ? markForm(v, '/duplicates/not-duplicates', { a: keptPicture, b: m.picture }, t('web.dup.notDuplicates')) : ''}
   </div>
 </section>`;
