@@ -121,3 +121,16 @@ test('reindex keeps the "not duplicates" marks and what each run removed: marks 
   void root;
   void tree;
 });
+
+test('a vault whose making was cut short (its catalogue an empty file, nothing archived yet): dedupe --clean makes it and goes on', async () => {
+  const { src, tree, vault } = await setUp();
+  // What a run killed as it created the catalogue leaves: the file, empty.
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  await mkdir(vault);
+  await writeFile(path.join(vault, 'picvault.db'), '');
+  const r = await picvault(['dedupe', src, '--vault', vault, '--clean', '--yes'], { env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /4 copies removed/);
+  assert.ok(!(await snapshot(src)).has(path.relative(src, tree.sticker[1])));
+  assert.equal((await picvault(['verify', '--vault', vault, '--read-data'])).code, 0);
+});
