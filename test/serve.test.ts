@@ -257,6 +257,7 @@ test('duplicates come from dedupe: the three tiers apart, the kept copy first wi
   assert.equal([...same.matchAll(new RegExp(`<img src="/thumb/${colorPicture}"`, 'g'))].length, 2, 'a thumbnail of each copy');
   assert.ok(same.includes(path.basename(v.files.color.jpeg)) && same.includes(path.basename(v.files.color.dat)));
   assert.match(same, /<span class="badge">same picture<\/span>/);
+  assert.doesNotMatch(same, /DAT ·/, 'a .dat stored as its picture is shown as the picture\'s type');
   assert.match(same, /2 copies · 2 places/);
 
   // The similar tier needs perceptual hashes: the page computes none, and says how.

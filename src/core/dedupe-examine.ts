@@ -106,7 +106,7 @@ export class CopyExaminer {
       return this.sized(row, t.sizeOf(row), !unchanged);
     }
     // A .dat stored as its picture: the catalogue knows both (SPEC "Picture identity").
-    if (unchanged && known.picture !== null) t.learn(row, known.hash, known.picture, known.pictureSize!, 'dat');
+    if (unchanged && known.picture !== null) t.learn(row, known.hash, known.picture, known.pictureSize!, known.decodedExt ?? 'dat');
     else if (unchanged) {
       t.hash[row] = known.hash;
       this.datToRecall.push(row);

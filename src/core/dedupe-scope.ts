@@ -62,7 +62,7 @@ export async function gatherScope(table: PlaceTable, db: Db | null, device: stri
       // The entry holds the picture: a .dat stored as its picture is known by it at once.
       stored.set(row, { archive: c.archive, entry: c.entry, hash: c.picture ?? c.hash });
       // A .dat stored raw has its picture learned when its bytes are read (or from the catalogue's memory of it).
-      if (c.picture !== null) table.learn(row, c.hash, c.picture, c.pictureSize!, 'dat');
+      if (c.picture !== null) table.learn(row, c.hash, c.picture, c.pictureSize!, c.decodedExt ?? 'dat');
       else if (c.ext !== 'dat') table.learn(row, c.hash, c.hash, c.size, c.ext);
       found(row);
     }
