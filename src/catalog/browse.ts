@@ -1,4 +1,5 @@
 import type { Db } from './db.js';
+import { PLACE_STATE } from './locations.js';
 
 /**
  * The web page's questions (serve): a month's pictures, filtered, sorted and paged, the values its
@@ -181,8 +182,7 @@ export const placesOfCopy = (db: Db, copy: { hash: string; picture: string; devi
     db
       .prepare(
         `SELECT l.id, l.path, l.kind, l.taken, l.size,
-                CASE WHEN l.restored_at IS NOT NULL AND (l.cleaned_at IS NULL OR l.restored_at > l.cleaned_at) THEN 'restored'
-                     WHEN l.cleaned_at IS NOT NULL THEN 'cleaned' ELSE 'archived' END AS state,
+                ${PLACE_STATE} AS state,
                 k.path IS NOT NULL AS marked
          FROM locations l LEFT JOIN keep_marks k ON k.picture = @picture AND k.device = l.device AND k.path = l.path
          WHERE l.hash IN (@hash, @picture) AND COALESCE(l.file_hash, l.hash) = @hash AND l.device = @device
