@@ -6,7 +6,8 @@ import { test } from 'node:test';
 /**
  * The user docs are kept in English (docs/x.md) and Chinese (docs/zh-CN/x.md). These tests fail when the
  * two drift apart: a Chinese doc missing, a heading added or removed on one side, a code block changed on
- * one side, or a relative link (in either README or any doc) that points at nothing.
+ * one side, or a relative link (in either README or any doc) that points at nothing, or at a file
+ * that package.json's "files" leaves out of the package (the link would break once installed).
  */
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -94,6 +95,34 @@ function markdownFiles(): string[] {
 
 const read = (rel: string) => readFileSync(path.join(root, rel), 'utf8');
 
+/** A link's target, split into the repository path it names (`rel`, '' for none) and its anchor. */
+function resolveLink(file: string, target: string): { rel: string; anchor: string | undefined } | null {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(target)) return null; // http:, https:, mailto:
+  const [pathPart, anchor] = target.split('#', 2) as [string, string | undefined];
+  const rel = pathPart === '' ? file : path.posix.normalize(path.posix.join(path.posix.dirname(file), decodeURI(pathPart)));
+  return { rel, anchor };
+}
+
+/**
+ * What npm packs, judged from package.json's "files" with simple rules: an entry ships itself and
+ * everything under it; `*` is any run of characters but `/`, `**` any run at all, `?` one
+ * character. package.json, README* and LICENSE* at the top are always packed. Negated entries
+ * (`!…`) are not supported and fail the test rather than be misread.
+ */
+export function shippedBy(files: readonly string[]): (rel: string) => boolean {
+  const patterns = files.map((entry) => {
+    assert.ok(!entry.startsWith('!'), `package.json "files": negated entry ${entry} is not understood by this test`);
+    const clean = entry.replace(/^\.?\//, '').replace(/\/+$/, '');
+    const body = clean
+      .split(/(\*\*|\*|\?)/)
+      .map((part) => (part === '**' ? '.*' : part === '*' ? '[^/]*' : part === '?' ? '[^/]' : part.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+      .join('');
+    return new RegExp(`^${body}(/.*)?$`);
+  });
+  const always = /^(package\.json|readme[^/]*|licen[cs]e[^/]*)$/i;
+  return (rel) => always.test(rel) || patterns.some((p) => p.test(rel));
+}
+
 test('every user doc has a Chinese version with the same headings and code blocks', () => {
   for (const doc of USER_DOCS) {
     const en = `docs/${doc}`;
@@ -135,9 +164,9 @@ test('every relative link in the READMEs and docs points to an existing file (an
   };
   for (const file of markdownFiles()) {
     for (const target of linkTargets(parseMarkdown(read(file)).prose)) {
-      if (/^[a-z][a-z0-9+.-]*:/i.test(target)) continue; // http:, https:, mailto:
-      const [pathPart, anchor] = target.split('#', 2) as [string, string | undefined];
-      const rel = pathPart === '' ? file : path.posix.normalize(path.posix.join(path.posix.dirname(file), decodeURI(pathPart)));
+      const link = resolveLink(file, target);
+      if (!link) continue;
+      const { rel, anchor } = link;
       if (rel.startsWith('..') || !existsSync(path.join(root, rel))) {
         problems.push(`${file}: ${target} (no file ${rel})`);
         continue;
@@ -145,6 +174,37 @@ test('every relative link in the READMEs and docs points to an existing file (an
       if (anchor !== undefined && rel.endsWith('.md') && !anchorsOf(rel).has(decodeURIComponent(anchor))) {
         problems.push(`${file}: ${target} (no heading #${anchor} in ${rel})`);
       }
+    }
+  }
+  assert.deepEqual(problems, []);
+});
+
+test('shippedBy reads package.json "files" as npm does, for the simple entries used here', () => {
+  const shipped = shippedBy(['docs/commands.md', 'docs/zh-CN', 'docs/images/*.png', 'src/**/assets', 'CHANGELOG.md']);
+  assert.ok(shipped('docs/commands.md'));
+  assert.ok(!shipped('docs/dedupe.md'));
+  assert.ok(!shipped('docs/commands.md.bak'));
+  assert.ok(shipped('docs/zh-CN/dedupe.md'));
+  assert.ok(!shipped('docs/zh-CN-old/dedupe.md'));
+  assert.ok(shipped('docs/images/serve-month.png'));
+  assert.ok(!shipped('docs/images/raw/serve-month.png'));
+  assert.ok(shipped('src/web/assets/page.css'));
+  assert.ok(shipped('README.zh-CN.md') && shipped('package.json') && shipped('CHANGELOG.md'));
+  assert.ok(!shipped('bench/run.ts'));
+});
+
+test('the package ships every user doc, and every file a shipped doc links to', () => {
+  const files = (JSON.parse(read('package.json')) as { files?: string[] }).files;
+  assert.ok(Array.isArray(files), 'package.json has no "files"');
+  const shipped = shippedBy(files);
+  const problems: string[] = [];
+  for (const doc of USER_DOCS) {
+    for (const rel of [`docs/${doc}`, `docs/zh-CN/${doc}`]) if (!shipped(rel)) problems.push(`${rel} is a user doc but not in package.json "files"`);
+  }
+  for (const file of [...markdownFiles(), 'CHANGELOG.md'].filter(shipped)) {
+    for (const target of linkTargets(parseMarkdown(read(file)).prose)) {
+      const link = resolveLink(file, target);
+      if (link && !shipped(link.rel)) problems.push(`${file}: ${target} (${link.rel} is not in package.json "files": the link breaks once installed)`);
     }
   }
   assert.deepEqual(problems, []);
