@@ -179,7 +179,7 @@ function jobReport(job: JobView, t: ReturnType<typeof translator>) {
   let message = '';
   if (job.state === 'waiting') message = t('web.job.waiting');
   else if (job.state === 'running') message = t('web.job.running', { done: job.done, total: job.total });
-  else if (job.error) message = t(job.error.key, { ...job.error.params, reason: t(String(job.error.params.reasonKey ?? '')) });
+  else if (job.error) message = t(job.error.key, job.error.params);
   else if (job.result) {
     const r = job.result;
     message = r.selected === 0 ? t('restore.none') : t('web.job.done', { restored: r.restored, already: r.already, skipped: r.skipped.length });
@@ -220,7 +220,7 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
   } catch (err) {
     await browse.close();
     const code = (err as NodeJS.ErrnoException).code ?? String(err);
-    throw new PicvaultError('web.portBusy', { port: options.port ?? 0, reason: code }, EXIT.usage);
+    throw new PicvaultError('web.portBusy', { port: options.port ?? 0, errno: code }, EXIT.usage);
   }
   const port = (server.address() as AddressInfo).port;
   const g = makeGuard(port);

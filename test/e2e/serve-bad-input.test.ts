@@ -26,7 +26,7 @@ test('serve refuses bad input with one clear line and its exit code, and leaves 
   await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
   try {
     const port = (taken.address() as AddressInfo).port;
-    assertClean(await picvault(['serve', '--vault', vault, '--port', String(port)], { env }), 2, new RegExp(`cannot listen on port ${port}: EADDRINUSE`));
+    assertClean(await picvault(['serve', '--vault', vault, '--port', String(port)], { env }), 2, new RegExp(`cannot listen on port ${port}: another program is using it \\(EADDRINUSE\\)`));
     const zh = await picvault(['serve', '--vault', vault, '--port', String(port), '--lang', 'zh'], { env });
     assertClean(zh, 2, /无法监听端口/);
   } finally {

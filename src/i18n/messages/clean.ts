@@ -30,7 +30,11 @@ export const clean: Messages = {
     zh: '{count} 个文件因仓库中的图片副本已损坏而保留；请运行 picvault repair --vault {vault}',
   },
   'clean.preview': { en: 'preview of what went: {preview}', zh: '已删除内容的预览：{preview}' },
-  'keep.not-in-vault': { en: 'not in the vault (archive them first)', zh: '不在仓库中（请先归档）' },
+  // The catalogue knows no place at these paths; their pictures may well be in the vault from other places.
+  'keep.not-in-vault': {
+    en: 'never archived from these places; archive them first (a picture the vault already holds is only recorded, not stored again)',
+    zh: '这些位置从未归档；请先归档（仓库中已有的图片只记录位置，不会重复存储）',
+  },
   'keep.not-image': { en: 'not an image, left alone', zh: '不是图片，不处理' },
   'keep.changed': { en: 'changed since they were archived', zh: '归档后已被修改' },
   'keep.archive-unverified': { en: 'their archive is not verified (run verify)', zh: '所在归档未通过校验（请运行 verify）' },

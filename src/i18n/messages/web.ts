@@ -7,7 +7,7 @@ export const web: Messages = {
   'serve.openFailed': { en: 'could not open the browser ({reason}); open the address above yourself', zh: '无法打开浏览器（{reason}）；请手动打开上面的地址' },
   'serve.stopped': { en: 'stopped', zh: '已停止' },
   'serve.badPort': { en: '--port takes a number from 0 to 65535 (0: any free port), not {value}', zh: '--port 须为 0 到 65535 之间的数字（0 表示任意空闲端口），而不是 {value}' },
-  'web.portBusy': { en: 'cannot listen on port {port}: {reason}', zh: '无法监听端口 {port}：{reason}' },
+  'web.portBusy': { en: 'cannot listen on port {port}: {errno}', zh: '无法监听端口 {port}：{errno}' },
   'web.nav.overview': { en: 'Overview', zh: '总览' },
   'web.nav.search': { en: 'Search', zh: '搜索' },
   'web.nav.duplicates': { en: 'Duplicates', zh: '重复图片' },
