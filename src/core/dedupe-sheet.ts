@@ -5,6 +5,7 @@ import { absArchivePath } from '../vault/layout.js';
 import { openVault, type Vault } from '../vault/vault.js';
 import { ZipReader } from '../vault/zip-reader.js';
 import type { DedupeReport, DuplicateGroup, DuplicateMember } from './dedupe.js';
+import { groupNumbers } from './dedupe-groups.js';
 import { escapeXml, imageInput } from './preview.js';
 import { mapLimit } from './pool.js';
 
@@ -20,8 +21,11 @@ export interface SheetOptions {
   /** Groups shown, largest first (by bytes that would go, then copies). */
   groups?: number;
   wechatKey?: string;
-  /** A group's heading and a copy's label lines (up to four), in the user's language (the CLI's words). */
-  heading: (group: DuplicateGroup, n: number) => string;
+  /**
+   * A group's heading (`n` its number in the text, `shown` the copies with a tile: a row holds
+   * COLUMNS) and a copy's label lines (up to four), in the user's language (the CLI's words).
+   */
+  heading: (group: DuplicateGroup, n: number, shown: number) => string;
   label: (member: DuplicateMember, group: DuplicateGroup) => string[];
 }
 
@@ -32,15 +36,19 @@ export interface SheetOptions {
  * the vault's copies read from their zips; a picture that cannot be decoded is a grey tile.
  */
 export async function writeDedupeSheet(report: DedupeReport, out: string, options: SheetOptions): Promise<{ file: string; groups: number }> {
-  const largest = [...report.groups].sort((a, b) => b.bytes - a.bytes || b.members.length - a.members.length).slice(0, options.groups ?? 8);
+  // The largest groups, shown in the text's order with the text's numbers.
+  const numbers = groupNumbers(report.groups);
+  const chosen = new Set([...report.groups].sort((a, b) => b.bytes - a.bytes || b.members.length - a.members.length).slice(0, options.groups ?? 8));
+  const largest = report.groups.filter((g) => chosen.has(g));
   const vault = report.vault && largest.some((g) => g.members.some((m) => m.where === 'vault')) ? await openVault(report.vault, { write: false }) : null;
   try {
     const width = COLUMNS * (TILE + GAP) + GAP;
     const height = Math.max(1, largest.length) * ROW + GAP;
     const layers = await mapLimit(largest, 2, async (group, g) => {
       const top = GAP + g * ROW;
-      const head = svgText(options.heading(group, g + 1), width - 2 * GAP, HEAD, 15, '#fff');
-      const tiles = await mapLimit(group.members.slice(0, COLUMNS), 3, async (m, i) => {
+      const shown = group.members.slice(0, COLUMNS);
+      const head = svgText(options.heading(group, numbers.get(group)!, shown.length), width - 2 * GAP, HEAD, 15, '#fff');
+      const tiles = await mapLimit(shown, 3, async (m, i) => {
         const left = GAP + i * (TILE + GAP);
         const frame = m.match === 'kept' ? '#3c3' : m.removable ? '#e44' : '#999';
         return [
