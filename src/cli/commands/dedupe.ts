@@ -14,6 +14,7 @@ import { parseHash, toSelection, type SelectionFlags } from '../options.js';
 import { addDeviceName, addSelection, deviceName, jsonStreamed, progressFor, refuseDeviceFilter, reportSkipped, SKIPPED_SHOWN, type CliContext, type CommonFlags } from '../context.js';
 import { askYesNo, onTerminal } from '../render/confirm.js';
 import { displayWidth, formatBytes, table } from '../render/format.js';
+import { noPictureWords } from '../render/sheet-words.js';
 import { discoveredSources } from './discover.js';
 
 interface DedupeFlags extends CommonFlags, SelectionFlags {
@@ -115,6 +116,7 @@ async function writeSheet(ctx: CliContext, report: DedupeReport, file: string, w
   const { writeDedupeSheet } = await import('../../core/dedupe-sheet.js');
   const sheet = await writeDedupeSheet(report, path.resolve(file), {
     wechatKey,
+    noPicture: noPictureWords(ctx),
     heading: (g, n, shown) => groupHeading(ctx, g, n, shown),
     label: (m, group) => [
       `${role(ctx, m)} · ${formatBytes(m.size)} · ${m.type}`,
