@@ -7,6 +7,15 @@ export const verify: Messages = {
   'verify.noData': { en: ' (archives hashed; add --read-data to re-hash every image)', zh: '（已校验归档哈希；加 --read-data 可逐张校验图片）' },
   'verify.damaged': { en: 'DAMAGE in {count|# archive|# archives}:', zh: '{count} 个归档已损坏：' },
   'verify.affected': { en: '{count|# original file has|# original files have} no good copy in the vault:', zh: '{count} 个原始文件在仓库中没有完好的副本：' },
+  'verify.mayBeAffected': {
+    en: '{count|# original file|# original files} may have no good copy in the vault: this check read no picture, and picvault verify --read-data --vault {vault} finds out which:',
+    zh: '{count} 个原始文件在仓库中可能没有完好的副本：本次检查未读取图片，运行 picvault verify --read-data --vault {vault} 可查明是哪些：',
+  },
+  'verify.stillOnDisk': { en: 'still on disk: never cleaned', zh: '仍在磁盘上：从未清理' },
+  'verify.onDiskHint': {
+    en: '{count|# of these files was|# of these files were} never cleaned and {count|is|are} not lost: repair stores {count|it|them} again from {count|its folder|their folders} (name them)',
+    zh: '其中 {count} 个文件从未清理，并未丢失：repair 可从其所在文件夹重新存储（请给出这些文件夹）',
+  },
   'verify.markedBefore': {
     en: 'found whole by this check, but a stronger one marked it damaged ({damage}), and only a check as strong clears that: run picvault verify --read-data --vault {vault}',
     zh: '本次检查未发现问题，但更严格的检查曾将其标记为损坏（{damage}），只有同样严格的检查才能解除：请运行 picvault verify --read-data --vault {vault}',
