@@ -35,7 +35,7 @@ test('one flipped byte: plain verify says "may have no good copy" and which file
   for (const f of lines.filter((l) => l.includes(onDisk))) assert.match(f, /still on disk: never cleaned/);
   for (const f of lines.filter((l) => l.includes(cleaned))) assert.doesNotMatch(f, /still on disk/);
   assert.equal(lines.filter((l) => l.includes(onDisk)).length, 2);
-  assert.match(plain.stderr, /^2 of these files were never cleaned and are not lost/m);
+  assert.match(plain.stderr, /^2 of them were never cleaned and are not lost/m);
   const zh = await picvault(['verify', '--vault', vault], { env: { ...env, LANG: 'zh_CN.UTF-8' } });
   assert.equal(zh.code, 4);
   assert.match(zh.stderr, /4 个原始文件在仓库中可能没有完好的副本/);

@@ -48,7 +48,7 @@ export const dedupe: Messages = {
   'dedupe.marksHonoured': { en: '{count|# similar pair|# similar pairs} kept apart: marked "not duplicates"', zh: '{count} 对相似图片未归组：已标记为"不是重复"' },
   'dedupe.sheet': { en: 'contact sheet of the largest groups: {file}', zh: '最大几组的预览图：{file}' },
   'dedupe.dryRun': { en: 'dry run: nothing was archived or deleted. dedupe --clean would archive {archive|# copy|# copies} not yet in the vault, then remove {count|# copy|# copies} ({bytes})', zh: '演练：未归档也未删除任何文件。dedupe --clean 将先归档 {archive} 个尚未入库的副本，再删除 {count} 个副本（{bytes}）' },
-  'dedupe.needYes': { en: 'dedupe --clean removes {count|# copy|# copies} ({bytes}) and asks first, but this is not a terminal; add --yes to remove them (--sheet FILE shows the groups first)', zh: 'dedupe --clean 将删除 {count} 个副本（{bytes}），需要确认，但当前不是终端；请加 --yes 确认（可先用 --sheet FILE 查看各组）' },
+  'dedupe.needYes': { en: 'dedupe --clean removes {count|# copy|# copies} ({bytes}) and asks first, but this is not a terminal; add --yes to remove {count|it|them} (--sheet FILE shows the groups first)', zh: 'dedupe --clean 将删除 {count} 个副本（{bytes}），需要确认，但当前不是终端；请加 --yes 确认（可先用 --sheet FILE 查看各组）' },
   'dedupe.ask': { en: 'Remove {count|# copy|# copies} ({bytes})? The copy that stays is first in each group; each removed copy is archived and verified first. Sheet: {sheet}', zh: '删除 {count} 个副本（{bytes}）？每组第一个副本保留；删除的副本都会先归档并校验。预览：{sheet}' },
   'dedupe.archivedFirst': { en: '{count|# copy|# copies} not yet in the vault archived first', zh: '已先归档 {count} 个尚未入库的副本' },
   'dedupe.done': { en: '{count|# copy|# copies} removed, {bytes} freed; undo with: picvault restore --run {run}', zh: '已删除 {count} 个副本，释放 {bytes}；撤销：picvault restore --run {run}' },

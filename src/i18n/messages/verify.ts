@@ -13,7 +13,7 @@ export const verify: Messages = {
   },
   'verify.stillOnDisk': { en: 'still on disk: never cleaned', zh: '仍在磁盘上：从未清理' },
   'verify.onDiskHint': {
-    en: '{count|# of these files was|# of these files were} never cleaned and {count|is|are} not lost: repair stores {count|it|them} again from {count|its folder|their folders} (name them)',
+    en: '{count|# of them was|# of them were} never cleaned and {count|is|are} not lost: repair stores {count|it|them} again from {count|its folder|their folders} (name {count|it|them})',
     zh: '其中 {count} 个文件从未清理，并未丢失：repair 可从其所在文件夹重新存储（请给出这些文件夹）',
   },
   'verify.markedBefore': {
@@ -25,7 +25,7 @@ export const verify: Messages = {
     zh: 'picvault repair --vault {vault} 会从任何完好的副本重新存储受损图片（可加上可能存有它们的文件夹），并把损坏的归档移到一旁',
   },
   'verify.notRebuilt': {
-    en: '{count|# WeChat .dat is|# WeChat .dat files are} not rebuilt exactly by the picture stored for them (a damaged recipe in the catalogue), so restore and clean leave them; picvault reindex --vault {vault} reads the recipes again from the archives:',
+    en: '{count|# WeChat .dat is|# WeChat .dat files are} not rebuilt exactly by the picture stored for {count|it|them} (a damaged recipe in the catalogue), so restore and clean leave {count|it|them}; picvault reindex --vault {vault} reads the recipes again from the archives:',
     zh: '{count} 个微信 .dat 无法由为其存储的图片精确重建（目录中的重建配方已损坏），restore 和 clean 不会处理它们；picvault reindex --vault {vault} 会从归档重新读取重建配方：',
   },
   'verify.repairHint.readOnly': {
@@ -34,7 +34,7 @@ export const verify: Messages = {
   },
   'verify.uncatalogued': { en: '{count|# archive is|# archives are} not in the catalogue (run picvault reindex): {names}', zh: '{count} 个归档未登记（请运行 picvault reindex）：{names}' },
   'verify.uncatalogued.readOnly': {
-    en: '{count|# archive is|# archives are} not in the catalogue (picvault reindex adopts them, once the vault is writable): {names}',
+    en: '{count|# archive is|# archives are} not in the catalogue (picvault reindex adopts {count|it|them}, once the vault is writable): {names}',
     zh: '{count} 个归档未登记（待仓库可写后，picvault reindex 会将其登记）：{names}',
   },
   'verify.notRecorded': {
