@@ -3,6 +3,8 @@ import type { Messages } from '../types.js';
 /** Words many commands share: progress phases, column names, states, kinds, date rules, skip reasons. */
 export const common: Messages = {
   'phase.scan': { en: 'reading', zh: '读取' },
+  'preview.undecodable': { en: 'no preview: cannot be decoded here', zh: '无法预览：此处无法解码' },
+  'preview.unreadable': { en: 'could not be read', zh: '无法读取' },
   'phase.store': { en: 'archiving', zh: '归档' },
   'phase.restore': { en: 'restoring', zh: '恢复' },
   'phase.verify': { en: 'verifying', zh: '校验' },
