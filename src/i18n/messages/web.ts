@@ -4,10 +4,21 @@ import type { Messages } from '../types.js';
 export const web: Messages = {
   'serve.listening': { en: 'picvault is showing {vault} at', zh: 'picvault 正在展示 {vault}，地址：' },
   'serve.howToStop': { en: 'Open that address in your browser (it holds the key to this page). Ctrl-C stops.', zh: '在浏览器中打开上面的地址（其中含有此页面的密钥）。按 Ctrl-C 停止。' },
-  'serve.openFailed': { en: 'could not open the browser ({reason}); open the address above yourself', zh: '无法打开浏览器（{reason}）；请手动打开上面的地址' },
+  'serve.openFailed': { en: 'the page could not be opened in a browser here ({reason}): open the address above in your browser yourself', zh: '无法在此自动用浏览器打开页面（{reason}）：请自己在浏览器中打开上面的地址' },
   'serve.stopped': { en: 'stopped', zh: '已停止' },
   'serve.badPort': { en: '--port takes a number from 0 to 65535 (0: any free port), not {value}', zh: '--port 须为 0 到 65535 之间的数字（0 表示任意空闲端口），而不是 {value}' },
-  'web.portBusy': { en: 'cannot listen on port {port}: {reason}', zh: '无法监听端口 {port}：{reason}' },
+  'web.portBusy': {
+    en: 'port {port} is already in use (by another program, or another picvault serve): choose another with --port N, or leave out --port to take any free port',
+    zh: '端口 {port} 已被占用（被其他程序或另一个 picvault serve 占用）：请用 --port N 换一个端口，或不加 --port 以使用任意空闲端口',
+  },
+  'web.portDenied': {
+    en: 'port {port} may only be used by an administrator on this computer: choose one above 1023 with --port N, or leave out --port to take any free port',
+    zh: '在这台电脑上只有管理员才能使用端口 {port}：请用 --port N 选一个大于 1023 的端口，或不加 --port 以使用任意空闲端口',
+  },
+  'web.cannotListen': {
+    en: 'cannot listen on port {port} ({reason}): choose another with --port N, or leave out --port to take any free port',
+    zh: '无法监听端口 {port}（{reason}）：请用 --port N 换一个端口，或不加 --port 以使用任意空闲端口',
+  },
   'web.nav.overview': { en: 'Overview', zh: '总览' },
   'web.nav.search': { en: 'Search', zh: '搜索' },
   'web.nav.duplicates': { en: 'Duplicates', zh: '重复图片' },
