@@ -142,6 +142,26 @@ test('parameters that name a file or a folder are checked: no traversal, no Wind
   assert.equal((await post('/restore', { hash, mode: 'elsewhere', _csrf: g.csrf })).status, 400);
 });
 
+test('the restore box suggests a folder of this user on this machine, and that very example is accepted', async () => {
+  const home = await tempDir();
+  const was = process.env.HOME;
+  process.env.HOME = home; // os.homedir() reads it: the example lands in a temporary folder
+  try {
+    const [hash] = (await browse.month({ month: '2024-05' }, 'date', 0, 1)).pictures.map((p) => p.hash);
+    for (const [lang, hint] of [['en', 'a full path, e.g. '], ['zh-CN', '完整路径，例如 ']] as const) {
+      const page = await (await get(`/picture/${hash}`, { 'accept-language': lang })).text();
+      const example = new RegExp(`placeholder="${hint}([^"]+)"`).exec(page)?.[1];
+      assert.equal(example, path.join(home, 'Pictures', 'restored'), lang);
+      assert.doesNotMatch(page, /C:\\Users/, 'no Windows example on Linux');
+    }
+    const done = await restoreThroughPage({ hash, mode: 'folder', folder: path.join(home, 'Pictures', 'restored') });
+    assert.equal(done.state, 'done', done.message);
+    assert.match(done.message, /^1 restored/);
+  } finally {
+    process.env.HOME = was;
+  }
+});
+
 test('the overview shows devices, sources, totals, the months as links with bars, and the last runs', async () => {
   const html = await (await get('/')).text();
   assert.match(html, /href="\/month\/2024-05"/);
@@ -375,6 +395,21 @@ test('undo from the run log: a clean run of this device is restored as a job, by
   const restoreRun = browse.runs().find((r) => r.command === 'restore' && r.selection.run === clean.id)!;
   assert.match(log, new RegExp(`restore: undo of #${clean.id}`));
   assert.match(log, new RegExp(`undone \\(#${restoreRun.id}\\)`));
+  assert.doesNotMatch(log, new RegExp(`action="/runs/${clean.id}/undo"`), 'an undone run offers no second undo');
+
+  // A second undo (an old tab, a CLI restore --run) is refused in words, and the log keeps pointing at the real undo.
+  const again = await post(undo, { _csrf: g.csrf });
+  assert.equal(again.status, 409);
+  assert.match(((await again.json()) as { error: string }).error, new RegExp(`Run #${clean.id} was already undone by #${restoreRun.id}`));
+  const zhAgain = await post(undo, { _csrf: g.csrf }, { 'accept-language': 'zh-CN' });
+  assert.match(((await zhAgain.json()) as { error: string }).error, new RegExp(`运行 #${clean.id} 已由 #${restoreRun.id} 撤销`));
+  assert.equal((await picvault(['restore', '--from', v.vault, '--run', String(clean.id)], asPc)).code, 0, 'the CLI may still run it: it finds everything in place');
+  const later = browse.runs().find((r) => r.command === 'restore' && r.selection.run === clean.id && r.id !== restoreRun.id)!;
+  assert.ok(later.id > restoreRun.id);
+  const relog = await (await get('/runs')).text();
+  assert.match(relog, new RegExp(`undone \\(#${restoreRun.id}\\)`), 'still the restore that brought the files back');
+  assert.doesNotMatch(relog, new RegExp(`undone \\(#${later.id}\\)`));
+  assert.equal(browse.run(clean.id)?.undoneBy, restoreRun.id);
 
   // Another device's clean: its places are that device's to restore.
   const laptop = path.join(v.root, 'laptop');
