@@ -192,6 +192,38 @@ test('a month: thumbnails, filters by source, chat, kind, device and type, sorti
   assert.equal(page.pictures.length, 2);
 });
 
+test('no two labels of a page say the same word, in either language: filters, table columns, facts', async () => {
+  const hash = await hashOf(v.files.turned);
+  const pages = ['/', '/month/2024-01', '/month/2024-05', `/picture/${hash}`, '/search', '/search?path=jpg', '/runs', '/duplicates'];
+  const text = (h: string) => h.replace(/<[^>]*>/g, '').trim();
+  for (const lang of ['en', 'zh-CN']) {
+    for (const p of pages) {
+      const page = await (await get(p, { 'accept-language': lang })).text();
+      // Each group of labels read side by side: a form's fields, a table's columns, a list's facts.
+      const groups = [
+        ...[...page.matchAll(/<form[^>]*>([\s\S]*?)<\/form>/g)].map((f) => [...f[1]!.matchAll(/<label[^>]*>([^<]*)</g)].map((l) => l[1]!.trim()).filter(Boolean)),
+        ...[...page.matchAll(/<thead>([\s\S]*?)<\/thead>/g)].map((h) => [...h[1]!.matchAll(/<th[^>]*>([\s\S]*?)<\/th>/g)].map((c) => text(c[1]!)).filter(Boolean)),
+        ...[...page.matchAll(/<dl>([\s\S]*?)<\/dl>/g)].map((d) => [...d[1]!.matchAll(/<dt>([\s\S]*?)<\/dt>/g)].map((c) => text(c[1]!))),
+      ];
+      for (const labels of groups) assert.equal(new Set(labels).size, labels.length, `${lang} ${p}: ${labels.join(' | ')}`);
+    }
+  }
+  const month = await (await get('/month/2024-01', { 'accept-language': 'zh-CN' })).text();
+  assert.match(month, /<label>来源\s*<select name="source">/);
+  assert.match(month, /<label>文件格式\s*<select name="type">/);
+  const picture = await (await get(`/picture/${hash}`, { 'accept-language': 'zh-CN' })).text();
+  assert.match(picture, /<dt>文件格式<\/dt>/);
+  assert.match(picture, /<th>来源<\/th>/);
+});
+
+test('a month\'s heading is YYYY-MM, as every other month is written, in both languages', async () => {
+  for (const lang of ['en', 'zh-CN']) {
+    const page = await (await get('/month/2024-02', { 'accept-language': lang })).text();
+    assert.match(page, /<h1>2024-02<\/h1>/, lang);
+    assert.doesNotMatch(page, /2\/2024|2024 年 2 月/, lang);
+  }
+});
+
 test('thumbnails: WebP 250 px from the zip, .dat decoded, cached outside the vault by hash, immutable; GIFs marked; HEIC a labelled tile', async () => {
   const datHash = await pictureHashOf(v.files.dat[0]);
   const r = await get(`/thumb/${datHash}`);

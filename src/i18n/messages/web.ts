@@ -39,6 +39,9 @@ export const web: Messages = {
   'web.byMonth': { en: 'By month', zh: '按月份' },
   'web.lastRuns': { en: 'Last runs', zh: '最近运行' },
   'web.allRuns': { en: 'all runs', zh: '全部记录' },
+  // The page's own words for a place's layout and a picture's file type: the CLI's 类型 named both, and two filters side by side read the same.
+  'web.col.source': { en: 'source', zh: '来源' },
+  'web.col.type': { en: 'file type', zh: '文件格式' },
   'web.source.qq': { en: 'QQ', zh: 'QQ' },
   'web.source.qqnt': { en: 'QQ NT', zh: 'QQ NT' },
   'web.source.wechat': { en: 'WeChat', zh: '微信' },
@@ -54,7 +57,6 @@ export const web: Messages = {
   'web.outcome.dry-run': { en: 'dry run', zh: '演练' },
   'web.outcome.interrupted': { en: 'interrupted', zh: '已中断' },
   'web.undo': { en: 'Undo', zh: '撤销' },
-  'web.monthTitle': { en: '{month}/{year}', zh: '{year} 年 {month} 月' },
   'web.filter.all': { en: 'all', zh: '全部' },
   'web.filter.apply': { en: 'Apply', zh: '应用' },
   'web.sort': { en: 'order', zh: '排序' },

@@ -19,7 +19,7 @@ export function overviewPage(v: View, o: Overview, device: string): Html {
 </table></section>`;
 
   const sources = html`<section><h2>${t('web.sources')}</h2><table class="list">
-  <thead><tr><th>${t('col.device')}</th><th>${t('by.source')}</th><th>${t('web.folder')}</th><th class="n">${t('col.files')}</th><th class="n">${t('col.bytes')}</th><th class="n">${t('state.cleaned')}</th></tr></thead>
+  <thead><tr><th>${t('col.device')}</th><th>${t('web.col.source')}</th><th>${t('web.folder')}</th><th class="n">${t('col.files')}</th><th class="n">${t('col.bytes')}</th><th class="n">${t('state.cleaned')}</th></tr></thead>
   <tbody>${o.sources.map((s) => html`<tr><td>${s.device}</td><td>${t(`web.source.${s.source}`)}</td><td class="path">${s.root}</td><td class="n">${count(v, s.files)}</td><td class="n">${bytes(s.bytes)}</td><td class="n">${count(v, s.cleaned)}</td></tr>`)}</tbody>
 </table></section>`;
 
