@@ -130,7 +130,7 @@ export const web: Messages = {
     en: '{count|# picture has|# pictures have} no perceptual hash yet (or cannot be decoded) and {count|is|are} left out. Compute the missing ones with:',
     zh: '有 {count} 张图片尚无图片指纹（或无法解码），未参与比较。计算缺少的指纹：',
   },
-  'web.dup.looksWhere': { en: 'run on each device that uses the vault (it reads that device\'s caches and the other devices\' pictures in the vault).', zh: '请在使用此仓库的每台设备上运行（它读取该设备的缓存和仓库中其他设备的图片）。' },
+  'web.dup.looksWhere': { en: 'once, on any computer that can reach the vault: it reads the pictures only the vault holds from their zips, and this computer\'s QQ and WeChat caches when it has them.', zh: '在任一能访问此仓库的电脑上运行一次即可：只存在于仓库中的图片从压缩包读取；若这台电脑有 QQ 或微信缓存，也一并读取。' },
   'web.dup.readOnly': {
     en: 'This vault can only be read here (a write-protected drive, or a folder you may only read), so marks cannot be set. Copy it to a writable drive to set them.',
     zh: '此仓库在这里只能读取（写保护的磁盘，或你只有读取权限的文件夹），因此无法设置标记。请将其复制到可写磁盘后再设置。',
