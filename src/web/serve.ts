@@ -189,6 +189,13 @@ function jobReport(job: JobView, t: ReturnType<typeof translator>) {
   return { state: job.state, done: job.done, total: job.total, message, skipped };
 }
 
+/** Why the port could not be taken, in words (a bare EADDRINUSE told the user nothing): bad usage, exit 2. */
+function listenError(err: unknown, port: number): PicvaultError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const key = code === 'EADDRINUSE' ? 'web.portBusy' : code === 'EACCES' ? 'web.portDenied' : 'web.cannotListen';
+  return new PicvaultError(key, { port, errno: code ?? String(err) }, EXIT.usage);
+}
+
 export interface ServeOptions {
   vault: string;
   cacheDir: string;
@@ -219,8 +226,7 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
     });
   } catch (err) {
     await browse.close();
-    const code = (err as NodeJS.ErrnoException).code ?? String(err);
-    throw new PicvaultError('web.portBusy', { port: options.port ?? 0, errno: code }, EXIT.usage);
+    throw listenError(err, options.port ?? 0);
   }
   const port = (server.address() as AddressInfo).port;
   const g = makeGuard(port);

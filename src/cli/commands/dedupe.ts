@@ -227,7 +227,9 @@ export function registerDedupe(program: Command, ctx: CliContext): void {
     if (flags.clean && !vault) throw usageError('dedupe.cleanNeedsVault');
     const sources = [...given];
     const similar = similarOf(flags.similar, sources);
-    if (sources.length === 0) sources.push(...(await discoveredSources(ctx, flags.json)));
+    // No cache on this machine and a vault to look at: the vault alone (its pictures' looks come from their zips). Not for
+    // --clean, which removes copies from the caches it finds.
+    if (sources.length === 0) sources.push(...(await discoveredSources(ctx, flags.json, vault && !flags.clean ? { key: 'dedupe.vaultAlone' } : undefined)));
     const { findDuplicates } = await import('../../core/dedupe.js');
     const report = await findDuplicates({
       sources, vault, against: flags.against, similar, keep: flags.keep?.split(',').map((s) => s.trim()).filter(Boolean),

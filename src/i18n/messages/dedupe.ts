@@ -4,6 +4,7 @@ import type { Messages } from '../types.js';
 export const dedupe: Messages = {
   'phase.dedupe': { en: 'comparing', zh: '比对' },
   'dedupe.nothing': { en: 'name the folders to look in, or a vault with --vault', zh: '请指定要查找的文件夹，或用 --vault 指定仓库' },
+  'dedupe.vaultAlone': { en: 'no QQ or WeChat cache found on this machine: looking at the vault alone', zh: '本机未找到 QQ 或微信缓存：只查看仓库' },
   'dedupe.keepBad': { en: '--keep takes rule names among {rules}: {value}', zh: '--keep 只接受以下规则名：{rules}：{value}' },
   'dedupe.similarBad': { en: '--similar takes a distance from 0 to 256 (differing bits of the picture hash): {value}', zh: '--similar 需要 0 到 256 之间的距离（图片指纹的不同位数）：{value}' },
   'dedupe.againstHoldsSource': { en: 'the reference folder {folder} holds a source folder; a copy cannot be both kept as a reference and removed', zh: '参照文件夹 {folder} 包含来源文件夹；同一文件不能既作参照又被删除' },
