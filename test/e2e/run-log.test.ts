@@ -97,7 +97,7 @@ test('Ctrl-C in a clean: the log counts what it removed; undoing it after a reru
 });
 
 test('SIGKILL in a clean: the log says interrupted with counts unknown; undoing it after a rerun brings back only its own files', { timeout: 300_000 }, async () => {
-  await twoCleansThenUndo(80, 'SIGKILL', (run, gone) => {
+  await twoCleansThenUndo(120, 'SIGKILL', (run, gone) => {
     assert.equal(run.outcome, 'killed');
     assert.ok(run.files <= gone.size, `${run.files} counted, at most the ${gone.size} removed`);
   });
