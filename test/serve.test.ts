@@ -15,7 +15,7 @@ import { makeGuard, type Guard } from '../src/web/security.js';
 import { buildServedVault, type ServedVault } from './helpers/serve.js';
 import { isRoot, picvault, tryMount, userEnv } from './helpers/cli.js';
 import { runSignalledAtFirstDelete } from './helpers/kill.js';
-import { buildTree, writeImage } from './helpers/images.js';
+import { buildCopies, writeImage } from './helpers/images.js';
 import { tempDir } from './helpers/tmp.js';
 
 /**
@@ -507,7 +507,7 @@ test('a rotted archive: its pictures get a labelled tile, the original is refuse
 test('the run log page: a clean Ctrl-C stopped shows what it removed, a killed one says its counts are unknown; both can be undone', { timeout: 300_000 }, async () => {
   const root = await tempDir();
   const src = path.join(root, 'cache');
-  await buildTree(src, 80, ['2022-01', '2022-02']);
+  await buildCopies(src, 600, ['2022-01', '2022-02']);
   const vault = path.join(root, 'vault');
   const asPc = userEnv({ PICVAULT_DEVICE: 'pc' });
   assert.equal((await picvault(['archive', src, '--to', vault], { env: { PICVAULT_DEVICE: 'pc' } })).code, 0);
@@ -522,7 +522,7 @@ test('the run log page: a clean Ctrl-C stopped shows what it removed, a killed o
   try {
     const page = await (await createApp({ browse: theirs, guard: g, device: 'pc', jobs }).request(`${ORIGIN}/runs`, { headers: { host: `127.0.0.1:${PORT}`, cookie: cookie() } })).text();
     const row = (id: number) => page.match(new RegExp(`<tr><td class="n">${id}</td>[\\s\\S]*?</tr>`))?.[0] ?? '';
-    assert.match(row(2), new RegExp(`<td class="n">${80 - left}</td>[\\s\\S]*<td>interrupted</td>[\\s\\S]*action="/runs/2/undo"`), 'the Ctrl-C run with the files it removed');
+    assert.match(row(2), new RegExp(`<td class="n">${600 - left}</td>[\\s\\S]*<td>interrupted</td>[\\s\\S]*action="/runs/2/undo"`), 'the Ctrl-C run with the files it removed');
     assert.match(row(3), /<td>interrupted, counts unknown \(at least these\)<\/td>[\s\S]*action="\/runs\/3\/undo"/, 'the killed run, not "running"');
   } finally {
     await theirs.close();

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { watch } from 'node:fs';
+import { once } from 'node:events';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { BIN } from './cli.js';
@@ -33,22 +33,32 @@ export function runSignalledWhen(args: string[], ready: () => Promise<boolean>, 
 }
 
 /**
- * The real binary, sent `signal` the moment a file goes from one of `dirs` (inotify, not polling: a
- * clean deletes a batch of small files in a few milliseconds, faster than a poll sees).
+ * The real binary, sent `signal` the moment a file goes from one of `dirs`: a clean deletes a batch
+ * of small files in a few milliseconds, faster than a poll sees, so a watcher process of its own
+ * (inotify, an idle event loop: no test's work in its way) sends the signal.
  */
-export function runSignalledAtFirstDelete(args: string[], dirs: string[], env: NodeJS.ProcessEnv, signal: NodeJS.Signals): Promise<number | null> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: 'ignore', env });
-    const watchers = dirs.map((d) => watch(d, () => {
-      for (const w of watchers) w.close();
-      child.kill(signal);
-    }));
-    child.on('exit', (code) => {
-      for (const w of watchers) w.close();
-      resolve(code);
-    });
-  });
+export async function runSignalledAtFirstDelete(args: string[], dirs: string[], env: NodeJS.ProcessEnv, signal: NodeJS.Signals): Promise<number | null> {
+  // Watching before the run starts: it is told the run's pid once it says it is ready.
+  const watcher = spawn(process.execPath, ['-e', WATCHER, signal, ...dirs], { stdio: ['pipe', 'pipe', 'ignore'] });
+  await once(watcher.stdout, 'data');
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: 'ignore', env });
+  watcher.stdin.end(String(child.pid));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  watcher.kill();
+  return code;
 }
+
+const WATCHER = `
+const [signal, ...dirs] = process.argv.slice(1);
+let pid = '';
+process.stdin.on('data', (d) => (pid += d));
+const stop = () => {
+  try { process.kill(Number(pid), signal); } catch {}
+  process.exit(0);
+};
+for (const d of dirs) require('node:fs').watch(d, stop);
+process.stdout.write('ready');
+`;
 
 /** The real binary, sent `signal` (SIGKILL unless said) the moment `watched` is deleted: a signal inside a clean's deletes. */
 export function runKilledWhenGone(args: string[], watched: string, env: NodeJS.ProcessEnv, signal: NodeJS.Signals = 'SIGKILL'): Promise<number | null> {
