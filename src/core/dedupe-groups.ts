@@ -113,9 +113,11 @@ function describe(table: PlaceTable, rows: number[], options: GroupOptions): Dup
     };
   });
   // Another device's copy stands for all its places there; a copy on disk is marked by its path.
-  for (const m of members) m.marked = m.where === 'vault' ? options.kept.has(m.picture, m.device!) : options.kept.has(m.picture, options.device, m.path);
+  // With sources, this device's vault copies are those it cleaned (dedupe-scope): never kept over its disk.
+  const cleanedHere = (m: DuplicateMember) => !options.vaultOnly && m.where === 'vault' && m.device === options.device;
+  for (const m of members) m.marked = cleanedHere(m) ? false : m.where === 'vault' ? options.kept.has(m.picture, m.device!) : options.kept.has(m.picture, options.device, m.path);
   const { kept, why } = chooseKept(
-    members.map((m) => ({ where: m.where, kind: m.kind, size: m.pictureSize, pixels: (m.width ?? 0) * (m.height ?? 0), taken: m.taken, path: m.path, marked: m.marked })),
+    members.map((m) => ({ where: m.where, kind: m.kind, size: m.pictureSize, pixels: (m.width ?? 0) * (m.height ?? 0), taken: m.taken, path: m.path, marked: m.marked, cleanedHere: cleanedHere(m) })),
     options.keep,
   );
   const keptMember = members[kept];

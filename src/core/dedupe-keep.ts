@@ -36,13 +36,20 @@ export interface KeepFacts {
   path: string;
   /** Marked "keep this copy". */
   marked?: boolean;
+  /**
+   * A copy this device cleaned: it lives only in the vault now. It is compared (its looks come from
+   * its zip) but never stays in place of a copy on this device's disk: were it kept, the last copy
+   * on disk would go, and a second dedupe --clean would empty what the first one kept.
+   */
+  cleanedHere?: boolean;
 }
 
 const REFERENCE_RANK: Record<Where, number> = { reference: 2, vault: 1, source: 0 };
+const referenceRank = (f: KeepFacts): number => (f.cleanedHere ? -1 : REFERENCE_RANK[f.where]);
 
 /** Negative when a should stay rather than b, by one rule; 0 when the rule does not tell them apart. */
 const RULES: Record<KeepRule, (a: KeepFacts, b: KeepFacts) => number> = {
-  reference: (a, b) => REFERENCE_RANK[b.where] - REFERENCE_RANK[a.where],
+  reference: (a, b) => referenceRank(b) - referenceRank(a),
   original: (a, b) => Number(a.kind === 'thumb') - Number(b.kind === 'thumb'),
   pixels: (a, b) => (a.pixels > 0 && b.pixels > 0 ? b.pixels - a.pixels : 0),
   size: (a, b) => b.size - a.size,
