@@ -1,7 +1,7 @@
 import { closeSync, openSync } from 'node:fs';
 import { openArchiveFile } from './archive-file.js';
 import { readFully } from './sync-io.js';
-import { LOCAL_HEADER, localDataStart } from './zip-reader.js';
+import { LOCAL_HEADER, localDataStart } from './local-header.js';
 
 /** Where a stored entry's bytes are: its zip and its local header (from the central directory). */
 export interface StoredEntry {
