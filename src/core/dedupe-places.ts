@@ -112,12 +112,17 @@ export class PlaceTable {
     this.ext[row] = ext;
   }
 
+  /** The size a copy's picture may have, before its bytes are read (a .dat's, from its head). */
+  presumePictureSize(row: number, pictureSize: number): void {
+    this.pictureSize.set(row, pictureSize);
+  }
+
   where = (row: number): Where => WHERES[this.small.where.data[row]];
   sizeOf = (row: number): number => this.size.data[row];
   mtimeOf = (row: number): number => this.mtime.data[row];
   isDat = (row: number): boolean => this.small.dat.data[row] === 1;
   takenOf = (row: number): string => this.strings.taken.value(this.takenIds.data[row])!;
-  /** The picture's size once known (a .dat's decoded size), else -1. */
+  /** The picture's size once known (a .dat's decoded size) or presumed, else -1. */
   pictureSizeOf = (row: number): number => this.pictureSize.data[row];
 
   /** Everything known of a copy, as plain data. */

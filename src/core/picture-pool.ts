@@ -52,7 +52,9 @@ export class PicturePool {
           .run<PictureResult[]>(job)
           .then((results) => {
             results.forEach((r, i) => onResult(items[i], r));
-            onBatch?.(tasks.length, tasks.reduce((n, t) => n + t.size, 0));
+            // A .dat's first bytes are not its reading: counted when it is read whole, if ever.
+            const read = tasks.filter((t) => !t.head);
+            onBatch?.(read.length, read.reduce((n, t) => n + t.size, 0));
           })
           .catch((err: unknown) => {
             failure ??= err;

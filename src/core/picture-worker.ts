@@ -1,9 +1,10 @@
 import { parentPort } from 'node:worker_threads';
+import { datPictureSize, V4_HEADER } from '../media/dat.js';
 import { hash64 } from '../media/hash.js';
 import type { PerceptualHash } from '../media/perceptual.js';
 import { pictureBytes, shownPicture, shownType, type ShownPicture } from '../media/picture.js';
 import type { ImageExt } from '../media/sniff.js';
-import { KeptBuffer, readStoredEntry, readWholeFile, type StoredEntry } from '../vault/stored-entry.js';
+import { KeptBuffer, readHead, readStoredEntry, readWholeFile, type StoredEntry } from '../vault/stored-entry.js';
 import { serveJobs } from './thread-pool.js';
 
 /**
@@ -21,6 +22,8 @@ export interface PictureTask {
   expect?: string;
   /** Also compute how the picture looks. */
   looks: boolean;
+  /** Only the size its picture may have (a .dat on disk: media/dat.ts `datPictureSize`), from its first bytes. */
+  head?: boolean;
 }
 
 export type PictureResult =
@@ -35,6 +38,7 @@ export type PictureResult =
       /** Asked for and decodable; null when sharp could not decode the picture. */
       looks?: PerceptualHash | null;
     }
+  | { ok: true; head: true; pictureSize: number }
   | { ok: false; reason: string };
 
 export interface PictureJob {
@@ -57,6 +61,7 @@ const DAT_PICTURES_KEPT = 100_000;
 async function examine(task: PictureTask, wechatKey?: string): Promise<PictureResult> {
   let bytes: Buffer | null;
   try {
+    if (task.head && 'path' in task.from) return { ok: true, head: true, pictureSize: datPictureSize(readHead(task.from.path, V4_HEADER, raw), task.size) };
     bytes = 'path' in task.from ? readWholeFile(task.from.path, task.size, raw) : readStoredEntry(task.from.entry, raw);
   } catch (err) {
     return { ok: false, reason: (err as NodeJS.ErrnoException).code ?? (err as Error).message };
