@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildGroups } from '../src/core/dedupe-groups.js';
-import { keepOrder } from '../src/core/dedupe-keep.js';
+import { keepOrder, KeptCopies } from '../src/core/dedupe-keep.js';
 import { PlaceTable } from '../src/core/dedupe-places.js';
 import type { PerceptualHash } from '../src/media/perceptual.js';
 
@@ -22,7 +22,7 @@ test('a marked pair is never in one group, not even through a third picture clos
     looks.set(hash, { width: 100, height: 100, dhash: '0123456789abcdef', phash: p, flat: false });
   }
   const group = (marks: string[]) =>
-    buildGroups(table, { keep: keepOrder(), similar: { looks, threshold: 40 }, marks: new Set(marks), vaultOnly: false });
+    buildGroups(table, { keep: keepOrder(), similar: { looks, threshold: 40 }, notDuplicates: new Set(marks), kept: new KeptCopies([]), device: 'pc', vaultOnly: false });
   const chained = group([]);
   assert.deepEqual(chained.groups.map((g) => g.members.map((m) => m.path).sort()), [['/cache/a.jpg', '/cache/b.jpg', '/cache/c.jpg']], 'A-B and B-C join all three');
   const marked = group([`${'a'.repeat(16)}:${'c'.repeat(16)}`]);
@@ -42,5 +42,5 @@ test('flat pictures (blank, one colour) are never called similar', () => {
     table.learn(row, hash, hash, 50, 'png');
     looks.set(hash, { width: 10, height: 10, dhash: '0'.repeat(16), phash: '0'.repeat(64), flat: true });
   }
-  assert.equal(buildGroups(table, { keep: keepOrder(), similar: { looks, threshold: 60 }, marks: new Set(), vaultOnly: false }).groups.length, 0);
+  assert.equal(buildGroups(table, { keep: keepOrder(), similar: { looks, threshold: 60 }, notDuplicates: new Set(), kept: new KeptCopies([]), device: 'pc', vaultOnly: false }).groups.length, 0);
 });

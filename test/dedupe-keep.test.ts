@@ -43,3 +43,14 @@ test('the shortest path stays, for Windows paths as for POSIX ones; equal length
   assert.deepEqual(chooseKept(posix.map((p) => copy({ path: p })), keepOrder()), { kept: 1, why: 'path' });
   assert.deepEqual(chooseKept([...posix].reverse().map((p) => copy({ path: p })), keepOrder()), { kept: 0, why: 'path' });
 });
+
+test('a copy marked to keep beats every rule, in any order --keep gives, but a copy in a reference folder', () => {
+  const marked = copy({ kind: 'thumb', size: 10, taken: '2024-09-01 00:00:00', path: '/a/much/longer/path/thumb.jpg', marked: true });
+  const best = copy({ kind: 'original', pixels: 4_000_000, size: 9000, taken: '2020-01-01 00:00:00', path: '/a.jpg' });
+  for (const order of [keepOrder(), keepOrder(['size']), keepOrder(['date', 'path'])]) {
+    assert.deepEqual(chooseKept([best, marked], order), { kept: 1, why: 'marked' });
+  }
+  assert.deepEqual(chooseKept([copy({ where: 'vault' }), marked], keepOrder()), { kept: 1, why: 'marked' }, 'over a copy only in the vault');
+  assert.deepEqual(chooseKept([marked, copy({ where: 'reference', size: 1 })], keepOrder()), { kept: 1, why: 'reference' });
+  assert.deepEqual(chooseKept([copy({ where: 'reference' }), copy({ where: 'reference', marked: true, path: '/longer/ref.jpg' })], keepOrder()), { kept: 1, why: 'marked' });
+});

@@ -117,9 +117,11 @@ test('with --vault, a picture the vault holds from another device is matched: al
   // The laptop's own copies are on its disk: as that device, the vault adds nothing.
   const asLaptop = await findDuplicates({ sources: [laptop], vault, device: 'laptop' });
   assert.deepEqual(asLaptop.groups.map((g) => g.members.map((m) => m.where)), [['source', 'source']]);
-  // The vault alone (no source: what the web page shows): the .dat and the JPEG are one picture stored twice.
+  // The vault alone (no source: what the web page shows): the .dat and the JPEG are one picture
+  // stored twice; the sticker, at two places on the laptop and one on the pc, is identical.
   await archive({ vault, sources: [pc], device: 'pc' });
   const vaultOnly = await findDuplicates({ sources: [], vault, device: 'pc' });
-  assert.deepEqual(vaultOnly.groups.map((g) => [g.tier, g.members.map((m) => m.device).sort()]), [['same-picture', ['laptop', 'pc']]]);
-  assert.ok(vaultOnly.groups[0].members.every((m) => !m.removable));
+  assert.deepEqual(vaultOnly.groups.map((g) => [g.tier, g.members.map((m) => `${m.device}×${m.places}`).sort()]), [['identical', ['laptop×2', 'pc×1']], ['same-picture', ['laptop×1', 'pc×1']]]);
+  assert.ok(vaultOnly.groups.every((g) => g.members.every((m) => !m.removable)));
+  assert.equal(vaultOnly.groups[0].bytes, 2 * sticker.length, 'if only the kept copy stayed, two places would go');
 });

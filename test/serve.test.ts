@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { cp, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, test } from 'node:test';
+import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { Browse } from '../src/core/browse.js';
 import { hashBytes } from '../src/media/hash.js';
@@ -10,7 +12,7 @@ import { createApp } from '../src/web/serve.js';
 import { RestoreJobs } from '../src/web/jobs.js';
 import { makeGuard, type Guard } from '../src/web/security.js';
 import { buildServedVault, type ServedVault } from './helpers/serve.js';
-import { picvault } from './helpers/cli.js';
+import { isRoot, picvault, tryMount } from './helpers/cli.js';
 import { writeImage } from './helpers/images.js';
 import { tempDir } from './helpers/tmp.js';
 
@@ -97,6 +99,11 @@ test('a change needs a POST from this page: a foreign Origin, a cross-site fetch
   assert.match(await missing.text(), /did not come from a picvault page/);
   assert.equal((await post('/restore', { ...form, _csrf: 'x'.repeat(43) })).status, 403);
   assert.equal((await post('/restore', form, { 'x-csrf-token': g.token })).status, 403, 'the token is not the form token');
+  // The page's own forms say "null" (its Referrer-Policy hides the origin from navigations): taken
+  // only with the browser's word that the post came from this origin.
+  assert.equal((await post('/restore', { ...form, _csrf: g.csrf }, { origin: 'null' })).status, 403);
+  assert.equal((await post('/restore', { ...form, _csrf: g.csrf }, { origin: 'null', 'sec-fetch-site': 'cross-site' })).status, 403);
+  assert.equal((await post('/restore', { ...form, _csrf: g.csrf }, { origin: 'null', 'sec-fetch-site': 'same-site' })).status, 403);
   const put = await app.request(`${ORIGIN}/restore`, { method: 'PUT', headers: { host: `127.0.0.1:${PORT}`, cookie: cookie() } });
   assert.equal(put.status, 405);
   await jobs.idle();
@@ -232,21 +239,192 @@ test('search by hash prefix, path or glob, chat and dates', async () => {
   assert.match(await (await get('/search?path=nothing-like-this')).text(), /Nothing found/);
 });
 
-test('duplicates: one picture at two places is one identical group, the copy to keep first', async () => {
-  const html = await (await get('/duplicates')).text();
-  assert.match(html, /identical/);
-  assert.match(html, /2 copies/);
-  assert.ok(html.indexOf('same.png') < html.indexOf('same-again.png'), 'the earliest is kept');
-  const { groups } = browse.duplicates(0, 10);
-  assert.equal(groups.length, 1);
-  assert.equal(groups[0].tier, 'identical');
-  assert.equal(groups[0].keptBecause, 'earliest');
+test('duplicates come from dedupe: the three tiers apart, the kept copy first with why, a thumbnail of every copy, what would be freed', async () => {
+  const identical = await (await get('/duplicates')).text();
+  assert.match(identical, /class="on"[^>]*>\s*<b>identical<\/b>/, 'the first tier with groups is shown');
+  assert.match(identical, /<b>identical<\/b><span>1 group/);
+  assert.match(identical, /<b>same picture<\/b><span>1 group/);
+  const twice = await hashOf(v.files.twice[0]);
+  assert.match(identical, new RegExp(`src="/thumb/${twice}"`));
+  assert.ok(identical.indexOf('same.png') < identical.indexOf('same-again.png'), 'the earlier copy is kept, first');
+  assert.match(identical, /<span class="badge keep">keep<\/span> <small>earliest date<\/small>/);
+  assert.match(identical, /2 places · [\d.]+ (B|KB) would be freed/);
+
+  // The JPEG and the .dat hiding it: two files, one picture, stored once (SPEC "Picture identity").
+  const same = await (await get('/duplicates?tier=same-picture')).text();
+  const colorPicture = await hashOf(v.files.color.jpeg);
+  assert.equal(await pictureHashOf(v.files.color.dat), colorPicture);
+  assert.equal([...same.matchAll(new RegExp(`<img src="/thumb/${colorPicture}"`, 'g'))].length, 2, 'a thumbnail of each copy');
+  assert.ok(same.includes(path.basename(v.files.color.jpeg)) && same.includes(path.basename(v.files.color.dat)));
+  assert.match(same, /<span class="badge">same picture<\/span>/);
+  assert.doesNotMatch(same, /DAT ·/, 'a .dat stored as its picture is shown as the picture\'s type');
+  assert.match(same, /2 copies · 2 places/);
+
+  // The similar tier needs perceptual hashes: the page computes none, and says how.
+  const before = await (await get('/duplicates?tier=similar')).text();
+  assert.match(before, /none is computed for this vault yet/);
+  assert.ok(before.includes(`<code>picvault dedupe --vault "${v.vault}" --similar</code>`), 'the command that computes them');
+  assert.match(before, /No group of this kind/);
+  const computed = await picvault(['dedupe', v.photos, v.wechat, '--vault', v.vault, '--similar'], { env: { PICVAULT_DEVICE: 'pc' } });
+  assert.equal(computed.code, 0, computed.stderr);
+  const similar = await (await get('/duplicates?tier=similar')).text();
+  assert.match(similar, /similar, \d+ bits apart/);
+  assert.match(similar, /1 picture has no perceptual hash yet \(or cannot be decoded\)/, 'the HEIC sharp cannot decode');
+  assert.ok(similar.indexOf('car.jpg') < similar.indexOf(path.basename(v.files.car.wechat)), 'the photo, with more pixels, is kept');
+  assert.match(similar, /<small>more pixels<\/small>/);
+  assert.match(similar, /action="\/duplicates\/not-duplicates"/);
+  assert.equal((await get('/duplicates?tier=bogus')).status, 400);
 });
 
-test('the run log lists every run; no run offers an undo until the catalogue ties removed places to their run', async () => {
-  const html = await (await get('/runs')).text();
-  assert.match(html, />archive</);
-  assert.doesNotMatch(html, /action="\/runs\/\d+\/undo"/);
+/** The pictures of the similar pair, as dedupe names them (the .dat by the picture it hides). */
+const carPair = async () => {
+  const { groups } = await browse.duplicates.report();
+  return groups.find((g) => g.tier === 'similar')!.members.map((m) => m.picture);
+};
+const marksOf = () => browse.duplicates.marks();
+
+test('"not duplicates" from the page: a POST with the form token from this page only; the pair leaves the groups; its mark is listed and undone', async () => {
+  const [a, b] = await carPair();
+  const form = { a, b, back: '/duplicates?tier=similar' };
+  assert.equal((await post('/duplicates/not-duplicates', { ...form, _csrf: g.csrf }, { origin: 'http://evil.example' })).status, 403);
+  assert.equal((await post('/duplicates/not-duplicates', { ...form, _csrf: g.csrf }, { 'sec-fetch-site': 'cross-site' })).status, 403);
+  assert.equal((await post('/duplicates/not-duplicates', form)).status, 403, 'no form token');
+  assert.equal((await post('/duplicates/not-duplicates', { ...form, a: 'zz', _csrf: g.csrf })).status, 400);
+  const twice = await hashOf(v.files.twice[0]);
+  assert.equal((await post('/duplicates/not-duplicates', { a, b: twice, _csrf: g.csrf })).status, 409, 'two pictures in no group together');
+  assert.deepEqual(marksOf().notDuplicates, [], 'nothing marked by a refused POST');
+
+  const marked = await post('/duplicates/not-duplicates', { ...form, _csrf: g.csrf });
+  assert.equal(marked.status, 303);
+  assert.equal(marked.headers.get('location'), '/duplicates?tier=similar');
+  const after = await (await get('/duplicates?tier=similar')).text();
+  assert.match(after, /No group of this kind/, 'the pair is gone');
+  assert.match(after, /Your marks[\s\S]*Not duplicates[\s\S]*action="\/duplicates\/not-duplicates\/undo"/);
+  assert.deepEqual(marksOf().notDuplicates.map((m) => [m.a, m.b, m.device]), [[[a, b].sort()[0], [a, b].sort()[1], 'pc']]);
+
+  assert.equal((await post('/duplicates/not-duplicates/undo', { a, b, back: '//evil.example/', _csrf: g.csrf })).headers.get('location'), '/duplicates', 'never back to another site');
+  assert.match(await (await get('/duplicates?tier=similar')).text(), /similar, \d+ bits apart/, 'undone: the pair is back');
+});
+
+/** The catalogue's id of the place at a path. */
+const placeId = (file: string) => {
+  const db = new Database(path.join(v.vault, 'picvault.db'), { readonly: true });
+  try {
+    return (db.prepare('SELECT id FROM locations WHERE path = ?').pluck().get(file) as number);
+  } finally {
+    db.close();
+  }
+};
+
+test('"keep this one" from the page: the chosen place stays first, marked, on every device using the vault; a POST from elsewhere is refused; undo', async () => {
+  const picture = await hashOf(v.files.twice[1]);
+  const form = { picture, place: String(placeId(v.files.twice[1])), back: '/duplicates' };
+  assert.equal((await post('/duplicates/keep', { ...form, _csrf: g.csrf }, { origin: 'http://evil.example' })).status, 403);
+  assert.equal((await post('/duplicates/keep', form)).status, 403);
+  assert.equal((await post('/duplicates/keep', { ...form, place: 'x', _csrf: g.csrf })).status, 400);
+  assert.equal((await post('/duplicates/keep', { ...form, place: String(placeId(v.files.turned)), _csrf: g.csrf })).status, 409, 'a place in no group');
+  assert.deepEqual(marksOf().kept, []);
+
+  // As the page's own form posts it: Origin "null" (no-referrer), Sec-Fetch-Site same-origin.
+  assert.equal((await post('/duplicates/keep', { ...form, _csrf: g.csrf }, { origin: 'null', 'sec-fetch-site': 'same-origin' })).status, 303);
+  const html = await (await get('/duplicates')).text();
+  assert.ok(html.indexOf('same-again.png') < html.indexOf('same.png'), 'the chosen copy first');
+  assert.match(html, /<span class="badge keep">keep<\/span> <small>marked to keep<\/small>/);
+  assert.deepEqual(marksOf().kept.map((m) => [m.picture, m.device, m.path]), [[picture, 'pc', v.files.twice[1]]]);
+  // dedupe on the device honours it: the marked copy stays, the other would go.
+  const cli = JSON.parse((await picvault(['dedupe', v.photos, '--vault', v.vault, '--json'], { env: { PICVAULT_DEVICE: 'pc' } })).stdout);
+  const group = cli.groups.find((gr: { members: { path: string }[] }) => gr.members.some((m) => m.path === v.files.twice[1]));
+  assert.deepEqual(group.members.map((m: { path: string; removable: boolean }) => [m.path, m.removable]), [[v.files.twice[1], false], [v.files.twice[0], true]]);
+
+  assert.equal((await post('/duplicates/keep/undo', { picture, device: 'pc', path: v.files.twice[1], _csrf: g.csrf })).status, 303);
+  assert.deepEqual(marksOf().kept, []);
+  const again = await (await get('/duplicates')).text();
+  assert.ok(again.indexOf('same.png') < again.indexOf('same-again.png'), 'the rules choose again');
+});
+
+test('undo from the run log: a clean run of this device is restored as a job, byte for byte with its time; the log then shows the restore that undid it', async () => {
+  const file = v.files.color.jpeg;
+  const original = await readFile(file);
+  const mtime = (await stat(file)).mtimeMs;
+  const asPc = { env: { PICVAULT_DEVICE: 'pc' } };
+  const cleaned = await picvault(['clean', path.dirname(file), '--vault', v.vault, '--yes', '--preview', path.join(v.root, 'preview.png')], asPc);
+  assert.equal(cleaned.code, 0, cleaned.stderr);
+  assert.equal(await stat(file).catch(() => null), null, 'clean removed it');
+  const runs = browse.runs();
+  const clean = runs.find((r) => r.command === 'clean')!;
+  const archived = runs.find((r) => r.command === 'archive')!;
+  assert.match(await (await get('/runs')).text(), new RegExp(`action="/runs/${clean.id}/undo"`));
+  assert.doesNotMatch(await (await get('/runs')).text(), new RegExp(`action="/runs/${archived.id}/undo"`), 'an archive removed nothing');
+
+  const undo = `/runs/${clean.id}/undo`;
+  assert.equal((await post(undo, {})).status, 403, 'no form token');
+  assert.equal((await post(undo, { _csrf: g.csrf }, { origin: 'http://evil.example' })).status, 403);
+  for (const bad of [String(archived.id), 'abc', '99999', '-1']) {
+    const r = await post(`/runs/${bad}/undo`, { _csrf: g.csrf });
+    assert.equal(r.status, 400, bad);
+    assert.match(((await r.json()) as { error: string }).error, /Only a clean or dedupe run that removed something can be undone/);
+  }
+  assert.equal(await stat(file).catch(() => null), null, 'nothing restored by a refused POST');
+
+  const done = await restoreThroughPage({}, undo);
+  assert.equal(done.state, 'done', done.message);
+  assert.match(done.message, /^1 restored/);
+  assert.deepEqual(await readFile(file), original, 'byte for byte');
+  assert.equal((await stat(file)).mtimeMs, mtime, 'with its time');
+  const log = await (await get('/runs')).text();
+  const restoreRun = browse.runs().find((r) => r.command === 'restore' && r.selection.run === clean.id)!;
+  assert.match(log, new RegExp(`restore: undo of #${clean.id}`));
+  assert.match(log, new RegExp(`undone \\(#${restoreRun.id}\\)`));
+
+  // Another device's clean: its places are that device's to restore.
+  const laptop = path.join(v.root, 'laptop');
+  await writeImage(path.join(laptop, 'l.jpg'), 77, '2021-03-03');
+  assert.equal((await picvault(['archive', laptop, '--to', v.vault, '--device-name', 'laptop'])).code, 0);
+  assert.equal((await picvault(['clean', laptop, '--vault', v.vault, '--yes', '--device-name', 'laptop', '--preview', path.join(v.root, 'preview2.png')])).code, 0);
+  const theirs = browse.runs().find((r) => r.command === 'clean' && r.device === 'laptop')!;
+  assert.match(await (await get('/runs')).text(), /undo on laptop/);
+  const refused = await post(`/runs/${theirs.id}/undo`, { _csrf: g.csrf });
+  assert.equal(refused.status, 400);
+  assert.match(((await refused.json()) as { error: string }).error, /removed files on laptop: undo it there/);
+});
+
+test('a vault that can only be read (a read-only mount): the duplicates page shows no buttons and says why; marks are refused', async (t) => {
+  if (!isRoot()) return t.skip('a read-only mount needs root');
+  // A copy of the vault, whole in its catalogue file: SQLite keeps a closed connection's file open
+  // while another connection of the process holds the same file (the page's, through the mount).
+  const db = new Database(path.join(v.vault, 'picvault.db'));
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  const copy = path.join(v.root, 'vault-copy');
+  await cp(v.vault, copy, { recursive: true, filter: (f) => !/picvault\.db-(wal|shm)$/.test(f) });
+  const view = path.join(v.root, 'read-only-view');
+  await mkdir(view);
+  if (!tryMount('--bind', copy, view)) return t.skip('this machine does not let a test mount a file system');
+  try {
+    if (!tryMount('-o', 'remount,bind,ro', view)) return t.skip('this machine does not let a test make a mount read-only');
+    const readOnly = await Browse.open({ vault: view, cacheDir: v.cache });
+    try {
+      assert.equal(readOnly.readOnly, true);
+      const ro = createApp({ browse: readOnly, guard: g, device: 'pc', jobs: new RestoreJobs() });
+      const roGet = (p: string) => ro.request(ORIGIN + p, { headers: { host: `127.0.0.1:${PORT}`, cookie: cookie() } });
+      const html = await (await roGet('/duplicates')).text();
+      assert.match(html, /can only be read here .* so marks cannot be set/);
+      assert.match(html, /same\.png/, 'the groups are shown');
+      assert.doesNotMatch(html, /action="\/duplicates\//, 'no button');
+      const picture = await hashOf(v.files.twice[1]);
+      const body = new URLSearchParams({ picture, place: String(placeId(v.files.twice[1])), _csrf: g.csrf });
+      const refused = await ro.request(ORIGIN + '/duplicates/keep', {
+        method: 'POST', body, headers: { host: `127.0.0.1:${PORT}`, cookie: cookie(), origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      assert.equal(refused.status, 409);
+      assert.match(await refused.text(), /can only be read here/);
+    } finally {
+      await readOnly.close();
+    }
+  } finally {
+    execFileSync('umount', [view]);
+  }
+  assert.deepEqual(marksOf().kept, [], 'nothing marked');
 });
 
 test('the language is switchable and defaults from Accept-Language', async () => {
@@ -259,9 +437,9 @@ test('the language is switchable and defaults from Accept-Language', async () =>
   assert.match(await (await get('/runs', { cookie: `${cookie()}; ${chosen}`, 'accept-language': 'en' })).text(), /运行记录/);
 });
 
-/** Posts a restore and waits for its job to end. */
-async function restoreThroughPage(form: Record<string, string | string[]>): Promise<{ state: string; message: string }> {
-  const started = await post('/restore', { ...form, _csrf: g.csrf });
+/** Posts a restore (or a run's undo) and waits for its job to end. */
+async function restoreThroughPage(form: Record<string, string | string[]>, action = '/restore'): Promise<{ state: string; message: string }> {
+  const started = await post(action, { ...form, _csrf: g.csrf });
   assert.equal(started.status, 202, await started.clone().text());
   const { job } = (await started.json()) as { job: number };
   for (;;) {

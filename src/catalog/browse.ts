@@ -1,4 +1,5 @@
 import type { Db } from './db.js';
+import { PLACE_STATE } from './locations.js';
 
 /**
  * The web page's questions (serve): a month's pictures, filtered, sorted and paged, the values its
@@ -143,13 +144,58 @@ export const storeTotals = (db: Db) =>
     .get() as { archives: number; storedBytes: number; images: number; imageBytes: number };
 
 /**
- * Every picture seen at more than one place, with how many and its size: the identical tier of
- * duplicates. Counted from the index of places by hash alone.
+ * What the duplicates a vault holds are computed from, as one string: it changes when places,
+ * pictures, zips or looks are added or removed, and when a run starts or ends (clean and restore
+ * mark places as they go; the page sees their work once they end). Marks are not in it: marking
+ * regroups what was read, it does not read everything again.
  */
-export const repeatedPictures = (db: Db) =>
+export const duplicateScopeKey = (db: Db) =>
   db
-    .prepare('SELECT r.hash, r.places, i.size FROM (SELECT hash, COUNT(*) AS places FROM locations GROUP BY hash HAVING COUNT(*) > 1) r JOIN images i ON i.hash = r.hash')
-    .all() as { hash: string; places: number; size: number }[];
+    .prepare(
+      `SELECT (SELECT MAX(id) FROM locations) || ':' || (SELECT COUNT(*) FROM locations) || ':' || (SELECT COUNT(*) FROM images) || ':' ||
+              (SELECT COUNT(*) FROM archives) || ':' || (SELECT COUNT(*) FROM picture_looks) || ':' ||
+              COALESCE((SELECT MAX(id) || '/' || MAX(finished_at) FROM runs), '')`,
+    )
+    .pluck()
+    .get() as string;
+
+/** A place of a copy, as the duplicates page lists it. */
+export interface CopyPlace {
+  id: number;
+  path: string;
+  kind: string;
+  taken: string;
+  size: number;
+  state: 'archived' | 'cleaned' | 'restored';
+  /** Marked "keep this copy". */
+  marked: boolean;
+}
+
+/**
+ * The places where a device saw a file (by its own hash: a .dat stored as its picture is its own
+ * file; SPEC "Picture identity"), the one marked to keep first, then as the keep rules would order
+ * them (an original before a thumbnail, the earliest, the shortest path): the first `limit`.
+ * `picture` is what the file shows: the image stored for it is the file itself or that picture.
+ */
+export const placesOfCopy = (db: Db, copy: { hash: string; picture: string; device: string }, limit: number) =>
+  (
+    db
+      .prepare(
+        `SELECT l.id, l.path, l.kind, l.taken, l.size,
+                ${PLACE_STATE} AS state,
+                k.path IS NOT NULL AS marked
+         FROM locations l LEFT JOIN keep_marks k ON k.picture = @picture AND k.device = l.device AND k.path = l.path
+         WHERE l.hash IN (@hash, @picture) AND COALESCE(l.file_hash, l.hash) = @hash AND l.device = @device
+         ORDER BY marked DESC, l.kind = 'thumb', l.taken, LENGTH(l.path), l.path, l.id LIMIT @limit`,
+      )
+      .all({ ...copy, limit }) as (Omit<CopyPlace, 'marked'> & { marked: number })[]
+  ).map((p) => ({ ...p, marked: p.marked === 1 }));
+
+/** A place by its id, with its own file's hash: what a "keep this copy" from the page names. */
+export const placeById = (db: Db, id: number) =>
+  db.prepare('SELECT id, COALESCE(file_hash, hash) AS file, device, path FROM locations WHERE id = ?').get(id) as
+    | { id: number; file: string; device: string; path: string }
+    | undefined;
 
 /** The zip written last: the one a user is likeliest to look into first. */
 export const newestArchive = (db: Db) => (db.prepare('SELECT name FROM archives ORDER BY id DESC LIMIT 1').pluck().get() as string | undefined) ?? null;
@@ -241,13 +287,19 @@ export interface StoredPicture {
   archiveVerifiedAt: string | null;
 }
 
+/**
+ * The stored image of a hash: an image's own, or a picture's (dedupe's marks name pictures, and a
+ * .dat stored as it is shows a picture of another hash: dat_pictures says which).
+ */
 export const storedPicture = (db: Db, hash: string) =>
   db
     .prepare(
       `SELECT i.hash, i.size, i.ext, i.decoded_ext AS decodedExt, i.entry, a.name AS archive, a.damage AS archiveDamage,
               a.verified_at AS archiveVerifiedAt
-       FROM images i JOIN archives a ON a.id = i.archive_id WHERE i.hash = ?`,
+       FROM images i JOIN archives a ON a.id = i.archive_id
+       WHERE i.hash = @hash OR i.hash = (SELECT hash FROM dat_pictures WHERE picture = @hash LIMIT 1)
+       ORDER BY i.hash = @hash DESC LIMIT 1`,
     )
-    .get(hash) as StoredPicture | undefined;
+    .get({ hash }) as StoredPicture | undefined;
 
 

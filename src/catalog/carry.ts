@@ -91,12 +91,17 @@ export const dropPlacesWithoutImage = (db: Db) =>
   }[];
 
 /**
- * What dedupe keeps in the catalogue and in no zip (migrations/0008): the "not duplicates" marks
- * and what pictures look like, as they are, and which places each clean or dedupe run removed,
- * matched to the new places by device, path, image and time (runs keep their ids: carryAudit).
+ * What dedupe keeps in the catalogue and in no zip (migrations/0008, 0011): the "not duplicates"
+ * and "keep this copy" marks and what pictures look like, as they are (a keep mark names its copy
+ * by picture, device and path, not by a place's id), and which places each clean or dedupe run
+ * removed, matched to the new places by device, path, image and time (runs keep their ids:
+ * carryAudit).
  */
-export function carryDedupe(db: Db): { marks: number; removals: number } {
+export function carryDedupe(db: Db): { marks: number; keeps: number; removals: number } {
   const marks = db.prepare('INSERT OR IGNORE INTO main.not_duplicates (a, b, device, created_at) SELECT a, b, device, created_at FROM old.not_duplicates').run().changes;
+  const keeps = db
+    .prepare('INSERT OR IGNORE INTO main.keep_marks (picture, device, path, marked_on, created_at) SELECT picture, device, path, marked_on, created_at FROM old.keep_marks')
+    .run().changes;
   db.exec(`INSERT OR IGNORE INTO main.picture_looks (picture, width, height, dhash, phash, flat) SELECT picture, width, height, dhash, phash, flat FROM old.picture_looks;
            INSERT OR IGNORE INTO main.dat_pictures (hash, picture, picture_size) SELECT hash, picture, picture_size FROM old.dat_pictures;`);
   const removals = db.prepare(
@@ -104,5 +109,5 @@ export function carryDedupe(db: Db): { marks: number; removals: number } {
      SELECT r.run_id, m.id, r.removed FROM old.run_removals r JOIN old.locations o ON o.id = r.location_id
      JOIN main.locations m ON m.path_key = o.path_key AND m.path = o.path AND m.device = o.device AND m.hash = o.hash AND m.mtime_ms = o.mtime_ms`,
   ).run().changes;
-  return { marks, removals };
+  return { marks, keeps, removals };
 }

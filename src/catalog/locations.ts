@@ -28,6 +28,10 @@ export interface LocationRow extends Omit<ManifestLocation, 'fileHash' | 'recipe
   state: 'archived' | 'cleaned' | 'restored';
 }
 
+/** A place's state (`l` a row of locations): archived, cleaned (the original was deleted), or restored since. */
+export const PLACE_STATE = `CASE WHEN l.restored_at IS NOT NULL AND (l.cleaned_at IS NULL OR l.restored_at > l.cleaned_at) THEN 'restored'
+              WHEN l.cleaned_at IS NOT NULL THEN 'cleaned' ELSE 'archived' END`;
+
 /** Every column of a LocationRow; its rows go through withRecipe (the recipe column is JSON). */
 export const SELECT_LOCATIONS = `
   SELECT l.id, l.hash, l.size, l.device, l.source, l.kind, l.account, l.chat, l.root, l.path,
@@ -35,8 +39,7 @@ export const SELECT_LOCATIONS = `
          l.date_rule AS dateRule, l.exif_date AS exifDate, l.file_hash AS fileHash, l.recipe, i.size AS imageSize,
          i.ext, i.decoded_ext AS decodedExt, i.entry, i.archive_id AS archiveId, a.name AS archive, a.damage AS archiveDamage,
          a.verified_at AS archiveVerifiedAt, a.bytes AS archiveBytes,
-         CASE WHEN l.restored_at IS NOT NULL AND (l.cleaned_at IS NULL OR l.restored_at > l.cleaned_at) THEN 'restored'
-              WHEN l.cleaned_at IS NOT NULL THEN 'cleaned' ELSE 'archived' END AS state
+         ${PLACE_STATE} AS state
   FROM locations l JOIN images i ON i.hash = l.hash JOIN archives a ON a.id = i.archive_id`;
 
 /**

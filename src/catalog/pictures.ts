@@ -106,8 +106,9 @@ export interface VaultCopy {
   picture: string | null;
   pictureSize: number | null;
   device: string;
-  /** How many places of that device hold it, and the first of them. */
+  /** How many places of that device hold it, how many of them still do (not cleaned, or restored since), and the first of them. */
   places: number;
+  present: number;
   path: string;
   root: string;
   source: string;
@@ -121,17 +122,22 @@ export interface VaultCopy {
 }
 
 /**
- * Every image the vault holds, once per device that saw it, except `exceptDevice`'s (the disk
- * answers for those), a row at a time. The kind is the place's best (an original over a sticker
- * over a thumbnail), the date the earliest.
+ * Every file the vault holds (by its own hash: a .dat stored as its picture is its own file), once
+ * per device that saw it, except `exceptDevice`'s (the disk answers for those), a row at a time. The kind is the place's best (an original over a sticker
+ * over a thumbnail), the date the earliest. The places are read in the table's order and grouped
+ * aside (NOT INDEXED): going through the index of hashes reads them in random order, and took
+ * twice as long at 300 000 places (about 2 s).
  */
 export function* vaultCopies(db: Db, exceptDevice: string | null): Generator<VaultCopy> {
   const stmt = db.prepare(`
-    SELECT ${FILE_IDENTITY}, l.size, l.device, COUNT(*) AS places, MIN(l.path) AS path,
-           MIN(l.root) AS root, MIN(l.source) AS source, MIN(l.kind) AS kind, MIN(l.account) AS account, MIN(l.chat) AS chat,
-           MIN(l.taken) AS taken, MIN(l.month) AS month, a.name AS archive, i.entry
-    FROM locations l JOIN images i ON i.hash = l.hash JOIN archives a ON a.id = i.archive_id
-    WHERE l.device != ?
-    GROUP BY COALESCE(l.file_hash, l.hash), l.device ORDER BY COALESCE(l.file_hash, l.hash), l.device`);
+    SELECT ${FILE_IDENTITY}, l.size, l.device, l.places, l.present, l.path, l.root, l.source, l.kind, l.account, l.chat, l.taken, l.month,
+           a.name AS archive, i.entry
+    FROM (SELECT MIN(file_hash) AS file_hash, MIN(hash) AS hash, MIN(size) AS size, device, COUNT(*) AS places,
+                 SUM(cleaned_at IS NULL OR restored_at > cleaned_at) AS present, MIN(path) AS path, MIN(root) AS root,
+                 MIN(source) AS source, MIN(kind) AS kind, MIN(account) AS account, MIN(chat) AS chat, MIN(taken) AS taken,
+                 MIN(month) AS month
+          FROM locations NOT INDEXED WHERE device != ? GROUP BY COALESCE(file_hash, hash), device) l
+    JOIN images i ON i.hash = l.hash JOIN archives a ON a.id = i.archive_id
+    ORDER BY COALESCE(l.file_hash, l.hash), l.device`);
   yield* stmt.iterate(exceptDevice ?? '') as Iterable<VaultCopy>;
 }

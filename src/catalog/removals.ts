@@ -35,8 +35,8 @@ export function settleRemovals(db: Db, runId: number): void {
   db.prepare('DELETE FROM run_removals WHERE run_id = ? AND removed = 0').run(runId);
 }
 
-export const removalCount = (db: Db, runId: number) =>
-  db.prepare('SELECT COUNT(*) FROM run_removals WHERE run_id = ?').pluck().get(runId) as number;
+/** Whether a run removed anything (or, killed, may have): one look at the list's first row. */
+export const removedAny = (db: Db, runId: number) => db.prepare('SELECT EXISTS (SELECT 1 FROM run_removals WHERE run_id = ?)').pluck().get(runId) === 1;
 
 /** Every place a run removed (or, killed, may have), in date order, filtered like iterateLocations. */
 export function* iterateRemovals(db: Db, runId: number, keep: (row: LocationRow) => boolean): Generator<LocationRow> {

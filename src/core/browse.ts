@@ -1,11 +1,11 @@
 import {
-  catalogueVersion, monthCounts, newestArchive, pathBytesAfter, placePathsAfter, monthFacets, monthPictures, repeatedPictures, searchPlaces, sourceReports, storeTotals, storedPicture,
+  catalogueVersion, monthCounts, newestArchive, pathBytesAfter, placePathsAfter, monthFacets, monthPictures, searchPlaces, sourceReports, storeTotals, storedPicture,
   type GridPicture, type MonthFacets, type MonthFilter, type MonthSort, type SearchRow, type SourceReport, type StoredPicture,
 } from '../catalog/browse.js';
 import { locationsOfHash, type LocationRow } from '../catalog/locations.js';
-import { listRuns, type RunRow } from '../catalog/runs.js';
+import { listRuns, runById, type RunRow } from '../catalog/runs.js';
 import { openVault, type Vault } from '../vault/vault.js';
-import { byRedundantBytes, duplicateGroups, type DuplicateGroup, type Repeated } from './duplicates.js';
+import { VaultDuplicates } from './vault-duplicates.js';
 import { Thumbnails, type PictureFacts, type Thumb, type ThumbSize } from './thumbnails.js';
 import { canUndo } from './undo.js';
 import { PathIndex } from './path-index.js';
@@ -43,6 +43,8 @@ export interface DeviceSummary {
 export interface LoggedRun extends RunRow {
   /** Whether the page may offer to undo it (restore what it removed). */
   undoable: boolean;
+  /** A restore that undid it (restore --run), among the runs listed with it. */
+  undoneBy: number | null;
 }
 
 export interface MonthPage {
@@ -88,16 +90,20 @@ export class Browse {
   private remembered = new Map<string, unknown>();
   private readonly paths = new PathIndex();
   private version = -1;
+  /** The duplicates the vault holds (dedupe's core, the vault alone), kept and regrouped as marks change. */
+  readonly duplicates: VaultDuplicates;
 
   private constructor(
     private readonly vault: Vault,
     readonly thumbnails: Thumbnails,
-  ) {}
+  ) {
+    this.duplicates = new VaultDuplicates(vault);
+  }
 
   /**
-   * The overview and the duplicates read every place (a second or so at 300 000 places); their
-   * answers are kept until the catalogue changes: SQLite's data_version moves when another
-   * connection (an archive, a restore) commits, so a kept answer is never stale.
+   * The overview reads every place (a second or so at 300 000 places); its answers are kept until
+   * the catalogue changes: SQLite's data_version moves when another connection (an archive, a
+   * restore) commits, so a kept answer is never stale.
    */
   private remember<T>(key: string, compute: () => T): T {
     const now = catalogueVersion(this.vault.db);
@@ -112,7 +118,7 @@ export class Browse {
   /** Answers the questions that read the whole catalogue, so the first visit is as quick as the next. */
   async warm(): Promise<void> {
     this.overview();
-    this.duplicates(0, 1);
+    await this.duplicates.report();
     this.paths.refresh((after) => placePathsAfter(this.vault.db, after), pathBytesAfter(this.vault.db, 0));
     await this.thumbnails.warm(newestArchive(this.vault.db));
   }
@@ -126,7 +132,21 @@ export class Browse {
     return this.vault.dir;
   }
 
-  private logged = (runs: RunRow[]): LoggedRun[] => runs.map((r) => ({ ...r, undoable: canUndo(this.vault.db, r) }));
+  /** The catalogue could only be opened to read (a write-protected drive, a folder the user may only read): no marks can be set. */
+  get readOnly(): boolean {
+    return this.vault.readOnly;
+  }
+
+  private logged = (runs: RunRow[]): LoggedRun[] => {
+    const undone = new Map(runs.filter((r) => r.command === 'restore' && typeof r.selection.run === 'number').map((r) => [r.selection.run as number, r.id]));
+    return runs.map((r) => ({ ...r, undoable: canUndo(this.vault.db, r), undoneBy: undone.get(r.id) ?? null }));
+  };
+
+  /** One run of the log, as the page offers it. */
+  run(id: number): LoggedRun | undefined {
+    const found = runById(this.vault.db, id);
+    return found && this.logged([found])[0];
+  }
 
   overview(): Overview {
     const db = this.vault.db;
@@ -152,11 +172,11 @@ export class Browse {
     return { filter, sort, total, offset, pictures, facets };
   }
 
-  /** A picture by its full hash; null when the vault does not hold it. */
+  /** A picture by its full hash (the stored image's, or the picture's it shows); null when the vault does not hold it. */
   async picture(hash: string): Promise<PictureDetail | null> {
     const picture = storedPicture(this.vault.db, hash);
     if (!picture) return null;
-    return { picture, facts: await this.thumbnails.facts(picture), places: locationsOfHash(this.vault.db, hash) };
+    return { picture, facts: await this.thumbnails.facts(picture), places: locationsOfHash(this.vault.db, picture.hash) };
   }
 
   stored(hash: string): StoredPicture | null {
@@ -165,11 +185,6 @@ export class Browse {
 
   thumbnail(picture: StoredPicture, size: ThumbSize): Promise<Thumb> {
     return this.thumbnails.get(picture, size);
-  }
-
-  duplicates(offset: number, limit: number): { total: number; groups: DuplicateGroup[] } {
-    const repeated = this.remember<Repeated>('repeated', () => byRedundantBytes(repeatedPictures(this.vault.db)));
-    return duplicateGroups(this.vault.db, repeated, offset, limit);
   }
 
   runs(): LoggedRun[] {

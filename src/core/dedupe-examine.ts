@@ -17,8 +17,11 @@ export interface ExamineOptions {
   db: Db | null;
   vaultDir: string | null;
   device: string;
-  /** Also how every picture looks (the similar tier). */
-  looks: boolean;
+  /**
+   * How every picture looks (the similar tier): computed where the catalogue does not know it
+   * ('compute'), or only what it knows ('known': nothing is decoded); false: not asked.
+   */
+  looks: false | 'compute' | 'known';
   progress?: Progress;
 }
 
@@ -36,7 +39,10 @@ const QUERY_CHUNK = 500;
  *    `datPictureSize`): those are read first, and the rest of it only when either size is
  *    another copy's. `finish` reads what the vault's .dat pictures, decoded, add;
  * 3. with `looks`, every copy not read yet, and one copy of each picture whose looks the
- *    catalogue does not know, decoded.
+ *    catalogue does not know, decoded (unless only known looks are asked for).
+ *
+ * A vault copy's zip is opened only when its bytes must be read: looking at the vault alone, with
+ * every picture known, no zip is opened at all.
  */
 export class CopyExaminer {
   private readonly unreadable: Skipped[] = [];
@@ -51,7 +57,7 @@ export class CopyExaminer {
   private readonly cataloged: ReturnType<typeof catalogedFile> | null;
   /** Catalogued .dat copies whose picture may be remembered: asked in one batch in finish. */
   private readonly datToRecall: number[] = [];
-  private entries: Map<number, StoredEntry> = new Map();
+  private readonly entries = new Map<number, StoredEntry>();
   private looksWanted = false;
   private counting = false;
   private readonly looks = new Map<string, PerceptualHash | null>();
@@ -113,7 +119,7 @@ export class CopyExaminer {
       this.heading.add(row);
       return this.queue.push(row);
     }
-    if (known.picture !== null) t.learn(row, known.hash, known.picture, known.pictureSize!, 'dat');
+    if (known.picture !== null) t.learn(row, known.hash, known.picture, known.pictureSize!, known.decodedExt ?? 'dat');
     else {
       t.hash[row] = known.hash;
       this.datToRecall.push(row);
@@ -154,8 +160,9 @@ export class CopyExaminer {
     this.progress.begin('phase.dedupe', 0);
     this.counting = true;
     if (db) this.recallDatPictures(db);
-    this.entries = await storedEntries(this.options.vaultDir, this.stored);
-    for (let row = 0; row < t.length; row++) if (t.where(row) === 'vault' && t.isDat(row) && this.unread(row)) this.queue.push(row);
+    const storedDat: number[] = [];
+    for (let row = 0; row < t.length; row++) if (t.where(row) === 'vault' && t.isDat(row) && this.unread(row)) storedDat.push(row);
+    await this.readStored(storedDat);
     await this.queue.drain();
     // The pictures now known: a stored 4.x .dat's is smaller than the file, and a copy not read yet
     // may be of that size.
@@ -189,10 +196,20 @@ export class CopyExaminer {
       if (p !== undefined && !this.looks.has(p) && t.ext[row] !== null && (!pictures.has(p) || t.where(pictures.get(p)!) === 'vault')) pictures.set(p, row);
     }
     if (db) for (const chunk of chunks([...pictures.keys()], QUERY_CHUNK)) for (const [p, l] of knownLooks(db, chunk)) this.looks.set(p, l);
+    if (this.options.looks === 'known') return;
     const before = new Set(this.looks.keys());
-    for (const [p, row] of pictures) if (!this.looks.has(p)) this.queue.push(row);
+    const decode = [...pictures].filter(([p]) => !this.looks.has(p)).map(([, row]) => row);
+    await this.readStored(decode.filter((row) => t.where(row) === 'vault'));
+    for (const row of decode) if (t.where(row) !== 'vault') this.queue.push(row);
     await this.queue.drain();
     if (db) keep(() => saveLooks(db, [...this.looks].filter((e): e is [string, PerceptualHash] => e[1] !== null && !before.has(e[0]))));
+  }
+
+  /** Queues vault copies to read, once their zips say where their bytes are. */
+  private async readStored(rows: number[]): Promise<void> {
+    const wanted = rows.filter((row) => !this.entries.has(row));
+    for (const [row, entry] of await storedEntries(this.options.vaultDir, this.stored, wanted)) this.entries.set(row, entry);
+    for (const row of rows) this.queue.push(row);
   }
 
   /** The pictures of catalogued .dat copies learned before: those need no reading. */
@@ -217,12 +234,15 @@ export class CopyExaminer {
   }
 }
 
-/** Where the vault copies' bytes are in their zips: each zip's directory read once. */
-async function storedEntries(vaultDir: string | null, stored: StoredAt): Promise<Map<number, StoredEntry>> {
+/** Where these vault copies' bytes are in their zips: each zip's directory read once. */
+async function storedEntries(vaultDir: string | null, stored: StoredAt, rows: number[]): Promise<Map<number, StoredEntry>> {
   const byRow = new Map<number, StoredEntry>();
   if (!vaultDir) return byRow;
   const byArchive = new Map<string, number[]>();
-  for (const [row, at] of stored) byArchive.set(at.archive, [...(byArchive.get(at.archive) ?? []), row]);
+  for (const row of rows) {
+    const at = stored.get(row);
+    if (at) byArchive.set(at.archive, [...(byArchive.get(at.archive) ?? []), row]);
+  }
   for (const [archive, rows] of byArchive) {
     const zip = absArchivePath(vaultDir, archive);
     const reader = await ZipReader.open(zip).catch(() => null);

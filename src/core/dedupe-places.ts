@@ -15,9 +15,10 @@ export interface PlaceFacts extends Pick<FoundFile, 'path' | 'root' | 'source' |
   month: string;
   /** A WeChat .dat (by name or by its folder): its picture is the image it hides. */
   dat: boolean;
-  /** A vault copy: the device that saw it, and in how many places. */
+  /** A vault copy: the device that saw it, in how many places, and how many of them still hold it (not cleaned, or restored since). */
   device?: string;
   places?: number;
+  present?: number;
 }
 
 /** Small strings that repeat (roots, chats, months, devices) kept once, referred to by number. */
@@ -77,6 +78,7 @@ export class PlaceTable {
   private readonly ints = {
     root: new Column(new Int32Array(1024)), chat: new Column(new Int32Array(1024)), account: new Column(new Int32Array(1024)),
     month: new Column(new Int32Array(1024)), device: new Column(new Int32Array(1024)), places: new Column(new Int32Array(1024)),
+    present: new Column(new Int32Array(1024)),
   };
   private readonly small = { where: new Column(new Uint8Array(1024)), source: new Column(new Uint8Array(1024)), kind: new Column(new Uint8Array(1024)), dat: new Column(new Uint8Array(1024)) };
 
@@ -96,6 +98,7 @@ export class PlaceTable {
     this.pictureSize.set(row, -1);
     for (const k of ['root', 'chat', 'account', 'month', 'device'] as const) this.ints[k].set(row, this.strings[k].id(p[k]));
     this.ints.places.set(row, p.places ?? 1);
+    this.ints.present.set(row, p.present ?? 1);
     this.small.where.set(row, WHERES.indexOf(p.where));
     this.small.source.set(row, SOURCE_KINDS.indexOf(p.source));
     this.small.kind.set(row, IMAGE_KINDS.indexOf(p.kind));
@@ -122,6 +125,8 @@ export class PlaceTable {
   mtimeOf = (row: number): number => this.mtime.data[row];
   isDat = (row: number): boolean => this.small.dat.data[row] === 1;
   takenOf = (row: number): string => this.strings.taken.value(this.takenIds.data[row])!;
+  /** How many places a vault copy stands for (1 for a copy on disk). */
+  placesOf = (row: number): number => this.ints.places.data[row];
   /** The picture's size once known (a .dat's decoded size) or presumed, else -1. */
   pictureSizeOf = (row: number): number => this.pictureSize.data[row];
 
@@ -142,6 +147,7 @@ export class PlaceTable {
       dat: this.isDat(row),
       device: this.strings.device.value(this.ints.device.data[row]),
       places: this.ints.places.data[row],
+      present: this.ints.present.data[row],
     };
   }
 }

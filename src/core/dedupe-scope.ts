@@ -57,12 +57,12 @@ export async function gatherScope(table: PlaceTable, db: Db | null, device: stri
     for (const c of vaultCopies(db, sources.length > 0 ? device : null)) {
       const row = table.add({
         where: 'vault', path: c.path, root: c.root, source: c.source as SourceKind, kind: c.kind as ImageKind, account: c.account ?? undefined,
-        chat: c.chat ?? undefined, size: c.size, mtimeMs: 0, taken: c.taken, month: c.month, dat: c.ext === 'dat', device: c.device, places: c.places,
+        chat: c.chat ?? undefined, size: c.size, mtimeMs: 0, taken: c.taken, month: c.month, dat: c.ext === 'dat', device: c.device, places: c.places, present: c.present,
       });
       // The entry holds the picture: a .dat stored as its picture is known by it at once.
       stored.set(row, { archive: c.archive, entry: c.entry, hash: c.picture ?? c.hash });
       // A .dat stored raw has its picture learned when its bytes are read (or from the catalogue's memory of it).
-      if (c.picture !== null) table.learn(row, c.hash, c.picture, c.pictureSize!, 'dat');
+      if (c.picture !== null) table.learn(row, c.hash, c.picture, c.pictureSize!, c.decodedExt ?? 'dat');
       else if (c.ext !== 'dat') table.learn(row, c.hash, c.hash, c.size, c.ext);
       found(row);
     }

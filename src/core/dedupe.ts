@@ -1,11 +1,12 @@
 import os from 'node:os';
 import path from 'node:path';
-import { listMarks } from '../catalog/marks.js';
 import { PicvaultError, usageError } from '../errors.js';
+import type { PerceptualHash } from '../media/perceptual.js';
 import { openVault, type Vault } from '../vault/vault.js';
 import { CopyExaminer } from './dedupe-examine.js';
-import { buildGroups, TIERS, type DuplicateGroup, type Tier } from './dedupe-groups.js';
+import { buildGroups, goingCopies, preparedGroups, TIERS, type DuplicateGroup, type PreparedGroups, type Tier } from './dedupe-groups.js';
 import { keepOrder, type KeepRule } from './dedupe-keep.js';
+import { NO_MARKS, readMarks, type DedupeMarks } from './dedupe-marks.js';
 import { PlaceTable } from './dedupe-places.js';
 import { gatherScope, type StoredAt } from './dedupe-scope.js';
 import { PicturePool } from './picture-pool.js';
@@ -14,7 +15,8 @@ import type { Skipped } from './scan.js';
 import type { Selection } from './selection.js';
 
 export type { DuplicateGroup, DuplicateMember, Tier } from './dedupe-groups.js';
-export type { KeepRule } from './dedupe-keep.js';
+export type { KeepRule, KeptBecause } from './dedupe-keep.js';
+export type { DedupeMarks } from './dedupe-marks.js';
 
 export interface DedupeOptions {
   /** Source folders. None, with a vault: the vault alone, every device's pictures in it. */
@@ -24,6 +26,12 @@ export interface DedupeOptions {
   against?: string[];
   /** The similar tier's pHash distance (bits of 256); undefined: no similar tier. */
   similar?: number;
+  /**
+   * The similar tier from the looks the catalogue already has, computing none (the web page:
+   * decoding every picture of a vault is a run's work, not a page's). `looksMissing` counts the
+   * pictures left out.
+   */
+  knownLooksOnly?: boolean;
   /** `--keep`: keep rules to put first. */
   keep?: string[];
   /** Applies to the sources' files. */
@@ -53,16 +61,31 @@ export interface DedupeReport {
   keep: KeepRule[];
   /**
    * Per tier: the groups of that tier (a group's weakest match: identical when every copy has the
-   * same bytes), and the copies that would go by how they match the kept copy, with their bytes.
+   * same bytes), and the copies that would go by how they match the kept copy, with their bytes
+   * (looking at the vault alone: the places that would go if only each kept copy stayed).
    */
   tiers: Record<Tier, { groups: number; files: number; bytes: number }>;
   /** What `--clean` would free, per source folder and chat (largest first) and per month (in order). */
   freed: { files: number; bytes: number; bySource: FreedRow[]; byChat: FreedRow[]; byMonth: FreedRow[] };
   /** Similar pairs left apart because they are marked "not duplicates". */
   marksHonoured: number;
+  /** With the similar tier: pictures with looks, and without (not computed yet with `knownLooksOnly`, or that sharp cannot decode). */
+  looksKnown: number;
+  looksMissing: number;
   groups: DuplicateGroup[];
   /** Copies that could not be read: left out of every group. */
   unreadable: Skipped[];
+}
+
+/**
+ * Everything dedupe compares, read and hashed, before it is grouped: the costly part (a walk, the
+ * reads, the catalogue's every place). `report` groups it under the marks given, which costs
+ * little: the web page keeps one and groups it again when the user marks something.
+ */
+export interface DuplicateScope {
+  /** The marks the vault held when the scope was gathered. */
+  marks: DedupeMarks;
+  report(marks: DedupeMarks): DedupeReport;
 }
 
 /**
@@ -72,11 +95,19 @@ export interface DedupeReport {
  * with a vault and no sources: the duplicates the vault holds.
  */
 export async function findDuplicates(options: DedupeOptions): Promise<DedupeReport> {
+  const scope = await gatherDuplicates(options);
+  return scope.report(scope.marks);
+}
+
+/** dedupe's scope, read and hashed (see DuplicateScope). */
+export async function gatherDuplicates(options: DedupeOptions): Promise<DuplicateScope> {
   const device = options.device ?? os.hostname();
   const keep = keepOrder(options.keep);
   if (options.sources.length === 0 && !options.vault) throw usageError('dedupe.nothing');
-  // Started first: the threads load while the vault opens and the sources are walked.
   const pool = new PicturePool(options.wechatKey);
+  // Started first when there is a walk: the threads load while the vault opens and the sources
+  // are walked. Looking at the vault alone, they start only if a stored .dat must be read.
+  if (options.sources.length > 0) pool.start();
   let vault: Vault | null = null;
   try {
     // Read without the lock: dedupe changes no picture, and the vault may be on read-only media.
@@ -85,25 +116,48 @@ export async function findDuplicates(options: DedupeOptions): Promise<DedupeRepo
     const similar = options.similar !== undefined;
     const stored: StoredAt = new Map();
     // The threads read what can match while the walk goes on.
-    const examiner = new CopyExaminer(table, stored, { pool, db: vault?.db ?? null, vaultDir: vault?.dir ?? null, device, looks: similar, progress: options.progress });
+    const examiner = new CopyExaminer(table, stored, {
+      pool, db: vault?.db ?? null, vaultDir: vault?.dir ?? null, device, looks: similar ? (options.knownLooksOnly ? 'known' : 'compute') : false, progress: options.progress,
+    });
     const scope = await gatherScope(table, vault?.db ?? null, device, {
       sources: options.sources, against: options.against ?? [], vaultDir: vault?.dir ?? null, selection: options.selection ?? {}, progress: options.progress, wechatKey: options.wechatKey, stored,
     }, (row) => examiner.found(row));
     const examined = await examiner.finish();
     // The threads' memory goes before the groups are made: at 300 000 copies, both at once passed 300 MB.
     await pool.close();
-    const marks = new Set(vault ? listMarks(vault.db).map((m) => `${m.a}:${m.b}`) : []);
-    const { groups, marksHonoured } = buildGroups(table, {
-      keep, marks, vaultOnly: options.sources.length === 0, similar: similar ? { looks: examined.looks, threshold: options.similar! } : null,
-    });
+    const vaultOnly = options.sources.length === 0;
+    const marks = vault ? readMarks(vault.db) : NO_MARKS;
+    const vaultDir = vault?.dir ?? (options.vault ? path.resolve(options.vault) : null);
+    const unreadable = [...scope.unreadable, ...examined.unreadable];
+    const similarTier = similar ? { looks: examined.looks, threshold: options.similar! } : null;
+    let prepared: PreparedGroups | null = null;
     return {
-      device, vault: vault?.dir ?? (options.vault ? path.resolve(options.vault) : null), sources: scope.sources, against: scope.against, similar: similar ? options.similar! : null, keep,
-      tiers: tierTotals(groups), freed: freedBy(groups), marksHonoured, groups, unreadable: [...scope.unreadable, ...examined.unreadable],
+      marks,
+      report(given: DedupeMarks): DedupeReport {
+        prepared ??= preparedGroups(table, similarTier);
+        const { groups, marksHonoured } = buildGroups(table, { keep, notDuplicates: given.notDuplicates, kept: given.kept, device, vaultOnly, similar: similarTier }, prepared);
+        return {
+          device, vault: vaultDir, sources: scope.sources, against: scope.against, similar: similar ? options.similar! : null, keep,
+          tiers: tierTotals(groups, vaultOnly), freed: freedBy(groups), marksHonoured, ...looksCounted(similar ? examined.looks : null, table), groups, unreadable,
+        };
+      },
     };
   } finally {
     await pool.close();
     await vault?.close();
   }
+}
+
+/** The pictures that could be compared (any image read) whose looks are known, and not; none without the similar tier. */
+function looksCounted(looks: Map<string, PerceptualHash | null> | null, table: PlaceTable): { looksKnown: number; looksMissing: number } {
+  if (!looks) return { looksKnown: 0, looksMissing: 0 };
+  const known = new Set<string>();
+  const missing = new Set<string>();
+  for (let row = 0; row < table.length; row++) {
+    const p = table.picture[row];
+    if (p !== undefined && table.ext[row] !== null) (looks.get(p) ? known : missing).add(p);
+  }
+  return { looksKnown: known.size, looksMissing: missing.size };
 }
 
 /** A vault that does not exist yet, when that is fine: null (nothing to compare); any other failure stands. */
@@ -112,14 +166,16 @@ function notYetAVault(err: unknown, fine: boolean | undefined): null {
   throw err;
 }
 
-function tierTotals(groups: DuplicateGroup[]): DedupeReport['tiers'] {
+function tierTotals(groups: DuplicateGroup[], vaultOnly: boolean): DedupeReport['tiers'] {
   const tiers = Object.fromEntries(TIERS.map((t) => [t, { groups: 0, files: 0, bytes: 0 }])) as DedupeReport['tiers'];
   for (const g of groups) {
     tiers[g.tier].groups++;
     for (const m of g.members) {
-      if (!m.removable || m.match === 'kept') continue;
-      tiers[m.match].files++;
-      tiers[m.match].bytes += m.size;
+      const going = goingCopies(m, vaultOnly);
+      // The kept copy's other places (the vault alone) hold its very bytes.
+      const match = m.match === 'kept' ? 'identical' : m.match;
+      tiers[match].files += going;
+      tiers[match].bytes += going * m.size;
     }
   }
   return tiers;

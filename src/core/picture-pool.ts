@@ -13,12 +13,17 @@ const IN_FLIGHT = 6;
 
 /**
  * dedupe's threads (picture-worker.ts): both cores read, hash and decode while the main thread
- * walks and groups.
+ * walks and groups. They start with `start`, or with the first batch sent: looking at the vault
+ * alone, whose pictures the catalogue knows, none is.
  */
 export class PicturePool {
-  private readonly pool = new ThreadPool(workerUrl('picture-worker', import.meta.url));
+  private pool: ThreadPool | null = null;
 
   constructor(private readonly wechatKey?: string) {}
+
+  start(): ThreadPool {
+    return (this.pool ??= new ThreadPool(workerUrl('picture-worker', import.meta.url)));
+  }
 
   /**
    * A queue of items (table rows) to examine, fed while the caller still walks: the threads start
@@ -48,7 +53,7 @@ export class PicturePool {
         if (tasks.length === 0) continue;
         inFlight++;
         const job: PictureJob = { tasks, wechatKey: this.wechatKey };
-        this.pool
+        this.start()
           .run<PictureResult[]>(job)
           .then((results) => {
             results.forEach((r, i) => onResult(items[i], r));
@@ -91,7 +96,7 @@ export class PicturePool {
     };
   }
 
-  close(): Promise<void> {
-    return this.pool.close();
+  async close(): Promise<void> {
+    await this.pool?.close();
   }
 }

@@ -48,8 +48,8 @@ export interface ReindexResult {
    * when there was none.
    */
   audit: { runs: number; places: number } | { unreadable: true } | null;
-  /** dedupe's marks and each clean or dedupe run's removals carried over (catalog/carry.ts); null when none were. */
-  dedupe: { marks: number; removals: number } | null;
+  /** dedupe's marks (not duplicates, keep this copy) and each clean or dedupe run's removals carried over (catalog/carry.ts); null when none were. */
+  dedupe: { marks: number; keeps: number; removals: number } | null;
 }
 
 /**

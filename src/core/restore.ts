@@ -270,7 +270,8 @@ function recordRestore(
   try {
     markPlaces(db, 'restored_at', restoredInPlace);
     recordRun(db, {
-      command: 'restore', device, startedAt, sources: result.destination ? [result.destination] : [], selection: options.selection ?? {},
+      // An undo says which run it undid (the web page's run log shows it so).
+      command: 'restore', device, startedAt, sources: result.destination ? [result.destination] : [], selection: { ...options.selection, ...(options.run !== undefined && { run: options.run }) },
       files: result.restored, bytes: result.bytes, skipped: result.skipped.length, outcome: stopped || result.skipped.length > 0 ? 'partial' : 'done',
     });
   } catch {

@@ -86,8 +86,11 @@ export async function claimVaultDir(given: string, options: OpenVaultOptions): P
   const catalogue = await stat(dbPath).catch(() => null);
   if (catalogue && !catalogue.isFile()) throw await catalogueError('vault.catalogNotFile', dir);
   if (!catalogue?.size && !options.create && !options.allowMissingCatalog) {
-    if (catalogue) throw await catalogueError('vault.emptyCatalog', dir);
-    if (await isDir(path.join(dir, ARCHIVES_DIR))) throw await catalogueError('vault.noCatalog', dir);
+    const archived = await isDir(path.join(dir, ARCHIVES_DIR));
+    // An empty catalogue beside no archive is a vault whose making was cut short (a run killed as
+    // it made the file): nothing was lost, and the next run that makes a vault makes it there.
+    if (catalogue && archived) throw await catalogueError('vault.emptyCatalog', dir);
+    if (archived) throw await catalogueError('vault.noCatalog', dir);
     throw vaultError('vault.notVault', dir);
   }
   if (!options.write) return { dir, release: async () => undefined, locked: false };

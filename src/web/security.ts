@@ -73,8 +73,13 @@ export function guard(g: Guard, refuse: (c: Context, r: Refusal) => Response | P
 
     if (method === 'POST') {
       const origin = c.req.header('origin');
-      if (origin !== undefined && !g.origins.includes(origin)) return refuse(c, { status: 403, key: 'web.refused.origin' });
-      if (c.req.header('sec-fetch-site') === 'cross-site') return refuse(c, { status: 403, key: 'web.refused.origin' });
+      const site = c.req.header('sec-fetch-site');
+      // A form posted by the page itself says "null": the page's Referrer-Policy (no-referrer) hides
+      // its origin from navigations. Taken only when the browser also says the post came from this
+      // origin (Sec-Fetch-Site, which no page can set).
+      const ownForm = origin === 'null' && site === 'same-origin';
+      if (origin !== undefined && !ownForm && !g.origins.includes(origin)) return refuse(c, { status: 403, key: 'web.refused.origin' });
+      if (site === 'cross-site') return refuse(c, { status: 403, key: 'web.refused.origin' });
       const form = await c.req.parseBody({ all: true }).catch(() => ({}) as Record<string, unknown>);
       const sent = c.req.header('x-csrf-token') ?? (typeof form._csrf === 'string' ? form._csrf : undefined);
       if (!same(sent, g.csrf)) return refuse(c, { status: 403, key: 'web.refused.csrf' });

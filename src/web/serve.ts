@@ -1,19 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Hono, type Context } from 'hono';
-import { getCookie, setCookie } from 'hono/cookie';
-import { html } from 'hono/html';
+import { setCookie } from 'hono/cookie';
 import { createAdaptorServer } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { Browse } from '../core/browse.js';
 import { restore } from '../core/restore.js';
 import { EXIT, PicvaultError } from '../errors.js';
-import { translator, type Lang } from '../i18n/index.js';
+import { translator } from '../i18n/index.js';
 import { RestoreJobs, type JobView } from './jobs.js';
 import { day, fullHash, hashPrefix, month, offset, restoreFolder, word } from './params.js';
 import { guard, makeGuard, type Guard, type Refusal } from './security.js';
-import { GROUPS_PER_PAGE, duplicatesPage } from './pages/duplicates.js';
-import { layout, type View } from './pages/layout.js';
+import { duplicateRoutes } from './duplicate-routes.js';
+import { undoRoute } from './undo-route.js';
+import { LANG_COOKIE, pageOnly, problemPage, viewOf } from './view.js';
 import { PAGE_SIZE, monthPage } from './pages/month.js';
 import { overviewPage } from './pages/overview.js';
 import { picturePage } from './pages/picture.js';
@@ -26,7 +26,6 @@ import type { MonthSort } from '../catalog/browse.js';
 const ASSETS_DIR = fileURLToPath(new URL('../../src/web/assets/', import.meta.url));
 const ASSETS: Record<string, string> = { 'style.css': 'text/css; charset=utf-8', 'app.js': 'text/javascript; charset=utf-8' };
 const IMMUTABLE = 'private, max-age=31536000, immutable';
-const LANG_COOKIE = 'picvault-lang';
 
 export interface AppContext {
   browse: Browse;
@@ -34,30 +33,6 @@ export interface AppContext {
   /** This device's name: where "restore to its places" can write. */
   device: string;
   jobs: RestoreJobs;
-}
-
-/** The browser's language: the page's switch (a cookie), else the first of Accept-Language we speak. */
-function langOf(c: Context): Lang {
-  const chosen = getCookie(c, LANG_COOKIE);
-  if (chosen === 'zh' || chosen === 'en') return chosen;
-  for (const part of (c.req.header('accept-language') ?? '').split(',')) {
-    const tag = part.trim().toLowerCase();
-    if (tag.startsWith('zh')) return 'zh';
-    if (tag.startsWith('en')) return 'en';
-  }
-  return 'en';
-}
-
-const viewOf = (c: Context, g: Guard): View => {
-  const lang = langOf(c);
-  const url = new URL(c.req.url);
-  return { lang, t: translator(lang), csrf: g.csrf, here: url.pathname + url.search };
-};
-
-/** A short page that says what went wrong, in the user's language. */
-function problemPage(c: Context, g: Guard, status: 400 | 401 | 403 | 404 | 405 | 409 | 500 | 503, key: string, params: Record<string, string | number> = {}) {
-  const v = viewOf(c, g);
-  return c.html(layout(v, 'overview', v.t('web.problem'), html`<p class="problem">${v.t(key, params)}</p>`), status);
 }
 
 /** The routes, testable without a socket (app.request). */
@@ -78,12 +53,10 @@ export function createApp(ctx: AppContext): Hono {
     const lang = c.req.param('lang');
     if (lang !== 'zh' && lang !== 'en') return problemPage(c, g, 400, 'web.badParam');
     setCookie(c, LANG_COOKIE, lang, { sameSite: 'Strict', path: '/', maxAge: 365 * 24 * 3600 });
-    const back = c.req.query('back') ?? '/';
-    // Only a path of this page: never another site (an open redirect).
-    return c.redirect(/^\/(?![/\\])/.test(back) ? back : '/', 303);
+    return c.redirect(pageOnly(c.req.query('back')), 303);
   });
 
-  app.get('/', (c) => c.html(overviewPage(viewOf(c, g), browse.overview())));
+  app.get('/', (c) => c.html(overviewPage(viewOf(c, g), browse.overview(), ctx.device)));
 
   app.get('/month/:month', (c) => {
     const m = month(c.req.param('month'));
@@ -141,12 +114,10 @@ export function createApp(ctx: AppContext): Hono {
     });
   });
 
-  app.get('/duplicates', (c) => {
-    const from = offset(c.req.query('offset'));
-    return c.html(duplicatesPage(viewOf(c, g), browse.duplicates(from, GROUPS_PER_PAGE), from));
-  });
+  duplicateRoutes(app, ctx);
 
-  app.get('/runs', (c) => c.html(runsPage(viewOf(c, g), browse.runs())));
+  app.get('/runs', (c) => c.html(runsPage(viewOf(c, g), browse.runs(), ctx.device)));
+  undoRoute(app, ctx);
 
   app.get('/search', (c) => {
     const v = viewOf(c, g);

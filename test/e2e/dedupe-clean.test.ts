@@ -112,7 +112,7 @@ test('reindex keeps the "not duplicates" marks and what each run removed: marks 
 
   const reindexed = await picvault(['reindex', '--vault', vault, '--json']);
   assert.equal(reindexed.code, 0, reindexed.stderr);
-  assert.deepEqual(JSON.parse(reindexed.stdout).dedupe, { marks: 1, removals: 4 });
+  assert.deepEqual(JSON.parse(reindexed.stdout).dedupe, { marks: 1, keeps: 0, removals: 4 });
   const after = JSON.parse((await picvault(['dedupe', src, '--vault', vault, '--similar', '--json'], { env })).stdout);
   assert.deepEqual([after.groups.filter((g: { tier: string }) => g.tier === 'similar').length, after.marksHonoured], [0, 1]);
   const undo = await picvault(['restore', '--from', vault, '--run', run], { env });
@@ -120,4 +120,17 @@ test('reindex keeps the "not duplicates" marks and what each run removed: marks 
   assert.match(undo.stdout, /4 files restored/);
   void root;
   void tree;
+});
+
+test('a vault whose making was cut short (its catalogue an empty file, nothing archived yet): dedupe --clean makes it and goes on', async () => {
+  const { src, tree, vault } = await setUp();
+  // What a run killed as it created the catalogue leaves: the file, empty.
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  await mkdir(vault);
+  await writeFile(path.join(vault, 'picvault.db'), '');
+  const r = await picvault(['dedupe', src, '--vault', vault, '--clean', '--yes'], { env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /4 copies removed/);
+  assert.ok(!(await snapshot(src)).has(path.relative(src, tree.sticker[1])));
+  assert.equal((await picvault(['verify', '--vault', vault, '--read-data'])).code, 0);
 });

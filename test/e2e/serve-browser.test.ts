@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { picvault } from '../helpers/cli.js';
 import { buildServedVault, spawnServe, stopServe } from '../helpers/serve.js';
 import { tempDir } from '../helpers/tmp.js';
 import { hashBytes } from '../../src/media/hash.js';
@@ -98,12 +99,69 @@ test('overview, a month with its thumbnails, a picture, restoring it into a fold
   await page.goto(new URL('/', served.url).href);
   await page.getByRole('heading', { name: '按月份' }).waitFor();
   await shot(page, 'overview-zh');
-  for (const [where, name] of [['/duplicates', 'duplicates'], ['/runs', 'runs'], ['/search?path=*.gif', 'search']]) {
+  for (const [where, name] of [['/duplicates', 'duplicates-zh'], ['/runs', 'runs'], ['/search?path=*.gif', 'search']]) {
     await page.goto(new URL(where, served.url).href);
     await shot(page, name);
   }
   await page.click('a.lang');
   await page.getByRole('heading', { name: 'Search' }).waitFor();
+  await page.close();
+});
+
+/** Every thumbnail of the duplicates shown has loaded and has pixels. */
+const copiesLoaded = (page: Page) =>
+  page.waitForFunction(() => {
+    const imgs = [...document.querySelectorAll<HTMLImageElement>('.copy img')];
+    return imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth > 0);
+  });
+
+test('duplicates: the three tiers with a thumbnail of every copy; a similar pair marked "not duplicates" is gone; a clean undone from the run log', async () => {
+  const asPc = { env: { PICVAULT_DEVICE: 'pc' } };
+  // The similar tier needs the pictures' looks, which the page never computes.
+  const looks = await picvault(['dedupe', v.photos, v.wechat, '--vault', v.vault, '--similar'], asPc);
+  assert.equal(looks.code, 0, looks.stderr);
+  const page = await browser.newPage({ viewport: { width: 1366, height: 860 }, locale: 'en-US' });
+  await page.goto(served.url.href);
+  await page.goto(new URL('/duplicates', served.url).href);
+  await copiesLoaded(page);
+  assert.match(await page.locator('.group').first().textContent() ?? '', /same\.png[\s\S]*same-again\.png/, 'the identical pair, the kept copy first');
+  await page.click('.tabs a[href="/duplicates?tier=same-picture"]');
+  await copiesLoaded(page);
+  // The JPEG and the .dat hiding it: two files, one picture (stored once), a thumbnail for each.
+  const picture = await hashBytes(await readFile(v.files.color.jpeg));
+  const thumbs = await page.locator('.copy img').evaluateAll((imgs) => imgs.map((i) => new URL((i as HTMLImageElement).src).pathname));
+  assert.deepEqual(thumbs, [`/thumb/${picture}`, `/thumb/${picture}`]);
+  for (const file of [v.files.color.jpeg, v.files.color.dat]) await page.locator('.copy .path', { hasText: path.basename(file) }).waitFor();
+  await shot(page, 'duplicates-same-picture');
+
+  await page.click('.tabs a[href="/duplicates?tier=similar"]');
+  await copiesLoaded(page);
+  assert.match(await page.locator('.group').textContent() ?? '', /similar, \d+ bits apart/);
+  await shot(page, 'duplicates');
+  await page.getByRole('button', { name: 'Not duplicates' }).click();
+  await page.getByText('No group of this kind.').waitFor();
+  assert.equal(new URL(page.url()).search, '?tier=similar', 'back where it was');
+  assert.equal(await page.locator('.marks .marked li').count(), 1, 'the mark is listed, with its undo');
+
+  // A clean run of this device, undone from the run log.
+  const cleaned = path.dirname(v.files.car.photo);
+  const before = await Promise.all([v.files.car.photo].map(async (f) => ({ f, bytes: await readFile(f), mtimeMs: (await stat(f)).mtimeMs })));
+  const clean = await picvault(['clean', cleaned, '--vault', v.vault, '--yes', '--preview', path.join(v.root, 'clean-preview.png')], asPc);
+  assert.equal(clean.code, 0, clean.stderr);
+  assert.equal(await stat(v.files.car.photo).catch(() => null), null, 'clean removed it');
+  await page.goto(new URL('/runs', served.url).href);
+  const row = page.locator('tr', { hasText: 'clean' });
+  await row.getByRole('button', { name: 'Undo' }).click();
+  await row.locator('output', { hasText: 'restored' }).waitFor();
+  assert.match(await row.locator('output').textContent() ?? '', /^1 restored/);
+  for (const { f, bytes, mtimeMs } of before) {
+    assert.deepEqual(await readFile(f), bytes, 'byte for byte');
+    assert.equal((await stat(f)).mtimeMs, mtimeMs, 'with its time');
+  }
+  // The log is drawn again: the undo is a restore run, and the clean says it was undone.
+  await page.getByText(/restore: undo of #\d+/).waitFor();
+  await page.getByText(/undone \(#\d+\)/).waitFor();
+  await shot(page, 'runs-undone');
   await page.close();
 });
 

@@ -3,7 +3,10 @@ import { copyFile, mkdir, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
+import { createHash } from 'node:crypto';
+import { encodeDat3 } from '../../src/media/dat.js';
 import { buildWeChat3 } from './caches.js';
+import { corpusColor, corpusPhoto } from './duplicates.js';
 import { putFile, writeImage } from './images.js';
 import { BIN, picvault } from './cli.js';
 import { CORPUS } from './vault.js';
@@ -15,6 +18,8 @@ export interface ServedVault {
   vault: string;
   cache: string;
   photos: string;
+  /** The WeChat account folder archived. */
+  wechat: string;
   files: {
     /** A JPEG whose EXIF says "turned a quarter": 120 × 60 stored, 60 × 120 seen. */
     turned: string;
@@ -26,12 +31,20 @@ export interface ServedVault {
     twice: [string, string];
     /** WeChat 3.x .dat files (XOR) in their month folders, and one chat's. */
     dat: string[];
+    /** The corpus colour chart as a JPEG in a folder and as the WeChat .dat hiding it (the same picture), in 2024-02. */
+    color: { jpeg: string; dat: string };
+    /** A corpus photo (EXIF: 2012-06) and WeChat's recompressed copy of it in a chat, as a .dat (similar). */
+    car: { photo: string; wechat: string };
   };
 }
 
+const md5 = (s: string) => createHash('md5').update(s).digest('hex');
+
 /**
  * A small vault, archived by the real binary as device "pc": plain photos in 2024-05 (one turned
- * by EXIF, one animated GIF, one HEIC, one picture twice) and a WeChat 3.x cache (.dat, a chat).
+ * by EXIF, one animated GIF, one HEIC, one picture twice: identical copies) and a WeChat 3.x cache
+ * (.dat, a chat), with a duplicate of each other tier: a JPEG and its .dat (same picture), a photo
+ * and WeChat's copy of it (similar).
  */
 export async function buildServedVault(): Promise<ServedVault> {
   const root = await tempDir('picvault-serve-');
@@ -53,10 +66,19 @@ export async function buildServedVault(): Promise<ServedVault> {
   for (let i = 0; i < 3; i++) await writeImage(path.join(photos, `p${i}.jpg`), 20 + i, `2024-05-1${i}`);
   const wechat = path.join(root, 'WeChat Files', 'wxid_test');
   const dat = (await buildWeChat3(wechat)).map((f) => f.path);
+  const friends = path.join(wechat, 'FileStorage', 'MsgAttach', md5('friends'), 'Image', '2024-02');
+  const { jpeg: colorJpeg, dat9f } = await corpusColor();
+  const color = { jpeg: path.join(photos, 'saved', 'color.jpg'), dat: path.join(friends, `${md5('color')}.dat`) };
+  await putFile(color.jpeg, colorJpeg, '2024-02-14');
+  await putFile(color.dat, dat9f, '2024-02-14');
+  const { photo, wechat: recompressed } = await corpusPhoto();
+  const car = { photo: path.join(photos, 'camera', 'car.jpg'), wechat: path.join(friends, `${md5('car')}.dat`) };
+  await putFile(car.photo, photo, '2024-02-10');
+  await putFile(car.wechat, encodeDat3(recompressed, 0x9f), '2024-02-11');
   const vault = path.join(root, 'vault');
   const r = await picvault(['archive', photos, wechat, '--to', vault, '--device-name', 'pc']);
   assert.equal(r.code, 0, r.stderr);
-  return { root, vault, cache: path.join(root, 'cache'), photos, files: { turned, animated, heic, twice, dat } };
+  return { root, vault, cache: path.join(root, 'cache'), photos, wechat, files: { turned, animated, heic, twice, dat, color, car } };
 }
 
 export interface Serving {

@@ -51,8 +51,9 @@ function similarOf(flag: string | true | undefined, sources: string[]): number |
   return n;
 }
 
+/** A copy marked "keep this copy" stays even where a reference folder's copy is the group's first. */
 const role = (ctx: CliContext, m: DuplicateMember) =>
-  ctx.t(m.match === 'kept' ? 'dedupe.role.kept' : m.where === 'source' ? 'dedupe.role.go' : m.where === 'reference' ? 'dedupe.role.reference' : 'dedupe.role.vault');
+  ctx.t(m.match === 'kept' || m.marked ? 'dedupe.role.kept' : m.where === 'source' ? 'dedupe.role.go' : m.where === 'reference' ? 'dedupe.role.reference' : 'dedupe.role.vault');
 
 const matchOf = (ctx: CliContext, m: DuplicateMember) => (m.match === 'kept' ? '' : ctx.t(`dedupe.match.${m.match}`, { distance: m.distance ?? '?' }));
 

@@ -37,6 +37,7 @@ export const dedupe: Messages = {
   'dedupe.why.size': { en: 'larger file', zh: '文件更大' },
   'dedupe.why.date': { en: 'earliest date', zh: '日期最早' },
   'dedupe.why.path': { en: 'shortest path', zh: '路径最短' },
+  'dedupe.why.marked': { en: 'marked to keep', zh: '已标记保留' },
   'dedupe.freedHead': { en: 'what --clean would free, by {by}:', zh: '--clean 可释放的空间，按{by}：' },
   'dedupe.by.source': { en: 'source folder', zh: '来源文件夹' },
   'dedupe.by.chat': { en: 'chat', zh: '聊天' },

@@ -138,7 +138,7 @@ export const help: Messages = {
 
   // serve
   'help.serve': { en: 'browse, search and restore in a local web page (127.0.0.1 only)', zh: '在本机网页中浏览、搜索和恢复（只监听 127.0.0.1）' },
-  'help.serve.vault': { en: 'the vault folder (it is only read; default: PICVAULT_VAULT)', zh: '仓库文件夹（只读取；默认：PICVAULT_VAULT）' },
+  'help.serve.vault': { en: 'the vault folder (only read, but for the marks set on the duplicates page; default: PICVAULT_VAULT)', zh: '仓库文件夹（只读取，在重复图片页设置标记时除外；默认：PICVAULT_VAULT）' },
   'help.serve.port': { en: 'listen on this port (default: a random free one)', zh: '监听这个端口（默认：随机选一个空闲端口）' },
   'help.serve.open': { en: 'open the page in the default browser', zh: '用默认浏览器打开网页' },
 };

@@ -1,6 +1,7 @@
 // picvault's page: the few things that need a script. Filters apply as they change; pictures can
-// be picked in a month's grid; a restore is posted with the page's form token and its progress
-// polled until it ends. Everything else is plain links and forms.
+// be picked in a month's grid; a restore (or a run's undo) is posted with the page's form token
+// and its progress polled until it ends; an undo then draws the run log again, with the restore
+// that undid it. Everything else is plain links and forms.
 'use strict';
 
 const csrf = document.querySelector('meta[name=csrf]')?.content ?? '';
@@ -51,7 +52,11 @@ for (const form of document.querySelectorAll('form[data-restore]')) {
         meter.max = Math.max(1, job.total);
         meter.value = job.state === 'done' ? meter.max : job.done;
         show([job.message, ...(job.skipped ?? [])].join('\n'), job.state === 'failed');
-        if (job.state === 'done' || job.state === 'failed') break;
+        if (job.state === 'done' || job.state === 'failed') {
+          // Long enough to read what was restored.
+          if (job.state === 'done' && 'reload' in form.dataset) setTimeout(() => location.reload(), 2500);
+          break;
+        }
         await new Promise((r) => setTimeout(r, 400));
       }
     } catch (err) {

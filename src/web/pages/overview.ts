@@ -3,7 +3,7 @@ import type { LoggedRun, Overview } from '../../core/browse.js';
 import { bytes, count, layout, when, type Html, type View } from './layout.js';
 
 /** The overview: totals, devices, sources, the year/month table with bars, the last runs. */
-export function overviewPage(v: View, o: Overview): Html {
+export function overviewPage(v: View, o: Overview, device: string): Html {
   const { t } = v;
   const totals = html`<section class="cards">
   <div><b>${count(v, o.totals.images)}</b><span>${t('web.totals.pictures')}</span></div>
@@ -26,7 +26,7 @@ export function overviewPage(v: View, o: Overview): Html {
   return layout(v, 'overview', t('web.nav.overview'), html`${totals}
 <section><h2>${t('web.byMonth')}</h2>${monthTable(v, o.months)}</section>
 <div class="two">${devices}${sources}</div>
-<section><h2>${t('web.lastRuns')} <a class="more" href="/runs">${t('web.allRuns')}</a></h2>${runTable(v, o.runs)}</section>`);
+<section><h2>${t('web.lastRuns')} <a class="more" href="/runs">${t('web.allRuns')}</a></h2>${runTable(v, o.runs, device)}</section>`);
 }
 
 /**
@@ -59,14 +59,26 @@ function monthTable(v: View, months: Overview['months']): Html {
 <p class="legend"><span class="bar files"></span>${t('col.files')} <span class="bar bytes"></span>${t('col.bytes')}</p>`;
 }
 
-/** Runs, newest first: when, what, where, how many, how it ended, and an undo where the core offers one. */
-export function runTable(v: View, runs: LoggedRun[]): Html {
+/**
+ * Runs, newest first: when, what, where, how many, how it ended, and for a clean or dedupe run that
+ * removed something its undo (`restore --run`, as a job whose progress shows in the row; the log
+ * is drawn again once it is done, with the restore that undid it).
+ */
+export function runTable(v: View, runs: LoggedRun[], device: string): Html {
   const { t } = v;
   if (runs.length === 0) return html`<p class="empty">${t('log.empty')}</p>`;
+  const command = (r: LoggedRun) =>
+    r.command === 'restore' && typeof r.selection.run === 'number' ? t('web.command.undo', { run: r.selection.run }) : t(`web.command.${r.command}`);
+  const undo = (r: LoggedRun) => {
+    if (!r.undoable) return '';
+    const undone = r.undoneBy !== null ? html`<small>${t('web.undo.undone', { run: r.undoneBy })}</small> ` : '';
+    if (r.device !== device) return html`${undone}<small>${t('web.undo.elsewhere', { device: r.device })}</small>`;
+    return html`${undone}<form method="post" action="/runs/${r.id}/undo" data-restore data-reload><input type="hidden" name="_csrf" value="${v.csrf}"><button type="submit">${t('web.undo')}</button><div class="progress" hidden><progress max="1" value="0"></progress><output></output></div></form>`;
+  };
   return html`<table class="list runs">
-  <thead><tr><th>${t('col.when')}</th><th>${t('col.command')}</th><th>${t('col.device')}</th><th class="n">${t('col.files')}</th><th class="n">${t('col.bytes')}</th><th class="n">${t('col.skipped')}</th><th>${t('col.outcome')}</th><th></th></tr></thead>
-  <tbody>${runs.map((r) => html`<tr><td>${when(r.startedAt)}</td><td>${t(`web.command.${r.command}`)}</td><td>${r.device}</td>
+  <thead><tr><th class="n">#</th><th>${t('col.when')}</th><th>${t('col.command')}</th><th>${t('col.device')}</th><th class="n">${t('col.files')}</th><th class="n">${t('col.bytes')}</th><th class="n">${t('col.skipped')}</th><th>${t('col.outcome')}</th><th></th></tr></thead>
+  <tbody>${runs.map((r) => html`<tr><td class="n">${r.id}</td><td>${when(r.startedAt)}</td><td>${command(r)}</td><td>${r.device}</td>
     <td class="n">${count(v, r.files)}</td><td class="n">${bytes(r.bytes)}</td><td class="n">${count(v, r.skipped)}</td><td>${t(`web.outcome.${r.outcome}`)}</td>
-    <td>${r.undoable ? html`<form method="post" action="/runs/${r.id}/undo" data-restore><input type="hidden" name="_csrf" value="${v.csrf}"><button type="submit">${t('web.undo')}</button><div class="progress" hidden><progress max="1" value="0"></progress><output></output></div></form>` : ''}</td></tr>`)}</tbody>
+    <td>${undo(r)}</td></tr>`)}</tbody>
 </table>`;
 }
