@@ -174,6 +174,9 @@ export class CopyExaminer {
     for (let row = 0; row < t.length; row++) for (const size of sizesOf(row)) if (size >= 0) sizes.set(size, (sizes.get(size) ?? 0) + 1);
     for (let row = 0; row < t.length; row++) if (this.unread(row) && sizesOf(row).some((size) => sizes.get(size)! > 1)) this.queue.push(row);
     await this.queue.drain();
+    // Sizes are settled: what they queued is read; at 300 000 copies these hold a few MB.
+    this.firstOfSize.clear();
+    this.datQueued.clear();
     if (this.options.looks) await this.readLooks(db);
     this.progress.end();
     if (db) keep(() => saveDatPictures(db, this.learnedDat));
