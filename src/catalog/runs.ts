@@ -66,6 +66,21 @@ export function listRuns(db: Db, last = -1): RunRow[] {
   return rows.map((r) => ({ ...r, sources: JSON.parse(r.sources), selection: JSON.parse(r.selection) }));
 }
 
+/**
+ * The undo of each undone run: the first `restore --run` of it that finished (outcome done), by the
+ * run it undid. A later restore of the same run (it found everything in place), a dry run or an
+ * interrupted one is not its undo.
+ */
+export function undoRuns(db: Db): Map<number, number> {
+  const rows = db
+    .prepare(
+      `SELECT json_extract(selection, '$.run') AS run, MIN(id) AS undo FROM runs
+       WHERE command = 'restore' AND outcome = 'done' AND json_type(selection, '$.run') = 'integer' GROUP BY 1`,
+    )
+    .all() as { run: number; undo: number }[];
+  return new Map(rows.map((r) => [r.run, r.undo]));
+}
+
 /** Marks places cleaned or restored, in one transaction per batch. */
 export function markPlaces(db: Db, column: 'cleaned_at' | 'restored_at', ids: readonly number[]): void {
   const stmt = db.prepare(`UPDATE locations SET ${column} = ? WHERE id = ?`);

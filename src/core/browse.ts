@@ -3,7 +3,7 @@ import {
   type GridPicture, type MonthFacets, type MonthFilter, type MonthSort, type SearchRow, type SourceReport, type StoredPicture,
 } from '../catalog/browse.js';
 import { locationsOfHash, type LocationRow } from '../catalog/locations.js';
-import { listRuns, runById, type RunRow } from '../catalog/runs.js';
+import { listRuns, runById, undoRuns, type RunRow } from '../catalog/runs.js';
 import { openVault, type Vault } from '../vault/vault.js';
 import { VaultDuplicates } from './vault-duplicates.js';
 import { Thumbnails, type PictureFacts, type Thumb, type ThumbSize } from './thumbnails.js';
@@ -43,7 +43,7 @@ export interface DeviceSummary {
 export interface LoggedRun extends RunRow {
   /** Whether the page may offer to undo it (restore what it removed). */
   undoable: boolean;
-  /** A restore that undid it (restore --run), among the runs listed with it. */
+  /** The restore that undid it (the first `restore --run` of it that finished): it is not offered again. */
   undoneBy: number | null;
 }
 
@@ -138,7 +138,7 @@ export class Browse {
   }
 
   private logged = (runs: RunRow[]): LoggedRun[] => {
-    const undone = new Map(runs.filter((r) => r.command === 'restore' && typeof r.selection.run === 'number').map((r) => [r.selection.run as number, r.id]));
+    const undone = undoRuns(this.vault.db);
     return runs.map((r) => ({ ...r, undoable: canUndo(this.vault.db, r), undoneBy: undone.get(r.id) ?? null }));
   };
 

@@ -35,7 +35,7 @@ const isFile = (p: string) => stat(p).then((s) => !s.isDirectory(), () => false)
 const writable = (p: string) => access(p, constants.W_OK).then(() => true, () => false);
 
 function vaultError(key: string, dir: string, err?: unknown): PicvaultError {
-  return new PicvaultError(key, { vault: dir, reason: errnoCode(err) ?? String((err as Error)?.message ?? '') }, EXIT.notVault);
+  return new PicvaultError(key, { vault: dir, errno: errnoCode(err) ?? String((err as Error)?.message ?? '') }, EXIT.notVault);
 }
 
 /**
@@ -98,8 +98,10 @@ export async function claimVaultDir(given: string, options: OpenVaultOptions): P
     return { dir, release: await acquireLock(dir), locked: true };
   } catch (err) {
     if (err instanceof PicvaultError) throw err;
-    if (options.write === 'if-writable' && isReadOnlyCode(errnoCode(err))) return { dir, release: async () => undefined, locked: false };
-    throw vaultError('vault.unwritable', dir, err);
+    const readOnly = isReadOnlyCode(errnoCode(err));
+    if (options.write === 'if-writable' && readOnly) return { dir, release: async () => undefined, locked: false };
+    // A vault that cannot be written is still one picvault reads: the message says what works there.
+    throw vaultError(readOnly && catalogue?.size ? 'vault.unwritable.readOnly' : 'vault.unwritable', dir, err);
   }
 }
 
