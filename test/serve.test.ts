@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -12,8 +13,9 @@ import { createApp } from '../src/web/serve.js';
 import { RestoreJobs } from '../src/web/jobs.js';
 import { makeGuard, type Guard } from '../src/web/security.js';
 import { buildServedVault, type ServedVault } from './helpers/serve.js';
-import { isRoot, picvault, tryMount } from './helpers/cli.js';
-import { writeImage } from './helpers/images.js';
+import { isRoot, picvault, tryMount, userEnv } from './helpers/cli.js';
+import { runSignalledAtFirstDelete } from './helpers/kill.js';
+import { buildCopies, writeImage } from './helpers/images.js';
 import { tempDir } from './helpers/tmp.js';
 
 /**
@@ -567,4 +569,29 @@ test('a rotted archive: its pictures get a labelled tile, the original is refuse
   assert.equal((await get('/month/2023-11')).status, 200);
   // Unreadable is not remembered: a repaired archive shows the picture again.
   assert.equal(await stat(path.join(v.cache, 'thumbs', 'v1', picture.slice(0, 2), `${picture}.json`)).catch(() => null), null);
+});
+
+test('the run log page: a clean Ctrl-C stopped shows what it removed, a killed one says its counts are unknown; both can be undone', { timeout: 300_000 }, async () => {
+  const root = await tempDir();
+  const src = path.join(root, 'cache');
+  await buildCopies(src, 600, ['2022-01', '2022-02']);
+  const vault = path.join(root, 'vault');
+  const asPc = userEnv({ PICVAULT_DEVICE: 'pc' });
+  assert.equal((await picvault(['archive', src, '--to', vault], { env: { PICVAULT_DEVICE: 'pc' } })).code, 0);
+  const chats = (await readdir(src)).map((d) => path.join(src, d));
+  const clean = (tag: string) => ['clean', src, '--vault', vault, '--yes', '--quiet', '--preview', path.join(root, `preview-${tag}.png`)];
+  assert.equal(await runSignalledAtFirstDelete(clean('int'), chats, asPc, 'SIGINT'), 130);
+  const left = (await readdir(src, { recursive: true })).filter((f) => /\.\w+$/.test(f)).length;
+  assert.ok(left > 0, 'Ctrl-C stopped the clean among its deletes');
+  await runSignalledAtFirstDelete(clean('kill'), chats.filter((d) => existsSync(d)), asPc, 'SIGKILL');
+
+  const theirs = await Browse.open({ vault, cacheDir: path.join(root, 'thumbs') });
+  try {
+    const page = await (await createApp({ browse: theirs, guard: g, device: 'pc', jobs }).request(`${ORIGIN}/runs`, { headers: { host: `127.0.0.1:${PORT}`, cookie: cookie() } })).text();
+    const row = (id: number) => page.match(new RegExp(`<tr><td class="n">${id}</td>[\\s\\S]*?</tr>`))?.[0] ?? '';
+    assert.match(row(2), new RegExp(`<td class="n">${600 - left}</td>[\\s\\S]*<td>interrupted</td>[\\s\\S]*action="/runs/2/undo"`), 'the Ctrl-C run with the files it removed');
+    assert.match(row(3), /<td>interrupted, counts unknown \(at least these\)<\/td>[\s\S]*action="\/runs\/3\/undo"/, 'the killed run, not "running"');
+  } finally {
+    await theirs.close();
+  }
 });

@@ -4,6 +4,7 @@ import {
 } from '../catalog/browse.js';
 import { locationsOfHash, type LocationRow } from '../catalog/locations.js';
 import { listRuns, runById, undoRuns, type RunRow } from '../catalog/runs.js';
+import { lockHeld } from '../vault/lock.js';
 import { openVault, type Vault } from '../vault/vault.js';
 import { VaultDuplicates } from './vault-duplicates.js';
 import { Thumbnails, type PictureFacts, type Thumb, type ThumbSize } from './thumbnails.js';
@@ -144,7 +145,7 @@ export class Browse {
 
   /** One run of the log, as the page offers it. */
   run(id: number): LoggedRun | undefined {
-    const found = runById(this.vault.db, id);
+    const found = runById(this.vault.db, id, lockHeld(this.vault.dir));
     return found && this.logged([found])[0];
   }
 
@@ -157,7 +158,7 @@ export class Browse {
       devices: devicesOf(sources),
       sources,
       months,
-      runs: this.logged(listRuns(db, RECENT_RUNS)).reverse(),
+      runs: this.logged(listRuns(db, RECENT_RUNS, lockHeld(this.vault.dir))).reverse(),
     };
   }
 
@@ -188,7 +189,7 @@ export class Browse {
   }
 
   runs(): LoggedRun[] {
-    return this.logged(listRuns(this.vault.db)).reverse();
+    return this.logged(listRuns(this.vault.db, -1, lockHeld(this.vault.dir))).reverse();
   }
 
   /**

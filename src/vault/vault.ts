@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { access, mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { openCatalog, type Db } from '../catalog/db.js';
+import { endKilledRuns } from '../catalog/runs.js';
 import { isReadOnlyCode } from '../catalog/read-only.js';
 import { EXIT, PicvaultError, errnoCode } from '../errors.js';
 import { ARCHIVES_DIR, DB_FILE } from './layout.js';
@@ -53,6 +54,8 @@ export async function openVault(given: string, options: OpenVaultOptions): Promi
   let readOnly = false;
   try {
     ({ db, readOnly } = await openCatalogFor(dir, locked));
+    // The lock is ours: a run the log still calls running was killed.
+    if (locked) endKilledRuns(db);
   } catch (err) {
     await release();
     throw err;

@@ -17,7 +17,7 @@ export function renderVerify(ctx: CliContext, r: VerifyResult, vault: string): v
   const { t } = ctx;
   if (r.damaged.length === 0 && r.notRebuilt.length === 0) {
     ctx.out(t('verify.ok', { archives: r.archives, images: r.images, data: t(r.readData ? 'verify.data' : 'verify.noData') }));
-  } else {
+  } else if (r.damaged.length > 0) {
     ctx.err(t('verify.damaged', { count: r.damaged.length }));
     for (const d of r.damaged) {
       ctx.err(d.markedBefore ? `  ${d.name}: ${t('verify.markedBefore', { damage: d.damage.join('; '), vault })}` : `  ${d.name}: ${d.damage.join('; ')}`);

@@ -56,6 +56,8 @@ export const web: Messages = {
   'web.outcome.partial': { en: 'partly done', zh: '部分完成' },
   'web.outcome.dry-run': { en: 'dry run', zh: '演练' },
   'web.outcome.interrupted': { en: 'interrupted', zh: '已中断' },
+  'web.outcome.running': { en: 'running', zh: '运行中' },
+  'web.outcome.killed': { en: 'interrupted, counts unknown (at least these)', zh: '已中断，数目不详（至少如此）' },
   'web.undo': { en: 'Undo', zh: '撤销' },
   'web.filter.all': { en: 'all', zh: '全部' },
   'web.filter.apply': { en: 'Apply', zh: '应用' },
