@@ -5,7 +5,7 @@
 import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import xxhash from 'xxhash-wasm';
+import { xxh64 } from '@node-rs/xxhash';
 
 function walk(dir, out) {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -31,7 +31,6 @@ if (isMainThread) {
   console.log(`${files.length} files: walk ${s(walked - started)} s, read and hash ${s(performance.now() - walked)} s (${threads} threads)`);
   process.exit(0);
 } else {
-  const { h64Raw } = await xxhash();
   let buffer = Buffer.allocUnsafe(8 << 20);
   let mix = 0n;
   for (const file of workerData) {
@@ -42,7 +41,7 @@ if (isMainThread) {
       if (got === buffer.length) buffer = Buffer.concat([buffer, Buffer.allocUnsafe(buffer.length)]);
     }
     closeSync(fd);
-    mix ^= h64Raw(buffer.subarray(0, got));
+    mix ^= xxh64(buffer.subarray(0, got));
   }
   parentPort.postMessage(String(mix));
 }

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { AccountXorKeys } from '../src/media/account-keys.js';
 import {
-  confirmedTailKey, tryDecodeDat, decodeDatHead, decodeDatProven, encodeDat3, encodeDatV4, identifyDat, rebuildDat, recipeProblem, wechatAesKeys,
-  wechatKeyProblem, xorInPlace, type ProvenDat,
+  confirmedTailKey, datPictureSize, tryDecodeDat, decodeDatHead, decodeDatProven, encodeDat3, encodeDatV4, identifyDat, rebuildDat, recipeProblem, wechatAesKeys,
+  V4_HEADER, wechatKeyProblem, xorInPlace, type ProvenDat,
 } from '../src/media/dat.js';
 import { hashBytes } from '../src/media/hash.js';
 import { sniffImage } from '../src/media/sniff.js';
@@ -189,4 +189,29 @@ test('a recipe read from a manifest or the catalogue is checked for its shape be
     [{ ...v1, encryptedHead: Buffer.alloc(16).toString('base64') }, /length does not match/],
   ];
   for (const [recipe, why] of bad) assert.match(recipeProblem(recipe) ?? 'accepted', why, JSON.stringify(recipe));
+});
+
+test('a .dat\'s first bytes tell the size of the picture it decodes to, or its own size when they tell nothing', async () => {
+  const jpeg = await sampleImage(9, 'jpeg', 160);
+  const png = await sampleImage(10, 'png', 90);
+  const head = (dat: Buffer) => dat.subarray(0, V4_HEADER);
+  for (const picture of [jpeg, png]) {
+    assert.equal(datPictureSize(head(encodeDat3(picture, 0x9f)), picture.length), picture.length, '3.x: as long as its file');
+    // AES lengths on a block boundary (a whole block of padding), off it, and the whole picture.
+    for (const aesLen of [1024, 1000, 15, picture.length]) {
+      for (const xorLen of [0, 400]) {
+        const dat = encodeDatV4(picture, 1, { aesLen, xorLen, xorKey: 0x5a });
+        const proven = await decodeDatProven(dat);
+        assert.ok(dat.length !== picture.length, 'the file and its picture differ in size');
+        assert.equal(proven?.picture.length, picture.length);
+        assert.equal(datPictureSize(head(dat), dat.length), picture.length, `4.x aes ${aesLen} xor ${xorLen}`);
+      }
+    }
+  }
+  // A head whose lengths overrun the file, one too short to hold the lengths, and no .dat at all: their own size.
+  const cut = encodeDatV4(jpeg, 1, { aesLen: 1024 }).subarray(0, 600);
+  assert.equal(datPictureSize(head(cut), cut.length), cut.length);
+  const tiny = encodeDatV4(jpeg, 1).subarray(0, 10);
+  assert.equal(datPictureSize(tiny, tiny.length), tiny.length);
+  assert.equal(datPictureSize(Buffer.from('not a picture at all'), 20), 20);
 });

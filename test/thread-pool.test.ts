@@ -30,3 +30,25 @@ test('a job pinned to a thread runs on that thread, however the others are place
     await pool.close();
   }
 });
+
+test('with a depth, a thread runs its next jobs while the main thread is busy, one after another', { timeout: 20_000 }, async () => {
+  const pool = new ThreadPool(new URL('./helpers/serial-worker.mjs', import.meta.url), 2, 4);
+  try {
+    await Promise.all([pool.run({ ms: 0 }), pool.run({ ms: 0 })]);
+    const runs = Array.from({ length: 8 }, () => pool.run<{ thread: number; start: number; end: number }>({ ms: 20 }));
+    // The main thread busy, as dedupe's walk is: no answer is taken, no job sent meanwhile.
+    const busyUntil = Date.now() + 1000;
+    while (Date.now() < busyUntil);
+    const done = await Promise.all(runs);
+    const byThread = new Map<number, typeof done>();
+    for (const r of done) byThread.set(r.thread, [...(byThread.get(r.thread) ?? []), r]);
+    assert.deepEqual([...byThread.values()].map((r) => r.length), [4, 4], 'the least busy thread first');
+    for (const jobs of byThread.values()) {
+      jobs.sort((a, b) => a.start - b.start);
+      jobs.forEach((j, i) => i > 0 && assert.ok(j.start >= jobs[i - 1].end, 'a thread runs one job at a time'));
+    }
+    assert.ok(done.every((r) => r.end <= busyUntil), 'every job ran while the main thread was busy');
+  } finally {
+    await pool.close();
+  }
+});

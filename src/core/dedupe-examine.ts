@@ -33,12 +33,12 @@ const QUERY_CHUNK = 500;
  * while the walk still finds them (`found`), so the threads read from the first file on:
  * 1. what the catalogue knows is not read: a file this device archived, unchanged since, and the
  *    picture a stored .dat shows, once learned;
- * 2. every .dat is read, its picture decoded;
- * 3. any other file is read once its size is another copy's size: a file of a size no other
- *    picture has can have no duplicate, and is never read (as jdupes and rdfind do). During the
- *    walk a .dat's own size stands for its picture's (so it is for WeChat 3.x); `finish` reads
- *    what the true picture sizes add;
- * 4. with `looks`, every copy not read yet, and one copy of each picture whose looks the
+ * 2. a file is read once its size is another copy's size: a file of a size no other picture has
+ *    can have no duplicate, and is never read (as jdupes and rdfind do). A .dat on disk stands
+ *    for two sizes, its own and its picture's, which its first bytes tell (media/dat.ts
+ *    `datPictureSize`): those are read first, and the rest of it only when either size is
+ *    another copy's. `finish` reads what the vault's .dat pictures, decoded, add;
+ * 3. with `looks`, every copy not read yet, and one copy of each picture whose looks the
  *    catalogue does not know, decoded (unless only known looks are asked for).
  *
  * A vault copy's zip is opened only when its bytes must be read: looking at the vault alone, with
@@ -50,6 +50,10 @@ export class CopyExaminer {
   private readonly learnedDat = new Map<string, DatPicture>();
   /** The first copy of each size seen, until a second comes: -1 once both are queued. */
   private readonly firstOfSize = new Map<number, number>();
+  /** .dat copies whose first bytes are asked for, not yet told. */
+  private readonly heading = new Set<number>();
+  /** .dat copies queued to be read whole: a .dat stands for two sizes, and either may queue it. */
+  private readonly datQueued = new Set<number>();
   private readonly cataloged: ReturnType<typeof catalogedFile> | null;
   /** Catalogued .dat copies whose picture may be remembered: asked in one batch in finish. */
   private readonly datToRecall: number[] = [];
@@ -66,7 +70,7 @@ export class CopyExaminer {
     this.queue = options.pool.queue(
       (row) => {
         const t = this.table;
-        if (t.where(row) !== 'vault') return { from: { path: t.paths[row] }, size: t.sizeOf(row), dat: t.isDat(row), looks: this.looksWanted };
+        if (t.where(row) !== 'vault') return { from: { path: t.paths[row] }, size: t.sizeOf(row), dat: t.isDat(row), looks: this.looksWanted, head: this.heading.has(row) };
         const entry = this.entries.get(row);
         return entry ? { from: { entry }, size: t.sizeOf(row), dat: t.isDat(row), looks: this.looksWanted, expect: this.stored.get(row)!.hash } : null;
       },
@@ -81,6 +85,11 @@ export class CopyExaminer {
       this.failed.add(row);
       this.unreadable.push({ path: this.table.paths[row], reason: r.reason });
       return;
+    }
+    if ('head' in r) {
+      this.heading.delete(row);
+      this.table.presumePictureSize(row, r.pictureSize);
+      return this.sizedDat(row);
     }
     this.table.learn(row, r.hash, r.picture, r.pictureSize, r.ext);
     if (this.table.where(row) === 'vault' && this.table.isDat(row)) this.learnedDat.set(r.hash, { picture: r.picture, pictureSize: r.pictureSize });
@@ -106,12 +115,22 @@ export class CopyExaminer {
       return this.sized(row, t.sizeOf(row), !unchanged);
     }
     // A .dat stored as its picture: the catalogue knows both (SPEC "Picture identity").
-    if (unchanged && known.picture !== null) t.learn(row, known.hash, known.picture, known.pictureSize!, known.decodedExt ?? 'dat');
-    else if (unchanged) {
+    if (!unchanged) {
+      this.heading.add(row);
+      return this.queue.push(row);
+    }
+    if (known.picture !== null) t.learn(row, known.hash, known.picture, known.pictureSize!, known.decodedExt ?? 'dat');
+    else {
       t.hash[row] = known.hash;
       this.datToRecall.push(row);
-    } else this.queue.push(row);
+    }
     this.sized(row, t.sizeOf(row), false);
+  }
+
+  /** A .dat on disk, its picture's size presumed: counted under both its sizes, read whole when either is another copy's. */
+  private sizedDat(row: number): void {
+    const t = this.table;
+    for (const size of new Set([t.sizeOf(row), t.pictureSizeOf(row)])) this.sized(row, size, true);
   }
 
   /** Counts a size; queues the plain copies that share it, the first one too once a second comes. */
@@ -121,9 +140,17 @@ export class CopyExaminer {
       this.firstOfSize.set(size, read ? row : -2);
       return;
     }
-    if (first >= 0) this.queue.push(first);
+    if (first >= 0) this.readWhole(first);
     if (first !== -1) this.firstOfSize.set(size, -1);
-    if (read) this.queue.push(row);
+    if (read) this.readWhole(row);
+  }
+
+  private readWhole(row: number): void {
+    if (this.table.isDat(row)) {
+      if (this.datQueued.has(row)) return;
+      this.datQueued.add(row);
+    }
+    this.queue.push(row);
   }
 
   /** Reads what is left to read (see the class), and gives every picture's looks when asked. */
@@ -137,15 +164,19 @@ export class CopyExaminer {
     for (let row = 0; row < t.length; row++) if (t.where(row) === 'vault' && t.isDat(row) && this.unread(row)) storedDat.push(row);
     await this.readStored(storedDat);
     await this.queue.drain();
-    // The true picture sizes: a 4.x .dat's picture is smaller than the file, and a plain copy of it
+    // The pictures now known: a stored 4.x .dat's is smaller than the file, and a copy not read yet
     // may be of that size.
+    const sizesOf = (row: number): number[] => {
+      if (!this.unread(row)) return [t.pictureSizeOf(row)];
+      return t.isDat(row) ? [...new Set([t.sizeOf(row), t.pictureSizeOf(row)])] : [t.sizeOf(row)];
+    };
     const sizes = new Map<number, number>();
-    for (let row = 0; row < t.length; row++) {
-      const size = this.unread(row) ? (t.isDat(row) ? -1 : t.sizeOf(row)) : t.pictureSizeOf(row);
-      if (size >= 0) sizes.set(size, (sizes.get(size) ?? 0) + 1);
-    }
-    for (let row = 0; row < t.length; row++) if (this.unread(row) && !t.isDat(row) && sizes.get(t.sizeOf(row))! > 1) this.queue.push(row);
+    for (let row = 0; row < t.length; row++) for (const size of sizesOf(row)) if (size >= 0) sizes.set(size, (sizes.get(size) ?? 0) + 1);
+    for (let row = 0; row < t.length; row++) if (this.unread(row) && sizesOf(row).some((size) => sizes.get(size)! > 1)) this.queue.push(row);
     await this.queue.drain();
+    // Sizes are settled: what they queued is read; at 300 000 copies these hold a few MB.
+    this.firstOfSize.clear();
+    this.datQueued.clear();
     if (this.options.looks) await this.readLooks(db);
     this.progress.end();
     if (db) keep(() => saveDatPictures(db, this.learnedDat));

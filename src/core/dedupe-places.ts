@@ -115,6 +115,11 @@ export class PlaceTable {
     this.ext[row] = ext;
   }
 
+  /** The size a copy's picture may have, before its bytes are read (a .dat's, from its head). */
+  presumePictureSize(row: number, pictureSize: number): void {
+    this.pictureSize.set(row, pictureSize);
+  }
+
   where = (row: number): Where => WHERES[this.small.where.data[row]];
   sizeOf = (row: number): number => this.size.data[row];
   mtimeOf = (row: number): number => this.mtime.data[row];
@@ -122,7 +127,7 @@ export class PlaceTable {
   takenOf = (row: number): string => this.strings.taken.value(this.takenIds.data[row])!;
   /** How many places a vault copy stands for (1 for a copy on disk). */
   placesOf = (row: number): number => this.ints.places.data[row];
-  /** The picture's size once known (a .dat's decoded size), else -1. */
+  /** The picture's size once known (a .dat's decoded size) or presumed, else -1. */
   pictureSizeOf = (row: number): number => this.pictureSize.data[row];
 
   /** Everything known of a copy, as plain data. */

@@ -10,6 +10,13 @@ const BATCH = 32;
 const LOOKS_BATCH = 4;
 /** Messages in flight per thread: enough that a thread never waits for the main thread. */
 const IN_FLIGHT = 6;
+/**
+ * Messages in flight per thread until the first `drain`, while the main thread walks: the walk
+ * holds it for half a second at a time (20 000 files), and a thread with nothing left would wait
+ * that long for it to take a result and send more. Only full batches go out then. After it,
+ * IN_FLIGHT: fewer waiting in a thread keeps both busy to the end.
+ */
+const WALK_IN_FLIGHT = 64;
 
 /**
  * dedupe's threads (picture-worker.ts): both cores read, hash and decode while the main thread
@@ -22,7 +29,7 @@ export class PicturePool {
   constructor(private readonly wechatKey?: string) {}
 
   start(): ThreadPool {
-    return (this.pool ??= new ThreadPool(workerUrl('picture-worker', import.meta.url)));
+    return (this.pool ??= new ThreadPool(workerUrl('picture-worker', import.meta.url), THREADS, WALK_IN_FLIGHT));
   }
 
   /**
@@ -38,8 +45,9 @@ export class PicturePool {
     let inFlight = 0;
     let failure: unknown = null;
     let idle: (() => void) | null = null;
+    let walking = true;
     const send = () => {
-      while (inFlight < IN_FLIGHT * THREADS && head < tail) {
+      while (inFlight < (walking ? WALK_IN_FLIGHT : IN_FLIGHT) * THREADS && tail - head >= (walking ? BATCH : 1)) {
         const items: number[] = [];
         const tasks: PictureTask[] = [];
         while (head < tail && tasks.length < BATCH) {
@@ -57,7 +65,9 @@ export class PicturePool {
           .run<PictureResult[]>(job)
           .then((results) => {
             results.forEach((r, i) => onResult(items[i], r));
-            onBatch?.(tasks.length, tasks.reduce((n, t) => n + t.size, 0));
+            // A .dat's first bytes are not its reading: counted when it is read whole, if ever.
+            const read = tasks.filter((t) => !t.head);
+            onBatch?.(read.length, read.reduce((n, t) => n + t.size, 0));
           })
           .catch((err: unknown) => {
             failure ??= err;
@@ -86,6 +96,7 @@ export class PicturePool {
         send();
       },
       async drain() {
+        walking = false;
         send();
         if (inFlight > 0 || head < tail) await new Promise<void>((resolve) => (idle = resolve));
         idle = null;

@@ -1,9 +1,10 @@
 import { parentPort } from 'node:worker_threads';
-import { hashBytes } from '../media/hash.js';
+import { datPictureSize, V4_HEADER } from '../media/dat.js';
+import { hash64 } from '../media/hash.js';
 import type { PerceptualHash } from '../media/perceptual.js';
-import { pictureBytes } from '../media/picture.js';
-import { sniffImage, type ImageExt } from '../media/sniff.js';
-import { KeptBuffer, readStoredEntry, readWholeFile, type StoredEntry } from '../vault/stored-entry.js';
+import { pictureBytes, shownPicture, shownType, type ShownPicture } from '../media/picture.js';
+import type { ImageExt } from '../media/sniff.js';
+import { KeptBuffer, readHead, readStoredEntry, readWholeFile, type StoredEntry } from '../vault/stored-entry.js';
 import { serveJobs } from './thread-pool.js';
 
 /**
@@ -21,6 +22,8 @@ export interface PictureTask {
   expect?: string;
   /** Also compute how the picture looks. */
   looks: boolean;
+  /** Only the size its picture may have (a .dat on disk: media/dat.ts `datPictureSize`), from its first bytes. */
+  head?: boolean;
 }
 
 export type PictureResult =
@@ -35,6 +38,7 @@ export type PictureResult =
       /** Asked for and decodable; null when sharp could not decode the picture. */
       looks?: PerceptualHash | null;
     }
+  | { ok: true; head: true; pictureSize: number }
   | { ok: false; reason: string };
 
 export interface PictureJob {
@@ -42,42 +46,46 @@ export interface PictureJob {
   wechatKey?: string;
 }
 
-const WXGF = Buffer.from('wxgf');
 const raw = new KeptBuffer();
 const decoded = new KeptBuffer();
+/** A 3.x .dat is decoded and hashed through this, a piece at a time (media/picture.ts): it stays in the CPU's cache. */
+const piece = Buffer.allocUnsafe(128 << 10);
 /**
  * The picture of each .dat this thread decoded, by the .dat's own hash: a chat forwards the same
  * .dat into many chats, and decoding is the costly part (a XOR over every byte, then a second
  * hash), so each content is decoded once a thread. Forgotten past a bound, to stay small.
  */
-const datPictures = new Map<string, { picture: string; pictureSize: number; ext: ImageExt | null }>();
+const datPictures = new Map<string, ShownPicture>();
 const DAT_PICTURES_KEPT = 100_000;
 
 async function examine(task: PictureTask, wechatKey?: string): Promise<PictureResult> {
   let bytes: Buffer | null;
   try {
+    if (task.head && 'path' in task.from) return { ok: true, head: true, pictureSize: datPictureSize(readHead(task.from.path, V4_HEADER, raw), task.size) };
     bytes = 'path' in task.from ? readWholeFile(task.from.path, task.size, raw) : readStoredEntry(task.from.entry, raw);
   } catch (err) {
     return { ok: false, reason: (err as NodeJS.ErrnoException).code ?? (err as Error).message };
   }
   if (!bytes) return { ok: false, reason: 'damaged' };
-  const hash = await hashBytes(bytes);
+  const hash = hash64(bytes);
   if (task.expect !== undefined && (hash !== task.expect || bytes.length !== task.size)) return { ok: false, reason: 'damaged' };
   const known = task.dat && !task.looks ? datPictures.get(hash) : undefined;
   if (known) return { ok: true, hash, size: bytes.length, ...known };
-  const picture = await pictureBytes(bytes, task.dat, (n) => decoded.take(n), wechatKey);
-  const ext = (await sniffImage(picture.subarray(0, 4100))) ?? (bytes.subarray(0, 4).equals(WXGF) ? 'bin' : task.dat ? 'dat' : null);
-  const result: PictureResult = {
-    ok: true, hash, size: bytes.length, ext, picture: picture === bytes ? hash : await hashBytes(picture), pictureSize: picture.length,
-  };
-  if (task.dat) {
-    if (datPictures.size >= DAT_PICTURES_KEPT) datPictures.clear();
-    datPictures.set(hash, { picture: result.picture, pictureSize: result.pictureSize, ext });
+  if (!task.looks) {
+    const shown = await shownPicture(bytes, hash, task.dat, piece, wechatKey);
+    if (task.dat) {
+      if (datPictures.size >= DAT_PICTURES_KEPT) datPictures.clear();
+      datPictures.set(hash, shown);
+    }
+    return { ok: true, hash, size: bytes.length, ...shown };
   }
+  // How it looks needs the picture's bytes whole: decoded into a kept buffer.
+  const picture = await pictureBytes(bytes, task.dat, (n) => decoded.take(n), wechatKey);
+  const ext = await shownType(picture, bytes, task.dat);
   // Awaited before the next file is read: sharp reads the kept buffer while it decodes.
   // sharp is loaded on the first picture to look at: the identical and same-picture tiers never need it.
-  if (task.looks) result.looks = ext === null || ext === 'dat' || ext === 'bin' ? null : await (await import('../media/perceptual.js')).perceptualHash(picture);
-  return result;
+  const looks = ext === null || ext === 'dat' || ext === 'bin' ? null : await (await import('../media/perceptual.js')).perceptualHash(picture);
+  return { ok: true, hash, size: bytes.length, ext, picture: picture === bytes ? hash : hash64(picture), pictureSize: picture.length, looks };
 }
 
 async function run(job: PictureJob): Promise<PictureResult[]> {

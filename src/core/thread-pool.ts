@@ -12,8 +12,14 @@ interface Queued {
 export const THREADS = Math.max(1, Math.min(2, os.availableParallelism()));
 
 /**
- * A few worker threads running one module, each given one job at a time. Urgent jobs jump the
- * queue. The module answers every `{ id, job }` message with `{ id, result }` or `{ id, error }`.
+ * A few worker threads running one module, each given up to `depth` jobs at a time (1 unless
+ * asked), to the least busy thread first; a thread runs its jobs one after another. Urgent jobs
+ * jump the queue. The module answers every `{ id, job }` message with `{ id, result }` or
+ * `{ id, error }`.
+ *
+ * A depth above one is for a main thread that is busy for long stretches (dedupe's walk): a
+ * thread that ends a job runs its next one at once, instead of waiting for the main thread to
+ * take the result and send it more.
  *
  * Running from source under tsx (the tests), a worker cannot load TypeScript on Node 20, so the
  * compiled module in dist/ runs, which `npm test` builds first (see `workerUrl`).
@@ -21,7 +27,8 @@ export const THREADS = Math.max(1, Math.min(2, os.availableParallelism()));
 export class ThreadPool {
   private readonly workers: Worker[];
   private readonly pending = new Map<number, { resolve: (r: never) => void; reject: (e: unknown) => void }>();
-  private readonly idle: Worker[];
+  /** Jobs sent to each thread and not answered yet. */
+  private readonly load: number[];
   private readonly urgent: Queued[] = [];
   private readonly bulk: Queued[] = [];
   /** Per thread: jobs only that thread may run, ahead of the shared queues. */
@@ -30,7 +37,7 @@ export class ThreadPool {
   private failure: Error | null = null;
   private closing = false;
 
-  constructor(url: URL, size = THREADS) {
+  constructor(url: URL, size = THREADS, private readonly depth = 1) {
     this.workers = Array.from({ length: size }, () => {
       // A small young generation: these threads allocate little that lives, and the default (tens
       // of megabytes an isolate) counted against the run's memory for nothing.
@@ -41,7 +48,8 @@ export class ThreadPool {
         // The errno code and path cross too: a full disk in a reader thread is told as one.
         if (msg.error !== undefined) p?.reject(Object.assign(new Error(msg.error), msg.code && { code: msg.code }, msg.path && { path: msg.path }));
         else p?.resolve(msg.result as never);
-        this.dispatch(w);
+        this.load[this.workers.indexOf(w)]--;
+        this.fill(this.workers.indexOf(w));
       });
       w.on('error', (err) => this.fail(err));
       // A thread that stops without an error (process.exit in a dependency, say) would otherwise
@@ -51,7 +59,7 @@ export class ThreadPool {
       });
       return w;
     });
-    this.idle = [...this.workers];
+    this.load = this.workers.map(() => 0);
     this.own = this.workers.map(() => []);
   }
 
@@ -61,10 +69,14 @@ export class ThreadPool {
     this.pending.clear();
   }
 
-  private dispatch(worker: Worker): void {
-    const next = this.own[this.workers.indexOf(worker)].shift() ?? this.urgent.shift() ?? this.bulk.shift();
-    if (!next) return void this.idle.push(worker);
-    worker.postMessage({ id: next.id, job: next.job }, next.transfer);
+  /** Sends thread i what waits, up to its depth. */
+  private fill(i: number): void {
+    while (this.load[i] < this.depth) {
+      const next = this.own[i].shift() ?? this.urgent.shift() ?? this.bulk.shift();
+      if (!next) return;
+      this.load[i]++;
+      this.workers[i].postMessage({ id: next.id, job: next.job }, next.transfer);
+    }
   }
 
   /**
@@ -80,17 +92,12 @@ export class ThreadPool {
       const queued = { id, job, transfer: options.transfer ?? [] };
       if (options.thread === undefined) {
         (options.urgent ? this.urgent : this.bulk).push(queued);
-        const w = this.idle.pop();
-        if (w) this.dispatch(w);
-        return;
+        const least = this.load.indexOf(Math.min(...this.load));
+        return this.fill(least);
       }
-      const w = this.workers[options.thread % this.workers.length];
-      this.own[this.workers.indexOf(w)].push(queued);
-      const at = this.idle.indexOf(w);
-      if (at >= 0) {
-        this.idle.splice(at, 1);
-        this.dispatch(w);
-      }
+      const i = options.thread % this.workers.length;
+      this.own[i].push(queued);
+      this.fill(i);
     });
   }
 
@@ -110,21 +117,26 @@ export function ownArrayBuffer(b: Uint8Array): ArrayBuffer {
   return (own ? b.buffer : b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)) as ArrayBuffer;
 }
 
-/** The worker side: answers each job with what `handle` returns. */
+/** The worker side: answers each job with what `handle` returns, one job after another (a job may use the thread's kept buffers). */
 export function serveJobs(port: MessagePort, handle: (job: never) => Promise<unknown>): void {
-  port.on('message', async (msg: { id: number; job: never }) => {
-    try {
-      const result = await handle(msg.job);
-      port.postMessage({ id: msg.id, result });
-    } catch (err) {
-      const code = errnoCode(err);
-      const { path } = err as { path?: unknown };
-      port.postMessage({
-        id: msg.id,
-        error: (err as Error).message ?? String(err),
-        ...(code && { code }),
-        ...(typeof path === 'string' && { path }),
-      });
-    }
+  let last: Promise<void> = Promise.resolve();
+  port.on('message', (msg: { id: number; job: never }) => {
+    last = last.then(() => answer(port, handle, msg));
   });
+}
+
+async function answer(port: MessagePort, handle: (job: never) => Promise<unknown>, msg: { id: number; job: never }): Promise<void> {
+  try {
+    const result = await handle(msg.job);
+    port.postMessage({ id: msg.id, result });
+  } catch (err) {
+    const code = errnoCode(err);
+    const { path } = err as { path?: unknown };
+    port.postMessage({
+      id: msg.id,
+      error: (err as Error).message ?? String(err),
+      ...(code && { code }),
+      ...(typeof path === 'string' && { path }),
+    });
+  }
 }

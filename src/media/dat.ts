@@ -17,7 +17,7 @@ export type DatFormat = 'wechat3' | 'wechat4-v1' | 'wechat4-v2';
 
 export const V1_KEY = Buffer.from('cfcd208495d565ef', 'ascii');
 const V4_MAGIC = Buffer.from([0x07, 0x08, 0x56, 0x31, 0x08, 0x07]);
-const V4_HEADER = 15;
+export const V4_HEADER = 15;
 
 /**
  * What rebuilds the exact .dat from its picture, with no key: plain JSON (bytes as hex or base64),
@@ -159,6 +159,20 @@ export const xorInPlace = (bytes: Uint8Array, key: number): void => xorInto(byte
 
 /** AES-stored length: aes_len padded by PKCS7, always at least one byte of padding. */
 const paddedLength = (n: number) => n - (n % 16) + 16;
+
+/**
+ * The size of the picture a .dat may show, from its first V4_HEADER bytes and its size alone:
+ * dedupe reads no .dat whose picture can be the size of no other copy's, as it reads no plain
+ * file of a size no other has. A 3.x picture is as long as its file; a 4.x one is the file less
+ * its header and the AES padding; anything else shows itself. Whether it decodes is not known
+ * from this: it is a size to compare, never a picture's.
+ */
+export function datPictureSize(head: Buffer, fileSize: number): number {
+  if (!isV4(head)) return fileSize;
+  const body = fileSize - V4_HEADER;
+  const stored = paddedLength(head.readUInt32LE(6));
+  return stored + head.readUInt32LE(10) > body ? fileSize : body - stored + head.readUInt32LE(6);
+}
 
 interface V4Parts {
   format: 'wechat4-v1' | 'wechat4-v2';

@@ -1,33 +1,39 @@
 import { createReadStream } from 'node:fs';
-import xxhash from 'xxhash-wasm';
+import { xxh64, Xxh64 } from '@node-rs/xxhash';
 
-type Hasher = Awaited<ReturnType<typeof xxhash>>;
-let hasher: Hasher | undefined;
+/**
+ * An image's identity is xxh64 (seed 0) of its raw bytes. @node-rs/xxhash hashes a buffer where
+ * it lies, natively: xxhash-wasm, used before, copied every input into its own memory first and
+ * hashed at half the speed, and dedupe hashes every byte of a cache (docs/decisions.md).
+ */
 
-/** xxhash-wasm compiles its module once; every hash in the program shares it. */
-export async function loadHasher(): Promise<Hasher> {
-  hasher ??= await xxhash();
-  return hasher;
-}
-
-/** An image's identity: xxh64 (seed 0) of its raw bytes as 16 lowercase hex digits. */
+/** 16 lowercase hex digits. */
 export const hex64 = (v: bigint) => v.toString(16).padStart(16, '0');
 
+/** xxh64 of bytes, at once. */
+export const hash64 = (bytes: Uint8Array): string => hex64(xxh64(bytes));
+
+/** The same as `hash64`; kept async for the callers that await it. */
 export async function hashBytes(bytes: Uint8Array): Promise<string> {
-  return hex64((await loadHasher()).h64Raw(bytes));
+  return hash64(bytes);
 }
 
-/** Streaming xxh64, for bytes that pass through (zips being written, entries being read back). */
-export async function createHash64(): Promise<{ update(b: Uint8Array): void; digest(): string }> {
-  const h = (await loadHasher()).create64();
+/** Streaming xxh64, for bytes that pass through (zips being written, entries being read back, a .dat decoded piece by piece). */
+export function streamHash64(): { update(b: Uint8Array): void; digest(): string } {
+  const h = new Xxh64();
   return {
     update: (b) => void h.update(b),
     digest: () => hex64(h.digest()),
   };
 }
 
+/** `streamHash64`, for the callers that await it. */
+export async function createHash64(): Promise<{ update(b: Uint8Array): void; digest(): string }> {
+  return streamHash64();
+}
+
 export async function hashFile(filePath: string): Promise<{ hash: string; size: number }> {
-  const h = await createHash64();
+  const h = streamHash64();
   let size = 0;
   for await (const chunk of createReadStream(filePath, { highWaterMark: 1 << 20 })) {
     h.update(chunk as Buffer);

@@ -1,7 +1,7 @@
 import { closeSync, openSync } from 'node:fs';
 import { openArchiveFile } from './archive-file.js';
 import { readFully } from './sync-io.js';
-import { LOCAL_HEADER, localDataStart } from './zip-reader.js';
+import { LOCAL_HEADER, localDataStart } from './local-header.js';
 
 /** Where a stored entry's bytes are: its zip and its local header (from the central directory). */
 export interface StoredEntry {
@@ -49,10 +49,13 @@ export function readStoredEntry(entry: StoredEntry, into: KeptBuffer): Buffer | 
 }
 
 /** A file's bytes into `into`, one byte more asked for, so a file that grew since its stat shows as a different size. */
-export function readWholeFile(path: string, size: number, into: KeptBuffer): Buffer {
+export const readWholeFile = (path: string, size: number, into: KeptBuffer): Buffer => readHead(path, size + 1, into);
+
+/** A file's first bytes (as many as it has, up to `size`) into `into`. */
+export function readHead(path: string, size: number, into: KeptBuffer): Buffer {
   const fd = openSync(path, 'r');
   try {
-    const room = into.take(size + 1);
+    const room = into.take(size);
     return room.subarray(0, readFully(fd, room, 0));
   } finally {
     closeSync(fd);

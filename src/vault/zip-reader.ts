@@ -6,6 +6,7 @@ import unzipper from 'unzipper';
 import { createHash64, hashBytes } from '../media/hash.js';
 import { openArchiveFile } from './archive-file.js';
 import { MANIFEST_ENTRY, MANIFEST_LIMIT, ManifestError, parseManifest, type Manifest } from './manifest.js';
+import { LOCAL_HEADER, localDataStart } from './local-header.js';
 import { readFully } from './sync-io.js';
 
 export interface ZipEntry {
@@ -25,15 +26,6 @@ interface UnzipperFile {
   compressedSize: number;
   compressionMethod: number;
   offsetToLocalFileHeader: number;
-}
-
-/** A local file header's fixed part: signature, versions, sizes, and the name and extra lengths. */
-export const LOCAL_HEADER = 30;
-
-/** Where an entry's data starts, from the fixed part of its local header; null when it is not one. */
-export function localDataStart(header: Buffer, headerOffset: number): number | null {
-  if (header.length < LOCAL_HEADER || header.readUInt32LE(0) !== 0x04034b50) return null;
-  return headerOffset + LOCAL_HEADER + header.readUInt16LE(26) + header.readUInt16LE(28);
 }
 
 /**
