@@ -22,6 +22,14 @@ export function isPlausibleStamp(stamp: string, nowMs: number): boolean {
 }
 
 /**
+ * One object for every call: exifr keeps the options it was given in a map keyed by the object
+ * (Options.useCached) and never lets go, so a literal per call left one parsed options object (and
+ * its tag filters, set up again each time) behind per image: a scan of 20 000 camera photos grew
+ * to 256 MB and spent a third of its CPU there (docs/performance.md, twelfth round).
+ */
+const EXIFR_OPTIONS = { pick: ['DateTimeOriginal'], reviveValues: false, translateValues: false };
+
+/**
  * DateTimeOriginal from an image's leading bytes, normalised but not yet judged plausible.
  * Broken EXIF is common in the wild (see the corpus) and is never an error: it yields null.
  */
@@ -29,11 +37,7 @@ export async function readExifDate(input: Uint8Array | string): Promise<string |
   try {
     // Loaded on first use, like file-type (see sniff.ts): only images with an EXIF block need it.
     const { default: exifr } = await import('exifr');
-    const tags = await exifr.parse(input as Buffer, {
-      pick: ['DateTimeOriginal'],
-      reviveValues: false,
-      translateValues: false,
-    });
+    const tags = await exifr.parse(input as Buffer, EXIFR_OPTIONS);
     return normaliseExifStamp(tags?.DateTimeOriginal);
   } catch {
     return null;
