@@ -3,10 +3,9 @@ import path from 'node:path';
 import { usageError } from '../errors.js';
 import { dateOf, type Dating } from '../media/dating.js';
 import { inspectFile, type Inspection } from '../media/inspect.js';
-import type { ImageExt } from '../media/sniff.js';
+import { HEAD_BYTES, type ImageExt } from '../media/sniff.js';
 import { listFiles } from '../sources/list.js';
 import type { EveryField, FoundFile } from '../sources/types.js';
-import { mapLimit } from './pool.js';
 import { silentProgress, type Progress } from './progress.js';
 import { compileSelection, type Selection } from './selection.js';
 
@@ -40,8 +39,6 @@ export interface ScanResult {
   notImages: { path: string; size: number }[];
   unreadable: Skipped[];
 }
-
-const INSPECT_CONCURRENCY = 16;
 
 /** Sources must exist and be folders: a typo must not look like an empty cache. */
 export async function checkSources(sources: string[]): Promise<string[]> {
@@ -104,13 +101,13 @@ export async function scanEach(options: ScanOptions, onFile: (file: ScannedFile)
   const onUnreadable = (p: string, err: unknown) => unreadable.push({ path: p, reason: describe(err) });
   const keep = compileSelection({ ...options.selection, hashes: undefined });
   const notImages: ScanResult['notImages'] = [];
+  const head = Buffer.allocUnsafe(HEAD_BYTES + 2);
 
   const settle = async (batch: FoundFile[]) => {
     const toInspect = options.readFolders === false ? [] : batch.filter((f) => f.source === 'folder');
     const inspected = new Map<FoundFile, Inspection | Error>();
-    await mapLimit(toInspect, INSPECT_CONCURRENCY, async (f) => {
-      inspected.set(f, await inspectFile(f, { wechatKey: options.wechatKey }).catch((err: unknown) => err as Error));
-    });
+    // One file after another into one kept buffer (see readHead).
+    for (const f of toInspect) inspected.set(f, await inspectFile(f, { wechatKey: options.wechatKey }, head).catch((err: unknown) => err as Error));
     for (const f of batch) {
       const ins = inspected.get(f) ?? NOT_READ;
       if (ins instanceof Error) {
