@@ -27,7 +27,15 @@ test('each cache layout is recognised from its path, on Windows and POSIX paths'
       { source: 'android', kind: 'thumb', account: '0123456789abcdef0123456789abcdef' }],
     ['/sdcard/tencent/MicroMsg/0123456789abcdef0123456789abcdef/image2/e4/d9/e4d909c290d0fb1ca068ffaddf22cbd0hd',
       { source: 'android', kind: 'original', account: '0123456789abcdef0123456789abcdef' }],
+    // Any case, either separator: the folders are told by name, as Windows and macOS compare them.
+    ['D:\\TENCENT FILES\\1\\IMAGE\\GROUP2\\AB\\CD\\x.jpg', { source: 'qq', kind: 'original', account: '1' }],
+    ['/backup/PIC/2023-02/ORI/abc.gif', { source: 'qqnt', kind: 'original', account: undefined, folderMonth: '2023-02' }],
+    ['D:\\WECHAT FILES\\wxid_a\\FILESTORAGE\\IMAGE\\2023-11\\a.dat', { source: 'wechat', kind: 'original', account: 'wxid_a', folderMonth: '2023-11' }],
+    ['/x/wxid_a_1f2e/MSG/ATTACH/9e107d9d372bb6826bd81d3542a419d6/2024-05/IMG/a.dat',
+      { source: 'wechat4', kind: 'original', account: 'wxid_a_1f2e', chat: '9e107d9d372bb6826bd81d3542a419d6', folderMonth: '2024-05' }],
+    ['/sdcard/MicroMsg/0123456789abcdef0123456789abcdef/IMAGE2/e4/d9/x', { source: 'android', kind: 'original', account: '0123456789abcdef0123456789abcdef' }],
     ['/home/u/Pictures/holiday/IMG_0001.jpg', null],
+    ['/home/u/Pictures/pic', null],
     ['/home/u/Pictures/Image/notes.jpg', null],
   ];
   for (const [p, want] of cases) {
