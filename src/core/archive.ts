@@ -10,6 +10,7 @@ import { silentProgress, type Progress } from './progress.js';
 import { recoverVault, type Recovery } from './recover.js';
 import { scanEach, type ScannedFile, type Skipped } from './scan.js';
 import { GroupSpool } from './group-spool.js';
+import type { HeadFile } from './heads.js';
 import { compileSelection, needsHash, type Selection } from './selection.js';
 
 export interface ArchiveOptions {
@@ -155,7 +156,10 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
     let selected = 0;
     let unchanged = 0;
     let toReadBytes = 0;
-    const scanned = await scanEach({ sources: options.sources, exclude: [options.vault], selection, progress, wechatKey: options.wechatKey }, (f) => {
+    // A plain folder's files are dated by their EXIF: their heads are read in the reader threads,
+    // idle until the first month is hashed, while this thread walks on.
+    const inspectHeads = (files: HeadFile[]) => pool.inspectAll(files);
+    const scanned = await scanEach({ sources: options.sources, exclude: [options.vault], selection, progress, wechatKey: options.wechatKey, inspectHeads }, (f) => {
       selected++;
       const k = known(f.path);
       if (k && k.size === f.size && k.mtimeMs === f.mtimeMs) unchanged++;

@@ -2,6 +2,7 @@ import { closeSync, openSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { hashBytes, hashFile } from '../media/hash.js';
 import { inspectBytes, inspectFile, type InspectOptions } from '../media/inspect.js';
+import { headsHere, reasonOf, type HeadFile, type HeadResult } from './heads.js';
 import type { FoundFile } from '../sources/types.js';
 import { readFully } from '../vault/sync-io.js';
 import { serveJobs } from './thread-pool.js';
@@ -9,7 +10,9 @@ import type { ZipJob, ZipJobResult } from './zip-parts.js';
 
 /**
  * A reader thread. Archive's reading, hashing and zip writing run here, so the main thread only
- * walks, plans and keeps the catalogue: with two of these both cores stay busy. Three jobs:
+ * walks, plans and keeps the catalogue: with two of these both cores stay busy. Four jobs:
+ * - inspect: a plain folder's files' heads, for their type and EXIF date, while the main thread
+ *   walks on (scan needs the date before it can spool a file by month);
  * - hash: read files whole (plain synchronous reads: no per-call async cost) and from the same
  *   bytes give each file's type, EXIF date and xxh64;
  * - zips: write a plan's zips (zip-parts.ts), each new image read again just before it is stored
@@ -29,11 +32,14 @@ export type ReadResult =
   | { ok: false; reason: string };
 
 export type WorkerJob =
+  | { kind: 'inspect'; tasks: HeadFile[]; options: InspectOptions }
   | { kind: 'hash'; tasks: ReadTask[]; options: InspectOptions }
   | { kind: 'zips'; job: ZipJob }
   | { kind: 'check'; zip: string };
 
-export type WorkerReply<J extends WorkerJob> = J extends { kind: 'hash' }
+export type WorkerReply<J extends WorkerJob> = J extends { kind: 'inspect' }
+  ? HeadResult[]
+  : J extends { kind: 'hash' }
   ? ReadResult[]
   : J extends { kind: 'zips' }
     ? ZipJobResult
@@ -60,7 +66,7 @@ async function read(task: ReadTask, options: InspectOptions): Promise<ReadResult
     const ins = task.known ? { ext: null, decodedExt: null, exifDate: null } : await inspectBytes(bytes, task, options);
     return { ok: true, hash: await hashBytes(bytes), size: bytes.length, ...ins };
   } catch (err) {
-    return { ok: false, reason: (err as NodeJS.ErrnoException).code ?? (err as Error).message };
+    return { ok: false, reason: reasonOf(err) };
   }
 }
 
@@ -98,8 +104,13 @@ function readInto(path: string, into: Uint8Array): number {
   }
 }
 
+let heads: ReturnType<typeof headsHere> | undefined;
+
 async function run(job: WorkerJob): Promise<unknown> {
   switch (job.kind) {
+    case 'inspect':
+      heads ??= headsHere(job.options);
+      return heads(job.tasks);
     case 'hash': {
       const results: ReadResult[] = [];
       for (const task of job.tasks) results.push(await read(task, job.options));

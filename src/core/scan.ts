@@ -2,10 +2,11 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { usageError } from '../errors.js';
 import { dateOf, type Dating } from '../media/dating.js';
-import { inspectFile, type Inspection } from '../media/inspect.js';
-import { HEAD_BYTES, type ImageExt } from '../media/sniff.js';
+import type { Inspection } from '../media/inspect.js';
+import type { ImageExt } from '../media/sniff.js';
 import { listFiles } from '../sources/list.js';
 import type { EveryField, FoundFile } from '../sources/types.js';
+import { headsHere, reasonOf, type HeadInspector, type HeadResult } from './heads.js';
 import { silentProgress, type Progress } from './progress.js';
 import { compileSelection, type Selection } from './selection.js';
 
@@ -31,6 +32,8 @@ export interface ScanOptions {
   wechatKey?: string;
   /** Read plain folders' heads for their type and EXIF date (default). Clean takes both from the catalogue. */
   readFolders?: boolean;
+  /** Where plain folders' heads are read: here by default; archive lends its reader threads. */
+  inspectHeads?: HeadInspector;
 }
 
 export interface ScanResult {
@@ -98,20 +101,18 @@ export async function scanEach(options: ScanOptions, onFile: (file: ScannedFile)
   const sources = await checkSources(options.sources);
   const exclude = (options.exclude ?? []).map((p) => path.resolve(p));
   const unreadable: Skipped[] = [];
-  const onUnreadable = (p: string, err: unknown) => unreadable.push({ path: p, reason: describe(err) });
+  const onUnreadable = (p: string, err: unknown) => unreadable.push({ path: p, reason: reasonOf(err) });
   const keep = compileSelection({ ...options.selection, hashes: undefined });
   const notImages: ScanResult['notImages'] = [];
-  const head = Buffer.allocUnsafe(HEAD_BYTES + 2);
+  const inspect = options.readFolders === false ? null : (options.inspectHeads ?? headsHere({ wechatKey: options.wechatKey }));
 
-  const settle = async (batch: FoundFile[]) => {
-    const toInspect = options.readFolders === false ? [] : batch.filter((f) => f.source === 'folder');
-    const inspected = new Map<FoundFile, Inspection | Error>();
-    // One file after another into one kept buffer (see readHead).
-    for (const f of toInspect) inspected.set(f, await inspectFile(f, { wechatKey: options.wechatKey }, head).catch((err: unknown) => err as Error));
+  /** Hands a batch's files on, in the walk's order, once its plain-folder files are inspected. */
+  const deliver = (batch: FoundFile[], toInspect: FoundFile[], results: HeadResult[]) => {
+    const inspected = new Map<FoundFile, HeadResult>(toInspect.map((f, i) => [f, results[i]]));
     for (const f of batch) {
       const ins = inspected.get(f) ?? NOT_READ;
-      if (ins instanceof Error) {
-        onUnreadable(f.path, ins);
+      if ('unreadable' in ins) {
+        unreadable.push({ path: f.path, reason: ins.unreadable });
         continue;
       }
       if (!ins.ext && inspected.has(f)) {
@@ -122,6 +123,17 @@ export async function scanEach(options: ScanOptions, onFile: (file: ScannedFile)
       if (keep(file)) onFile(file);
     }
     progress.advance(batch.length, batch.reduce((n, f) => n + f.size, 0));
+  };
+
+  // One batch is inspected (in the reader threads, when archive lends them) while the walk goes
+  // on to the next; files are still handed on in the walk's order.
+  let delivering: Promise<void> = Promise.resolve();
+  const settle = async (batch: FoundFile[]) => {
+    const toInspect = inspect ? batch.filter((f) => f.source === 'folder') : [];
+    const inspecting = toInspect.length > 0 ? inspect!(toInspect) : Promise.resolve([]);
+    await delivering;
+    delivering = inspecting.then((results) => deliver(batch, toInspect, results));
+    delivering.catch(() => undefined); // awaited in its turn; a walk that stops early must not leave it unhandled
     // The walk is synchronous: between batches the event loop runs (progress, Ctrl-C, the reader
     // threads' answers while archive hashes the months already found).
     await new Promise((resolve) => setImmediate(resolve));
@@ -138,13 +150,9 @@ export async function scanEach(options: ScanOptions, onFile: (file: ScannedFile)
     }
   }
   await settle(batch);
+  await delivering;
   progress.end();
   return { sources, notImages, unreadable };
-}
-
-export function describe(err: unknown): string {
-  if (err && typeof err === 'object' && 'code' in err && typeof err.code === 'string') return err.code;
-  return err instanceof Error ? err.message : String(err);
 }
 
 export interface MonthRow {
