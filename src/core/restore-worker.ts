@@ -74,14 +74,28 @@ class DriveStop extends Error {
 const checkedParents = new Map<string, boolean>();
 const realRoots = new Map<string, string>();
 
+/**
+ * The operating system's real path of a folder (realpath(3), GetFinalPathNameByHandle), one call:
+ * Node's own realpathSync takes an lstat per component of the path, some 18 here, and a QQ Group2
+ * cache restores into 17 000 new folders (three times the time; docs/performance.md, twelfth
+ * round). Where the system's call fails (some virtual drives on Windows), Node's walk answers.
+ */
+function realPath(p: string): string {
+  try {
+    return realpathSync.native(p);
+  } catch {
+    return realpathSync(p);
+  }
+}
+
 /** The parent exists and its real path lies inside the real destination: a planted symlink cannot lead out. */
 function parentIsSafe(parent: string, destRoot: string): boolean {
   let safe = checkedParents.get(parent);
   if (safe === undefined) {
     mkdirSync(parent, { recursive: true });
     let realRoot = realRoots.get(destRoot);
-    if (realRoot === undefined) realRoots.set(destRoot, (realRoot = realpathSync(destRoot)));
-    safe = isInside(realRoot, realpathSync(parent));
+    if (realRoot === undefined) realRoots.set(destRoot, (realRoot = realPath(destRoot)));
+    safe = isInside(realRoot, realPath(parent));
     checkedParents.set(parent, safe);
   }
   return safe;
