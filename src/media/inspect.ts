@@ -60,17 +60,51 @@ export async function inspectBytes(bytes: Buffer, file: Pick<FoundFile, 'path' |
 }
 
 /**
+ * Read first from a file's head: enough to tell any type (file-type looks at 4 100 bytes) and to
+ * decode a .dat's probe. Most of a plain folder is JPEG, whose answer is in its first kilobytes.
+ */
+const FIRST_PIECE = 8 * 1024;
+/** The JPEG markers exifr skips by their length (APPn, and DQT, SOF0, SOF2, DHT, DRI, COM); at any other it walks byte by byte. */
+const SKIPPED_BY_LENGTH = new Set([0xc0, 0xc2, 0xc4, 0xdb, 0xdd, 0xfe, ...Array.from({ length: 16 }, (_, i) => 0xe0 + i)]);
+const SOS = 0xda;
+
+/**
+ * How many leading bytes inspectBytes can look at, judged from the first ones: HEAD_BYTES unless
+ * they tell less. A GIF's answer is its type. A JPEG's EXIF block is an APP1 segment before its image data, and exifr stops at
+ * the start of scan (SOS): when the segments up to SOS lie within `first`, no byte after them can
+ * change the answer. The walk follows exactly the segments exifr skips by length; any other
+ * structure (fill bytes, other markers) gets the whole head. Keep in step with inspectBytes: a
+ * type whose answer can come from further in must not be cut short here.
+ */
+export function headNeeded(first: Uint8Array): number {
+  // GIF holds no EXIF block exifr reads: its type is all there is to tell.
+  if (first.length >= 3 && first[0] === 0x47 && first[1] === 0x49 && first[2] === 0x46) return 3;
+  if (first.length < 4 || first[0] !== 0xff || first[1] !== 0xd8) return HEAD_BYTES;
+  for (let at = 2; at + 4 <= first.length; ) {
+    if (first[at] !== 0xff) return HEAD_BYTES;
+    if (first[at + 1] === SOS) return at;
+    if (!SKIPPED_BY_LENGTH.has(first[at + 1])) return HEAD_BYTES;
+    at += 2 + ((first[at + 2] << 8) | first[at + 3]);
+  }
+  return HEAD_BYTES;
+}
+
+/**
  * The head (and last two bytes) of a file, for inspecting it without reading it all, read
  * synchronously into `into` (HEAD_BYTES + 2 or more): the views are valid until its next use.
- * Plain folders are inspected at scan, one file after another: a fresh 64 KB buffer and three
- * thread-pool round trips a file cost scan of 20 000 files more than a second of collecting and
- * callbacks, where the system calls cost a fifth of that (docs/performance.md, twelfth round).
+ * First FIRST_PIECE bytes, then the rest of the head only when headNeeded asks for it. Plain
+ * folders are inspected at scan: a fresh 64 KB buffer and three thread-pool round trips a file
+ * cost scan of 20 000 files more than a second of collecting and callbacks, and copying 64 KB of
+ * every JPEG a fifth of what was left (docs/performance.md, twelfth round).
  */
 export function readHead(filePath: string, size: number, into: Buffer = Buffer.allocUnsafe(HEAD_BYTES + 2)): { head: Buffer; tail: Buffer } {
   const fd = openSync(filePath, 'r');
   try {
-    const head = into.subarray(0, readFully(fd, into.subarray(0, Math.min(HEAD_BYTES, size)), 0));
-    if (size <= HEAD_BYTES) return { head, tail: head.subarray(Math.max(0, head.length - 2)) };
+    const want = Math.min(HEAD_BYTES, size);
+    let got = readFully(fd, into.subarray(0, Math.min(FIRST_PIECE, want)), 0);
+    if (got === FIRST_PIECE && want > got && headNeeded(into.subarray(0, got)) > got) got += readFully(fd, into.subarray(got, want), got);
+    const head = into.subarray(0, got);
+    if (size <= got) return { head, tail: head.subarray(Math.max(0, got - 2)) };
     const tail = into.subarray(HEAD_BYTES, HEAD_BYTES + readFully(fd, into.subarray(HEAD_BYTES, HEAD_BYTES + 2), size - 2));
     return { head, tail };
   } finally {
