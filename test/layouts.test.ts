@@ -85,3 +85,17 @@ test('the walk works out a folder layout once, yet gives each file the kind its 
     assert.equal(alone?.kind ?? 'original', f.kind, name);
   }
 });
+
+test('the walk never enters an excluded folder (the vault inside a source), and walks nothing of a root inside one', async () => {
+  const { walkFiles } = await import('../src/sources/walk.js');
+  const root = await tempDir();
+  for (const rel of ['a/x.jpg', 'vault/archives/2024/2024-01/z.zip', 'vault/picvault.db-x', 'b/c/y.jpg']) {
+    await mkdir(path.dirname(path.join(root, rel)), { recursive: true });
+    await writeFile(path.join(root, rel), rel);
+  }
+  const walked = (r: string, exclude: string[]) => [...walkFiles(r, { exclude })].map((f) => path.relative(root, f.path)).sort();
+  assert.deepEqual(walked(root, [path.join(root, 'vault')]), ['a/x.jpg', 'b/c/y.jpg']);
+  assert.deepEqual(walked(root, [path.join(root, 'b', 'c')]), ['a/x.jpg', 'vault/archives/2024/2024-01/z.zip', 'vault/picvault.db-x']);
+  assert.deepEqual(walked(path.join(root, 'b'), [root]), []);
+  assert.deepEqual(walked(path.join(root, 'b'), [path.join(root, 'a')]), ['b/c/y.jpg']);
+});
