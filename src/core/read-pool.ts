@@ -20,9 +20,12 @@ const BATCH = 32;
  * batches: they are what the catalogue commits wait on, while hashing is read ahead.
  */
 export class ReadPool {
-  private readonly pool = new ThreadPool(workerUrl('read-worker', import.meta.url));
+  private readonly pool: ThreadPool;
 
-  constructor(private readonly options: InspectOptions) {}
+  /** `threads`: both cores by default; scan lends one to the heads while it walks on the other. */
+  constructor(private readonly options: InspectOptions, threads?: number) {
+    this.pool = new ThreadPool(workerUrl('read-worker', import.meta.url), threads);
+  }
 
   private submit<J extends WorkerJob>(job: J, urgent: boolean, thread?: number): Promise<WorkerReply<J>> {
     return this.pool.run(job, { urgent, thread });

@@ -6,7 +6,8 @@ import type { Inspection } from '../media/inspect.js';
 import type { ImageExt } from '../media/sniff.js';
 import { listFiles } from '../sources/list.js';
 import type { EveryField, FoundFile } from '../sources/types.js';
-import { headsHere, reasonOf, type HeadInspector, type HeadResult } from './heads.js';
+import { headsHere, reasonOf, type HeadFile, type HeadInspector, type HeadResult } from './heads.js';
+import { ReadPool } from './read-pool.js';
 import { silentProgress, type Progress } from './progress.js';
 import { compileSelection, type Selection } from './selection.js';
 
@@ -204,7 +205,11 @@ export async function scanSummary(options: ScanOptions, by?: GroupBy): Promise<S
   const total = new MonthTally();
   const perSource = new Map<string, { layouts: Set<string>; tally: MonthTally }>();
   const groups = new Map<string, MonthTally>();
-  const rest = await scanEach(options, (f) => {
+  // A plain folder's heads are read in a reader thread while this one walks (see heads.ts), started
+  // on the first such file: a chat cache reads none. One thread: the walk keeps the other core.
+  let pool: ReadPool | null = null;
+  const inspectHeads = options.inspectHeads ?? ((files: HeadFile[]) => (pool ??= new ReadPool({ wechatKey: options.wechatKey }, 1)).inspectAll(files));
+  const rest = await scanEach({ ...options, inspectHeads }, (f) => {
     total.add(f);
     const s = perSource.get(f.root) ?? { layouts: new Set<string>(), tally: new MonthTally() };
     s.layouts.add(f.source);
@@ -215,7 +220,7 @@ export async function scanSummary(options: ScanOptions, by?: GroupBy): Promise<S
     const g = groups.get(key) ?? new MonthTally();
     g.add(f);
     groups.set(key, g);
-  });
+  }).finally(() => (pool as ReadPool | null)?.close());
   return {
     ...rest,
     files: total.files,
