@@ -18,7 +18,8 @@ const kept = (ctx: BenchContext) => ({ vault: ctx.out('vault-kept'), repo: ctx.o
 export const core: Suite = {
   name: 'core',
 
-  keeps: ({ cache }) => 2 * cache.distinctBytes + cache.bytes,
+  // A vault and a restic repository (the distinct bytes each) and an ordinary zip of the tree.
+  keeps: ({ cache, peers }) => cache.distinctBytes + (peers ? cache.distinctBytes + cache.bytes : 0),
 
   async setup(ctx) {
     // Inputs for the restores, made once: a vault, a restic repository, an ordinary zip.
@@ -66,6 +67,9 @@ export const core: Suite = {
           return ctx.peer('restic', ['backup', '-r', r, '-q', src], restic(ctx));
         }),
         writing('7z a -tzip -mx0', 'archive', ctx.out('7z.zip'), cache.bytes, [src], (z) => ctx.peer('7z', ['a', '-tzip', '-mx0', z, src])),
+        // picvault flushes every zip before it names it (SPEC); 7-Zip leaves its zip in the page
+        // cache. The same zip made durable shows what that costs where the zips are large (photos).
+        writing('7z a -tzip -mx0, then sync', 'archive', ctx.out('7z-sync.zip'), cache.bytes, [src], (z) => ctx.peer('sh', ['-c', '7z a -tzip -mx0 "$1" "$2" > /dev/null && sync', '7z', z, src])),
         writing('zip -0 -r', 'archive', ctx.out('zip.zip'), cache.bytes, [src], (z) => ctx.peer('zip', ['-0', '-r', '-q', z, path.basename(src)], {}, path.dirname(src))),
         writing('cp -r (floor)', 'archive', ctx.out('cp'), cache.bytes, [src], (d) => ctx.peer('cp', ['-r', src, d])),
       );

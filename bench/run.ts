@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { buildCache, DEFAULT_FILES, LINKS_ABOVE, SHAPES, treeName, type CacheSpec, type Shape } from './cache.js';
 import { clean } from './clean.js';
 import { core } from './core.js';
-import { ensureTools, freeBytes, GB, log, median, settle, timed, warm, type Sample } from './measure.js';
+import { du, ensureTools, freeBytes, GB, log, median, settle, timed, warm, type Sample } from './measure.js';
 import { formatShape, formatSummary } from './report.js';
 import type { BenchContext, Row, Suite, Target } from './suite.js';
 
@@ -40,12 +40,15 @@ const shapes = (arg('shape') ?? SHAPES.join(',')).split(',') as Shape[];
 for (const s of shapes) if (!SHAPES.includes(s)) throw new Error(`--shape ${s}: one of ${SHAPES.join(', ')} (or several, comma-separated)`);
 const WORK = path.resolve(arg('dir') ?? path.join(ROOT, '.bench'));
 
-/** Bytes a tree of this spec holds, before it is built: what the shapes' trees came to at 20 000 files. */
-function estimateTree(spec: CacheSpec): { bytes: number; distinct: number; onDisk: number } {
-  const perFile = spec.shape === 'photos' ? 3.6e6 : 180e3;
-  const distinct = spec.shape === 'photos' ? Math.min(spec.files, 1000) * 3.6e6 : spec.shape === 'chat' ? 0.82e9 : 0.41e9;
-  const bytes = spec.files * perFile;
-  return { bytes, distinct, onDisk: spec.files > (spec.shape === 'photos' ? 1000 : LINKS_ABOVE) ? distinct * 2 : bytes };
+/**
+ * About how much disk a tree of this spec takes, said before it is built: written out, some 180 KB
+ * a file (3.6 MB a photo); hard-linked past LINKS_ABOVE, its distinct images (90 large photos and
+ * stickers of some 90 KB, twice over in the chat shape, whose WeChat copies are other bytes).
+ */
+function treeOnDisk(spec: CacheSpec): number {
+  if (spec.shape === 'photos') return Math.min(spec.files, 1000) * 3.6e6;
+  if (spec.files <= LINKS_ABOVE) return spec.files * 180e3;
+  return (0.3e9 + ((spec.files * 1500) / 20000) * 90e3) * (spec.shape === 'chat' ? 2 : 1);
 }
 
 interface ShapeResult {
@@ -63,9 +66,8 @@ async function benchShape(shape: Shape): Promise<ShapeResult> {
   const reps = Number(arg('reps') ?? (peers ? 3 : 1));
   const work = path.join(WORK, treeName(spec));
   const out = (name: string) => path.join(work, 'out', name);
-  const est = estimateTree(spec);
   await mkdir(work, { recursive: true });
-  log(`\n== ${shape}: ${spec.files} files; the tree needs about ${GB(est.onDisk)} on disk, ${GB(freeBytes(work))} free`);
+  log(`\n== ${shape}: ${spec.files} files; its tree takes about ${GB(treeOnDisk(spec))} of disk (${GB(freeBytes(work))} free)`);
   const cache = await buildCache(work, spec, log);
   log(`tree: ${cache.files} files, ${GB(cache.bytes)}, ${cache.distinct} distinct images (${(cache.distinctBytes / 1e6).toFixed(0)} MB distinct bytes)`);
 
@@ -86,7 +88,11 @@ async function benchShape(shape: Shape): Promise<ShapeResult> {
   const steps = SUITES.flatMap((s) => s.steps(ctx));
   const perRep = steps.reduce((n, s) => n + s.writes, 0);
   const keepOutputs = freeBytes(work) > perRep * 1.2;
-  log(`a repetition writes about ${GB(perRep)} (${GB(freeBytes(work))} free)`);
+  const kept = SUITES.reduce((n, s) => n + (s.keeps?.(ctx) ?? 0), 0);
+  log(
+    `disk for ${shape}: the tree ${GB(du(cache.dir))}, the steps' inputs ${GB(kept)}, a repetition's outputs ${GB(perRep)} ` +
+      `(kept until it ends when they fit; ${GB(freeBytes(work))} free now)`,
+  );
   if (!keepOutputs) log(`each step's output is removed before the next: the steps that create files pay for the deletion (see settle)`);
   const removeOutputs = async () => {
     for (const s of steps) for (const o of s.outputs) await rm(o, { recursive: true, force: true });

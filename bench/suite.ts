@@ -69,7 +69,7 @@ export interface Suite {
   /** Once after the repetitions: the targets this suite checks, from every suite's rows. */
   targets?(ctx: BenchContext, rows: Row[]): Promise<Target[]>;
   /** Bytes its setup keeps for the whole shape, for the disk estimate. */
-  keeps?(ctx: Pick<BenchContext, 'cache'>): number;
+  keeps?(ctx: Pick<BenchContext, 'cache' | 'peers'>): number;
 }
 
 export const pvRow = (rows: Row[], group: string) => rows.find((r) => r.group === group && r.tool.startsWith('picvault'));
