@@ -1,22 +1,12 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { inspectBytes, inspectFile } from '../src/media/inspect.js';
 import { HEAD_BYTES } from '../src/media/sniff.js';
 import { sampleImage } from './helpers/images.js';
 import { tempDir } from './helpers/tmp.js';
-import { CORPUS } from './helpers/vault.js';
-
-async function corpusFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory() && e.name !== '_licenses') out.push(...(await corpusFiles(p)));
-    else if (e.isFile() && !/\.(md|txt)$|SHA256SUMS/.test(e.name)) out.push(p);
-  }
-  return out;
-}
+import { CORPUS, corpusFiles } from './helpers/vault.js';
 
 /** What the whole 64 KB head says of a file: the answer a shorter read must give too. */
 async function fromWholeHead(file: string, source: 'folder' | 'wechat') {
