@@ -22,7 +22,8 @@ export const SHAPES = ['chat', 'group2', 'folder', 'photos'] as const;
 export type Shape = (typeof SHAPES)[number];
 
 export interface CacheSpec {
-  shape: Shape;
+  /** chat when not given: the shape the bench had before there were others. */
+  shape?: Shape;
   files: number;
   /**
    * Every file dated in one month (March 2024), as a cache copied to a new disk is: the shape
@@ -145,10 +146,11 @@ function dateOf(copy: number, image: number, oneMonth: boolean): Date {
   return new Date(year, month - 1, 1 + ((image + copy) % 27), 12);
 }
 
-export const treeName = (spec: CacheSpec) => `${spec.shape}-${spec.files}${spec.oneMonth ? '-one-month' : ''}`;
+export const treeName = (spec: CacheSpec) => `${spec.shape ?? 'chat'}-${spec.files}${spec.oneMonth ? '-one-month' : ''}`;
 
 /** The tree of a shape under dir, built unless a whole one of the same spec is there already. */
-export async function buildCache(dir: string, spec: CacheSpec, log: (s: string) => void): Promise<CacheInfo> {
+export async function buildCache(dir: string, given: CacheSpec, log: (s: string) => void): Promise<CacheInfo> {
+  const spec = { ...given, shape: given.shape ?? 'chat' };
   const infoFile = path.join(dir, 'cache-info.json');
   const existing = await readFile(infoFile, 'utf8').then((t) => JSON.parse(t) as CacheInfo, () => null);
   if (existing && existing.shape === spec.shape && existing.files === spec.files && (existing.oneMonth ?? false) === (spec.oneMonth ?? false)) {

@@ -1,6 +1,6 @@
 /**
  * npm run bench [-- --shape chat,group2,folder,photos] [--files N] [--reps R] [--dir DIR]
- *               [--one-month] [--peers] [--keep-trees]
+ *               [--one-month] [--peers] [--keep-trees] [--suites core,clean,dedupe] [--serve]
  *
  * picvault beside the tools a user would otherwise use, on the same tree, in one run, alternating
  * and repeated, on every shape of cache SPEC names (bench/cache.ts): scan, archive (against restic
@@ -11,8 +11,9 @@
  * Shapes are measured one after another, each tree built (or reused), measured, then removed
  * unless --keep-trees: the disk holds one shape at a time (the bench says how much each needs).
  *
- * Steps come from suites (bench/suite.ts), one file each, listed in SUITES below: a new step
- * (dedupe, serve's pages) is a suite file added to that list.
+ * Steps come from suites (bench/suite.ts), one file each, listed in ALL_SUITES below (--suites
+ * picks some): a new step is a suite added to that list; a suite that measures in its own way
+ * gives a report (dedupe). --serve then runs bench/serve.ts, which builds its own vault.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -21,11 +22,19 @@ import { fileURLToPath } from 'node:url';
 import { buildCache, DEFAULT_FILES, LINKS_ABOVE, SHAPES, treeName, type CacheSpec, type Shape } from './cache.js';
 import { clean } from './clean.js';
 import { core } from './core.js';
+import { benchDedupe } from './dedupe.js';
 import { du, ensureTools, freeBytes, GB, log, median, settle, timed, warm, type Sample } from './measure.js';
 import { formatShape, formatSummary } from './report.js';
 import type { BenchContext, Row, Suite, Target } from './suite.js';
 
-const SUITES: Suite[] = [core, clean];
+/** dedupe beside jdupes, rdfind and findimagedupes on each shape's tree (bench/dedupe.ts). */
+const dedupe: Suite = {
+  name: 'dedupe',
+  steps: () => [],
+  report: (ctx) => benchDedupe(ctx.src, ctx.work, { reps: ctx.reps, peers: ctx.peers, log: ctx.log }),
+};
+
+const ALL_SUITES: Suite[] = [core, clean, dedupe];
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = path.join(ROOT, 'bin', 'picvault.js');
@@ -39,6 +48,9 @@ const flag = (name: string) => process.argv.includes(`--${name}`);
 const shapes = (arg('shape') ?? SHAPES.join(',')).split(',') as Shape[];
 for (const s of shapes) if (!SHAPES.includes(s)) throw new Error(`--shape ${s}: one of ${SHAPES.join(', ')} (or several, comma-separated)`);
 const WORK = path.resolve(arg('dir') ?? path.join(ROOT, '.bench'));
+const suiteNames = (arg('suites') ?? ALL_SUITES.map((s) => s.name).join(',')).split(',');
+const SUITES = ALL_SUITES.filter((s) => suiteNames.includes(s.name));
+for (const n of suiteNames) if (!SUITES.some((s) => s.name === n)) throw new Error(`--suites ${n}: one of ${ALL_SUITES.map((s) => s.name).join(', ')}`);
 
 /**
  * About how much disk a tree of this spec takes, said before it is built: written out, some 180 KB
@@ -56,6 +68,8 @@ interface ShapeResult {
   header: string;
   rows: Row[];
   targets: Target[];
+  /** The suites' own reports (see Suite.report). */
+  reports: string[];
 }
 
 async function benchShape(shape: Shape): Promise<ShapeResult> {
@@ -73,7 +87,7 @@ async function benchShape(shape: Shape): Promise<ShapeResult> {
 
   const free = freeBytes(work);
   const ctx: BenchContext = {
-    cache, src: cache.dir, work, out, bin: BIN, peers, restores: free > cache.bytes * 1.2 + cache.distinctBytes * 3, log,
+    cache, src: cache.dir, work, out, bin: BIN, peers, reps, restores: free > cache.bytes * 1.2 + cache.distinctBytes * 3, log,
     async fresh(p) {
       await rm(p, { recursive: true, force: true });
       await mkdir(path.dirname(p), { recursive: true });
@@ -123,13 +137,15 @@ async function benchShape(shape: Shape): Promise<ShapeResult> {
   warm([cache.dir]);
   const targets: Target[] = [];
   for (const s of SUITES) targets.push(...((await s.targets?.(ctx, rows)) ?? []));
+  const reports: string[] = [];
+  for (const s of SUITES) reports.push(...((await s.report?.(ctx)) ?? []).flatMap((line, i) => (i === 0 ? ['', line] : [line])));
   const header =
     `${shape}: ${cache.files} files, ${GB(cache.bytes)}, ${cache.distinct} distinct images (${(cache.distinctBytes / 1e6).toFixed(0)} MB), ` +
     `${reps} repetition${reps === 1 ? '' : 's'}, ${new Date().toISOString()}`;
   await rm(path.join(work, 'out'), { recursive: true, force: true });
   await rm(path.join(work, 'time.txt'), { force: true });
   if (!flag('keep-trees')) await rm(work, { recursive: true, force: true });
-  return { shape, header, rows, targets };
+  return { shape, header, rows, targets, reports };
 }
 
 async function main(): Promise<void> {
@@ -138,7 +154,7 @@ async function main(): Promise<void> {
   const results: ShapeResult[] = [];
   for (const shape of shapes) {
     const r = await benchShape(shape);
-    const text = formatShape(r.header, r.rows, r.targets);
+    const text = [formatShape(r.header, r.rows, r.targets), ...r.reports].join('\n');
     console.log(`\n${text}`);
     await writeFile(path.join(WORK, `results-${r.shape}.md`), text + '\n');
     results.push(r);
@@ -151,3 +167,4 @@ async function main(): Promise<void> {
 }
 
 await main();
+if (process.argv.includes('--serve')) await import('./serve.js'); // the web page's figures (bench/serve.ts), after the archive and restore ones

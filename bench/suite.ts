@@ -3,7 +3,7 @@ import type { Sample } from './measure.js';
 
 /**
  * What a bench suite gets for one shape's tree. A suite is a file of steps (core.ts: scan,
- * archive, restore and their peers; clean.ts; dedupe and serve add theirs) listed in run.ts.
+ * archive, restore and their peers; clean.ts) or of a report (dedupe.ts), listed in run.ts.
  */
 export interface BenchContext {
   cache: CacheInfo;
@@ -22,6 +22,8 @@ export interface BenchContext {
   peer(cmd: string, args: string[], env?: NodeJS.ProcessEnv, cwd?: string): Omit<Sample, 'bytes'>;
   /** Whether the peers run on this tree (always on the default trees; big ones need --peers). */
   peers: boolean;
+  /** Repetitions of each step. */
+  reps: number;
   /** Whether the disk can take a restore of everything (the tree written out again). */
   restores: boolean;
   log(s: string): void;
@@ -70,6 +72,11 @@ export interface Suite {
   targets?(ctx: BenchContext, rows: Row[]): Promise<Target[]>;
   /** Bytes its setup keeps for the whole shape, for the disk estimate. */
   keeps?(ctx: Pick<BenchContext, 'cache' | 'peers'>): number;
+  /**
+   * Once after the targets, on the same tree: a suite that measures in its own way (dedupe's
+   * tables, bench/dedupe.ts) gives its markdown lines, printed under the shape's tables.
+   */
+  report?(ctx: BenchContext): Promise<string[]>;
 }
 
 export const pvRow = (rows: Row[], group: string) => rows.find((r) => r.group === group && r.tool.startsWith('picvault'));

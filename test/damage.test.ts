@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { archive } from '../src/core/archive.js';
@@ -11,29 +11,11 @@ import { checkZip } from '../src/vault/check-zip.js';
 import { openVault } from '../src/vault/vault.js';
 import { restore } from '../src/core/restore.js';
 import { verify } from '../src/core/verify.js';
-import { ZipReader } from '../src/vault/zip-reader.js';
 import { buildTree, hashedFile } from './helpers/images.js';
 import { picvault } from './helpers/cli.js';
+import { flipByteInEntry } from './helpers/damage.js';
 import { tempDir } from './helpers/tmp.js';
 import { vaultZips } from './helpers/vault.js';
-
-/** Flips one byte in the middle of the first image entry's data. */
-async function flipByteInEntry(zip: string): Promise<void> {
-  const reader = await ZipReader.open(zip);
-  const name = [...reader.entries.keys()].find((n) => !n.startsWith('picvault-'))!;
-  const bytes = await reader.readEntry(name);
-  const handle = await open(zip, 'r+');
-  try {
-    const all = Buffer.alloc((await stat(zip)).size);
-    await handle.read(all, 0, all.length, 0);
-    const at = all.indexOf(bytes.subarray(100, 132)) + 10;
-    assert.ok(at > 10, 'entry data found in the zip');
-    const b = Buffer.from([all[at] ^ 0xff]);
-    await handle.write(b, 0, 1, at);
-  } finally {
-    await handle.close();
-  }
-}
 
 test('a flipped byte and a deleted archive are found by verify (exit 4); restore skips only what is damaged (exit 3)', async () => {
   const root = await tempDir();
@@ -107,7 +89,7 @@ test('a zip damaged between its writing and its read-back fails the month (exit 
     const io: MonthIo = {
       // Written whole, then damaged on disk before the read-back (a bad disk, a bad cable).
       async writeZips(job) {
-        const written = await writeZips(job, async (paths) => readFile(paths[0]));
+        const written = await writeZips(job, async (sources) => readFile(sources[0].path));
         for (const part of written.parts) await flipByteInEntry(part.tmp);
         return written;
       },

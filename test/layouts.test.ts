@@ -27,6 +27,23 @@ test('each cache layout is recognised from its path, on Windows and POSIX paths'
       { source: 'android', kind: 'thumb', account: '0123456789abcdef0123456789abcdef' }],
     ['/sdcard/tencent/MicroMsg/0123456789abcdef0123456789abcdef/image2/e4/d9/e4d909c290d0fb1ca068ffaddf22cbd0hd',
       { source: 'android', kind: 'original', account: '0123456789abcdef0123456789abcdef' }],
+    ['C:\\Users\\张三\\Documents\\WeChat Files\\wxid_abc123\\FileStorage\\Video\\2023-07\\0f1e2d3c.jpg', { source: 'wechat', kind: 'thumb', account: 'wxid_abc123', folderMonth: '2023-07' }],
+    ['C:\\WeChat Files\\wxid_abc123\\FileStorage\\Sns\\Cache\\2023-05\\0f1e2d3c', { source: 'wechat', kind: 'original', account: 'wxid_abc123', folderMonth: '2023-05' }],
+    ['C:\\WeChat Files\\wxid_abc123\\FileStorage\\Temp\\x.png', { source: 'wechat', kind: 'original', account: 'wxid_abc123' }],
+    ['D:\\xwechat_files\\wxid_abc_1f2e\\msg\\video\\2024-04\\e4d909c2_thumb.jpg', { source: 'wechat4', kind: 'thumb', account: 'wxid_abc_1f2e', folderMonth: '2024-04' }],
+    ['D:\\xwechat_files\\wxid_abc_1f2e\\cache\\2024-02\\Message\\9e107d9d372bb6826bd81d3542a419d6\\Thumb\\a_t.dat',
+      { source: 'wechat4', kind: 'thumb', account: 'wxid_abc_1f2e', chat: '9e107d9d372bb6826bd81d3542a419d6', folderMonth: '2024-02' }],
+    ['/Users/li/xwechat_files/wxid_abc_1f2e/cache/2024-03/Sns/Img/ab/e4d909c290d0fb1ca068ffaddf22cbd0', { source: 'wechat4', kind: 'original', account: 'wxid_abc_1f2e', folderMonth: '2024-03' }],
+    ['/Users/li/xwechat_files/wxid_abc_1f2e/business/emoticon/Thumb/e4d909c2', { source: 'wechat4', kind: 'sticker', account: 'wxid_abc_1f2e' }],
+    ['/Users/li/Library/Containers/com.tencent.xinWeChat/Data/Library/Application Support/com.tencent.xinWeChat/2.0b4.0.9/0123456789abcdef0123456789abcdef/Message/MessageTemp/9e107d9d372bb6826bd81d3542a419d6/Image/12_thumb.jpg',
+      { source: 'wechat', kind: 'thumb', account: '0123456789abcdef0123456789abcdef', chat: '9e107d9d372bb6826bd81d3542a419d6' }],
+    ['D:\\Tencent Files\\87654321\\nt_qq\\nt_data\\Video\\2024-05\\Thumb\\a_0.png', { source: 'qqnt', kind: 'thumb', account: '87654321', folderMonth: '2024-05' }],
+    ['/Users/li/Library/Containers/com.tencent.qq/Data/Library/Application Support/QQ/nt_qq_0a1b2c3d/nt_data/Pic/2024-07/Ori/x.jpg',
+      { source: 'qqnt', kind: 'original', account: 'nt_qq_0a1b2c3d', folderMonth: '2024-07' }],
+    ['/sdcard/tencent/MicroMsg/0123456789abcdef0123456789abcdef/emoji/e4d909c2', { source: 'android', kind: 'sticker', account: '0123456789abcdef0123456789abcdef' }],
+    ['/sdcard/Tencent/MobileQQ/chatpic/chatthumb/8a1/Cache_1a2b', { source: 'qq', kind: 'thumb' }],
+    ['/home/u/Pictures/holiday/IMG_0001.jpg', null],
+    ['/home/u/Pictures/Cache/2024-01/IMG_0001.jpg', null],
     // Any case, either separator: the folders are told by name, as Windows and macOS compare them.
     ['D:\\TENCENT FILES\\1\\IMAGE\\GROUP2\\AB\\CD\\x.jpg', { source: 'qq', kind: 'original', account: '1' }],
     ['/backup/PIC/2023-02/ORI/abc.gif', { source: 'qqnt', kind: 'original', account: undefined, folderMonth: '2023-02' }],
@@ -50,7 +67,7 @@ test('protected paths: app databases and settings, but WeChat 4 pictures under m
   for (const p of ['nt_qq/nt_db/x.jpg', 'WeChat Files/wxid/Msg/MSG0.db', 'Msg/avatar.jpg', 'a/b.db-wal', 'mmkv/x', 'db_storage/message/x.jpg', 'C:\\x\\Msg\\a.jpg']) {
     assert.equal(isProtectedPath(p), true, p);
   }
-  for (const p of ['xwechat_files/wxid_a_1f2e/msg/attach/abc/2024-05/Img/x.dat', 'Image/Group2/AB/CD/x.jpg', 'Pic/2024-11/Ori/x.jpg']) {
+  for (const p of ['xwechat_files/wxid_a_1f2e/msg/attach/abc/2024-05/Img/x.dat', 'xwechat_files/wxid_a_1f2e/msg/video/2024-05/x_thumb.jpg', 'Image/Group2/AB/CD/x.jpg', 'Pic/2024-11/Ori/x.jpg']) {
     assert.equal(isProtectedPath(p), false, p);
   }
 });

@@ -44,3 +44,16 @@ test('the language comes from --lang, then LC_ALL, LC_MESSAGES, LANG', () => {
   assert.equal(detectLang([], { LC_ALL: 'en_US.UTF-8', LANG: 'zh_CN.UTF-8' }), 'en');
   assert.equal(detectLang([], {}), 'en');
 });
+
+test('English says one of a thing in the singular: no "1 files" in any message', () => {
+  const en = translator('en');
+  // Every placeholder set to 1, and the nouns picvault counts looked for after it.
+  const plural = /\b1 (?:(?:new|distinct|original|partial|emptied|zip|selected|\.dat) )?(files|images|pictures|places|duplicates|archives|runs|folders|originals|copies|months|devices|entries)\b/g;
+  const found: string[] = [];
+  for (const key of messageKeys()) {
+    const text = en(key);
+    const ones = Object.fromEntries(placeholderNames(text).map((name) => [name, 1]));
+    for (const m of en(key, ones).matchAll(plural)) found.push(`${key}: ${m[0]}`);
+  }
+  assert.deepEqual(found, []);
+});

@@ -17,7 +17,7 @@ import { listAll } from './helpers/vault.js';
 /** The reader threads' work, done here; `changed` names images whose every place changed before they were stored. */
 function ioWhere(changed: Set<string>): MonthIo {
   return {
-    writeZips: (job) => writeZips(job, async (paths, hash) => (changed.has(hash) ? null : readFile(paths[0]))),
+    writeZips: (job) => writeZips(job, async (sources, hash) => (changed.has(hash) ? null : readFile(sources[0].path))),
     check: async (zip) => (await checkZip(zip, { readData: true })).damage,
   };
 }

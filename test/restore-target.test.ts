@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { cleanName, flavourOf, originalTarget, pathNames, targetUnder } from '../src/core/restore-target.js';
+import { cleanName, flavourOf, folderHolding, originalTarget, pathNames, targetUnder } from '../src/core/restore-target.js';
 
 const { win32, posix } = path;
 
@@ -53,4 +53,15 @@ test('restoring in place takes only a normalised absolute path inside its own ro
   assert.equal(originalTarget('D:\\Tencent Files', 'D:\\Tencent Files\\1\\a.jpg', win32), 'D:\\Tencent Files\\1\\a.jpg');
   assert.equal(originalTarget('D:\\Tencent Files', 'C:\\Windows\\x', win32), null);
   assert.equal(originalTarget('D:\\Tencent Files', 'D:\\Tencent Files\\..\\x', win32), null);
+});
+
+test('in place, a target must lie inside a trusted folder, on Windows (any case) and POSIX', () => {
+  const qq = 'D:\\Documents\\Tencent Files';
+  assert.equal(folderHolding([qq], 'd:\\documents\\tencent files\\12345678\\Image\\a.jpg', win32), qq);
+  assert.equal(folderHolding([qq], 'D:\\Documents\\Tencent Files2\\a.jpg', win32), null);
+  assert.equal(folderHolding([qq], 'C:\\Windows\\a.jpg', win32), null);
+  assert.equal(folderHolding(['/home/张三/cache'], '/home/张三/cache/图片/a.jpg', posix), '/home/张三/cache');
+  assert.equal(folderHolding(['/home/u/cache'], '/home/u/cache2/a.jpg', posix), null);
+  assert.equal(folderHolding(['relative/cache'], 'relative/cache/a.jpg', posix), null, 'only absolute folders');
+  assert.equal(folderHolding([], '/home/u/cache/a.jpg', posix), null);
 });

@@ -22,6 +22,19 @@ test('--before is strictly before the day, --since inclusive, --month exact', ()
   assert.equal(compileSelection({ month: '2024-04' })(item()), false);
 });
 
+test('--path selects a real QQ Group2 name by its literal text, and by a glob with its brackets escaped in brackets', () => {
+  const name = 'W}A0C2UN[VA8EL]QH6O@0[A.png';
+  const group2 = item({ path: `D:\\Tencent Files\\1\\Image\\Group2\\W}\\A0\\${name}` });
+  const other = item({ path: 'D:\\Tencent Files\\1\\Image\\Group2\\W}\\A0\\W}A0C2UNVQH6O@0[A.png' });
+  for (const pattern of [name, name.toLowerCase(), `W}\\A0\\${name}`, `W}/A0/${name}`, 'W}A0C2UN[[]VA8EL[]]QH6O@0[[]A.png', 'W}A0C2UN*']) {
+    assert.equal(compileSelection({ path: pattern })(group2), true, pattern);
+  }
+  // As a glob, [VA8EL] is one of five letters; in brackets each character means itself alone.
+  assert.equal(compileSelection({ path: name })(other), true, 'the name is still a glob too');
+  assert.equal(compileSelection({ path: 'W}A0C2UN[[]VA8EL[]]QH6O@0[[]A.png' })(other), false, 'escaped, it names that file only');
+  assert.equal(compileSelection({ path: `A0/${name}` })(item({ path: `/x/BA0/${name}` })), false, 'a literal path matches whole names');
+});
+
 test('--hash prefix, --path glob on either path flavour, --min-size, --device, --source', () => {
   assert.equal(compileSelection({ hashes: ['9f3c1a'] })(item()), true);
   assert.equal(compileSelection({ hashes: ['9f3c1b'] })(item()), false);

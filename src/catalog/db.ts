@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import { EXIT, PicvaultError } from '../errors.js';
 import { PATH_KEY_SQL, pathKey } from './path-key.js';
+import { openReadOnly } from './read-only.js';
+import { Database } from './sqlite.js';
 
 export type Db = Database.Database;
 
@@ -23,10 +24,10 @@ function migrationFiles(): string[] {
  * Opens (creating if asked) a catalogue and brings its schema up to date. The schema is built
  * only by migrations/NNNN_name.sql, applied in one transaction and recorded. A catalogue
  * whose applied migrations are not a prefix of ours was written by a newer picvault: refused,
- * never "repaired".
+ * never "repaired". Read-only, it writes nothing, not even beside the file (see read-only.ts).
  */
 export function openCatalog(file: string, options: { readonly?: boolean } = {}): Db {
-  const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  const db = options.readonly ? openReadOnly(file) : new Database(file);
   try {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     if (!options.readonly) {

@@ -1,4 +1,6 @@
+import type { ManifestImage } from '../vault/manifest.js';
 import { usageError } from '../errors.js';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 
 export interface CatalogImage {
@@ -7,6 +9,7 @@ export interface CatalogImage {
   ext: string;
   archive_id: number;
   entry: string;
+  decoded_ext: string | null;
 }
 
 /** Which of these images the vault stores. */
@@ -29,12 +32,26 @@ export const imageByHash = (db: Db, hash: string) =>
  * exactly one image. An ambiguous or unknown prefix is bad input, said plainly.
  */
 export function resolveHashes(db: Db, given: string[]): string[] {
-  const find = db.prepare('SELECT hash FROM images WHERE hash >= ? AND hash < ? LIMIT 2').pluck();
+  return resolvePrefixes(db.prepare('SELECT hash FROM images WHERE hash >= ? AND hash < ? LIMIT 2'), given);
+}
+
+/** Each prefix resolved by `find` (given the prefix and its upper bound, answering up to two hashes). */
+export function resolvePrefixes(find: Statement, given: string[]): string[] {
   return given.map((prefix) => {
     const upper = prefix + 'g'; // 'g' sorts after every hex digit
-    const found = find.all(prefix, upper) as string[];
+    const found = find.pluck().all(prefix, upper) as string[];
     if (found.length === 0) throw usageError('hash.unknown', { hash: prefix });
     if (found.length > 1) throw usageError('hash.ambiguous', { hash: prefix });
     return found[0];
   });
 }
+
+/** Where a picture's bytes are stored: its zip (by name), the entry and its size; undefined when the catalogue has none. */
+export function storedEntryOf(db: Db): (hash: string) => { archive: string; entry: string; size: number } | undefined {
+  const stmt = db.prepare('SELECT a.name AS archive, i.entry, i.size FROM images i JOIN archives a ON a.id = i.archive_id WHERE i.hash = ?');
+  return (hash) => stmt.get(hash) as { archive: string; entry: string; size: number } | undefined;
+}
+
+/** The images the catalogue says an archive stores, as a manifest lists them. */
+export const imagesStoredIn = (db: Db, archiveId: number) =>
+  db.prepare('SELECT hash, size, ext, entry, decoded_ext AS decodedExt FROM images WHERE archive_id = ? ORDER BY hash').all(archiveId) as ManifestImage[];

@@ -1,9 +1,11 @@
-import { Command, Option } from 'commander';
-import { EXIT, PicvaultError, type ExitCode } from '../errors.js';
+import { Option, type Command } from 'commander';
+import { EXIT, PicvaultError, usageError, type ExitCode } from '../errors.js';
 import type { Progress } from '../core/progress.js';
 import type { Skipped } from '../core/scan.js';
 import { hasMessage, type Lang, type Translate } from '../i18n/index.js';
+import { refuseWindowsOnly } from './paths.js';
 import { terminalProgress } from './render/progress.js';
+import { parseWechatKey } from './options.js';
 
 /** What every command gets from the entry point: the language, the streams, the exit status. */
 export interface CliContext {
@@ -21,6 +23,7 @@ export interface CliContext {
   exit(code: ExitCode): void;
 }
 
+/** The global options (defined on the program, see program.ts), as every command's action sees them. */
 export interface CommonFlags {
   wechatKey?: string;
   json?: boolean;
@@ -29,34 +32,53 @@ export interface CommonFlags {
   vault?: string;
 }
 
-export function addCommon(cmd: Command): Command {
-  return cmd
-    .option('--json', 'print one JSON document (JSON lines for listings) on stdout')
-    .option('--quiet', 'no progress bars and no chatter')
-    .option('--no-progress', 'no progress bars')
-    .addOption(new Option('--lang <lang>', 'language of messages').choices(['zh', 'en']));
-}
+/** A repeatable option's values, in order. */
+export const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
-
+/** The selection flags (SPEC "Selection") of the files a command works on. */
 export function addSelection(cmd: Command): Command {
   return cmd
-    .option('--before <date>', 'dated strictly before YYYY-MM[-DD] (2024-06 = up to the end of May 2024)')
-    .option('--since <date>', 'dated on or after YYYY-MM[-DD]')
-    .option('--month <month>', 'dated in YYYY-MM')
-    .option('--hash <hash...>', 'full hash or unique prefix of at least 6 hex digits')
-    .option('--path <glob>', 'path glob (a glob without "/" matches file names at any depth)')
-    .option('--min-size <size>', 'at least this size, e.g. 2MB')
-    .option('--source <kind>', 'qq|qqnt|wechat|wechat4|android|folder (repeatable)', collect)
-    .option('--kind <kind>', 'thumb|original|sticker (repeatable)', collect)
-    .option('--device <name>', 'archived from this device (repeatable)', collect)
-    .option('--chat <id>', 'the chat folder (md5, or a prefix) of QQNT / WeChat layouts (repeatable)', collect)
-    .option('--wechat-key <key>', 'WeChat 4.x account key (16 characters), to decode V2 .dat images');
+    .option('--before <date>', 'help.select.before')
+    .option('--since <date>', 'help.select.since')
+    .option('--month <month>', 'help.select.month')
+    .option('--hash <hash...>', 'help.select.hash')
+    .option('--path <glob>', 'help.select.path')
+    .option('--min-size <size>', 'help.select.minSize')
+    .option('--source <kind>', 'help.select.source', collect)
+    .option('--kind <kind>', 'help.select.kind', collect)
+    .option('--chat <id>', 'help.select.chat', collect)
+    .option('--wechat-key <key>', 'help.wechatKey', parseWechatKey);
+}
+
+/**
+ * `--device NAME`, a filter on what the catalogue says: places archived from that device. Only
+ * where places have a device (restore, catalog list); this device's own name is --device-name.
+ */
+export const addDeviceFilter = (cmd: Command): Command => cmd.option('--device <name>', 'help.select.device', collect);
+
+/** `--device-name NAME`: the name of this device (archive records it; clean and restore act as it). */
+export const addDeviceName = (cmd: Command): Command => cmd.option('--device-name <name>', 'help.deviceName');
+
+/**
+ * archive and clean act as this device and take no `--device` filter: the flag, as earlier
+ * versions took it for the device's name, is answered with what to use instead.
+ */
+export const refuseDeviceFilter = (cmd: Command, command: string): Command =>
+  cmd.addOption(
+    new Option('--device <name>').hideHelp().argParser(() => {
+      throw usageError('device.notHere', { command });
+    }),
+  );
+
+/** This device's name: --device-name, else PICVAULT_DEVICE; undefined leaves the host name to the core. */
+export function deviceName(ctx: CliContext, flags: { deviceName?: string }): string | undefined {
+  return flags.deviceName ?? (ctx.env.PICVAULT_DEVICE || undefined);
 }
 
 export function vaultOf(ctx: CliContext, ...given: (string | undefined)[]): string {
   const v = given.find((g) => g !== undefined && g !== '') ?? ctx.env.PICVAULT_VAULT;
   if (!v) throw new PicvaultError('vault.required', {}, EXIT.usage);
+  refuseWindowsOnly('PICVAULT_VAULT', v);
   return v;
 }
 
@@ -90,35 +112,43 @@ export interface Chunked {
 
 const isChunked = (v: unknown): v is Chunked => typeof v === 'object' && v !== null && typeof (v as Chunked).chunks === 'function';
 
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
+
 /**
- * The same document as json(), but each Chunked field is written an item at a time: clean's plan
- * at a million files would otherwise be one string of hundreds of MB.
+ * The same document as json(), but each Chunked value, at any depth of plain objects, is written
+ * an item at a time: clean's plan at a million files would otherwise be one string of hundreds
+ * of MB.
  */
 export async function jsonStreamed(ctx: CliContext, value: Record<string, unknown>): Promise<void> {
-  const fields = Object.entries(value).filter(([, v]) => v !== undefined);
-  ctx.out('{');
-  for (const [i, [key, v]] of fields.entries()) {
-    const comma = i < fields.length - 1 ? ',' : '';
-    if (!isChunked(v)) {
-      ctx.out(`  ${JSON.stringify(key)}: ${JSON.stringify(v, null, 2).replace(/\n/g, '\n  ')}${comma}`);
-      continue;
-    }
-    ctx.out(`  ${JSON.stringify(key)}: [`);
-    // Each item is printed when the next arrives, so the last one goes without a comma.
+  await writeStreamed(ctx, value, '', '', '');
+}
+
+async function writeStreamed(ctx: CliContext, value: unknown, indent: string, lead: string, trail: string): Promise<void> {
+  if (isChunked(value)) {
+    // Each item is printed when the next arrives, so the last one goes without a comma; the
+    // bracket opens with the first, so an empty list is [].
     let previous: string | null = null;
-    for (const chunk of v.chunks()) {
+    for (const chunk of value.chunks()) {
       for (const item of chunk) {
-        if (previous !== null) {
-          ctx.out(`    ${previous},`);
+        if (previous === null) ctx.out(`${indent}${lead}[`);
+        else {
+          ctx.out(`${indent}  ${previous},`);
           await ctx.drain();
         }
         previous = JSON.stringify(item);
       }
     }
-    if (previous !== null) ctx.out(`    ${previous}`);
-    ctx.out(`  ]${comma}`);
+    if (previous === null) return ctx.out(`${indent}${lead}[]${trail}`);
+    ctx.out(`${indent}  ${previous}`);
+    ctx.out(`${indent}]${trail}`);
+  } else if (isPlainObject(value)) {
+    const fields = Object.entries(value).filter(([, v]) => v !== undefined);
+    ctx.out(`${indent}${lead}{`);
+    for (const [i, [key, v]] of fields.entries()) await writeStreamed(ctx, v, `${indent}  `, `${JSON.stringify(key)}: `, i < fields.length - 1 ? ',' : '');
+    ctx.out(`${indent}}${trail}`);
+  } else {
+    ctx.out(`${indent}${lead}${JSON.stringify(value, null, 2).replace(/\n/g, `\n${indent}`)}${trail}`);
   }
-  ctx.out('}');
 }
 
 export type { Skipped };

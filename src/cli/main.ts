@@ -1,19 +1,42 @@
 import { once } from 'node:events';
-import { CommanderError } from 'commander';
+import { CommanderError, type Command } from 'commander';
 import { EXIT, PicvaultError, systemStop, type ExitCode } from '../errors.js';
 import type { CliContext } from './context.js';
 import { buildProgram } from './program.js';
-import { detectLang, translator } from '../i18n/index.js';
+import { helpHint, usageMessage } from './usage-errors.js';
+import { detectLang, translator, type Translate } from '../i18n/index.js';
 
-/** Commander's error codes, as our message keys. */
-const USAGE_KEYS: Record<string, string> = {
-  'commander.unknownOption': 'usage.unknownOption',
-  'commander.unknownCommand': 'usage.unknownCommand',
-  'commander.optionMissingArgument': 'usage.missingArgument',
-  'commander.missingArgument': 'usage.missingArgument',
-  'commander.missingMandatoryOptionValue': 'usage.missingArgument',
-  'commander.excessArguments': 'usage.excessArguments',
-};
+/** Commander's ways of saying it has shown what was asked (help, the version): not failures. */
+const SHOWN = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version']);
+
+/** `--json` anywhere before `--`: failures, usage errors included, are then JSON too (SPEC). */
+export function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).includes('--json');
+}
+
+/**
+ * A failure, said once: with --json, `{"error": {"exit": N, "message": "…"}}` on stdout (one
+ * document, as every --json run prints); otherwise one line on stderr.
+ */
+const STREAMS = { out: (s: string) => void process.stdout.write(s + '\n'), err: (s: string) => void process.stderr.write(s + '\n') };
+
+export function sayFailure(asJson: boolean, exit: number, message: string, write: { out(s: string): void; err(s: string): void } = STREAMS): void {
+  if (asJson) write.out(JSON.stringify({ error: { exit, message } }, null, 2));
+  else write.err(`picvault: ${message}`);
+}
+
+/** What went wrong, in the user's language, with its exit code (SPEC "Exit codes"). */
+function describe(err: unknown, t: Translate, program: Command, argv: string[]): { exit: ExitCode; message: string; bug?: boolean } {
+  if (err instanceof CommanderError) {
+    const { key, params } = usageMessage(err, helpHint(program, argv));
+    return { exit: EXIT.usage, message: t(key, params) };
+  }
+  if (err instanceof PicvaultError) return { exit: err.exitCode, message: t(err.key, err.params) };
+  const stop = systemStop(err);
+  if (stop) return { exit: EXIT.failed, message: t(stop.path ? 'io.stoppedAt' : 'io.stopped', { reason: t(stop.reason), code: stop.code, path: stop.path ?? '' }) };
+  return { exit: EXIT.failed, message: t('bug', { detail: err instanceof Error ? err.message : String(err) }), bug: true };
+}
 
 /**
  * The only place that exits. A PicvaultError becomes one sentence in the user's language and its
@@ -34,26 +57,15 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<Exit
     err: (s) => void process.stderr.write(s + '\n'),
     exit: (code) => void (status = Math.max(status, code) as ExitCode),
   };
+  const program = buildProgram(ctx);
   try {
-    await buildProgram(ctx).parseAsync(argv, { from: 'user' });
+    await program.parseAsync(argv, { from: 'user' });
     return status;
   } catch (err) {
-    if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
-      const detail = err.message.replace(/^error:\s*/i, '');
-      ctx.err(`picvault: ${t(USAGE_KEYS[err.code] ?? 'usage.other', { detail })}`);
-      return EXIT.usage;
-    }
-    if (err instanceof PicvaultError) {
-      ctx.err(`picvault: ${t(err.key, err.params)}`);
-      return err.exitCode;
-    }
-    const stop = systemStop(err);
-    const said = stop
-      ? t(stop.path ? 'io.stoppedAt' : 'io.stopped', { reason: t(stop.reason), code: stop.code, path: stop.path ?? '' })
-      : t('bug', { detail: err instanceof Error ? err.message : String(err) });
-    ctx.err(`picvault: ${said}`);
-    if (env.PICVAULT_DEBUG) ctx.err(String((err as Error)?.stack));
-    return EXIT.failed;
+    if (err instanceof CommanderError && SHOWN.has(err.code)) return EXIT.ok;
+    const { exit, message, bug } = describe(err, t, program, argv);
+    sayFailure(wantsJson(argv), exit, message, ctx);
+    if (bug && env.PICVAULT_DEBUG) ctx.err(String((err as Error)?.stack));
+    return exit;
   }
 }

@@ -1,4 +1,5 @@
 import { usageError } from '../errors.js';
+import { wechatKeyProblem } from '../media/dat.js';
 import type { Selection } from '../core/selection.js';
 import { IMAGE_KINDS, SOURCE_KINDS, type ImageKind, type SourceKind } from '../sources/types.js';
 
@@ -51,9 +52,22 @@ export function parseHash(value: string): string {
   return v;
 }
 
+/** A run's id as `catalog log` shows it: a positive whole number. */
+export function parseRunId(value: string): number {
+  if (!/^[1-9]\d{0,15}$/.test(value.trim())) throw usageError('run.bad', { value });
+  return Number(value.trim());
+}
+
 export function parseChoice<T extends string>(flag: string, value: string, choices: readonly T[]): T {
   if (!(choices as readonly string[]).includes(value)) throw usageError('choice.bad', { flag, value, choices: choices.join('|') });
   return value as T;
+}
+
+/** --wechat-key: 16 characters or 32 hex digits (media/dat.ts wechatAesKeys); anything else is refused before a file is read. */
+export function parseWechatKey(value: string): string {
+  const problem = wechatKeyProblem(value);
+  if (problem) throw usageError(problem, { value, length: value.length });
+  return value;
 }
 
 const list = (v: string[] | undefined) => v?.flatMap((s) => s.split(',')).filter(Boolean);
@@ -70,5 +84,24 @@ export function toSelection(flags: SelectionFlags): Selection {
   if (flags.kind) sel.kinds = list(flags.kind)!.map((s) => parseChoice<ImageKind>('--kind', s, IMAGE_KINDS));
   if (flags.device) sel.devices = list(flags.device);
   if (flags.chat) sel.chats = list(flags.chat)!.map((c) => c.toLowerCase());
+  refuseEmptyRange(sel, flags);
   return sel;
+}
+
+/** The day after the last day of a YYYY-MM month. */
+function monthEnd(month: string): string {
+  const [y, m] = month.split('-').map(Number);
+  return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
+}
+
+/** --since, --before and --month that leave no day between them are a mistake, not an empty result. */
+function refuseEmptyRange(sel: Selection, flags: SelectionFlags): void {
+  const starts = [sel.since, sel.month && `${sel.month}-01`].filter((d): d is string => Boolean(d));
+  const ends = [sel.before, sel.month && monthEnd(sel.month)].filter((d): d is string => Boolean(d));
+  if (starts.length === 0 || ends.length === 0) return;
+  const since = starts.sort().at(-1)!;
+  const before = ends.sort()[0];
+  if (since < before) return;
+  const given = (['since', 'before', 'month'] as const).filter((f) => flags[f]).map((f) => `--${f} ${flags[f]}`);
+  throw usageError('range.empty', { flags: given.join(' '), since, before });
 }

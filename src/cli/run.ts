@@ -1,7 +1,8 @@
 // First, before the modules that do the work are loaded (see heap-growth.ts).
 import './heap-growth.js';
 import { EXIT } from '../errors.js';
-import { main } from './main.js';
+import { main, sayFailure, wantsJson } from './main.js';
+import { handInterrupt } from './interrupt.js';
 import { detectLang, translator } from '../i18n/index.js';
 
 // `picvault catalog list | head` closes the pipe early: the reader has what it wanted.
@@ -12,10 +13,14 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+const argv = process.argv.slice(2);
+
 process.on('SIGINT', () => {
+  if (handInterrupt()) return;
   // A killed run is safe by construction (SPEC invariant 2): say so and leave.
-  process.stderr.write(`\npicvault: ${translator(detectLang(process.argv, process.env))('interrupted')}\n`);
+  process.stderr.write('\n');
+  sayFailure(wantsJson(argv), EXIT.interrupted, translator(detectLang(argv, process.env))('interrupted'));
   process.exit(EXIT.interrupted);
 });
 
-process.exitCode = await main(process.argv.slice(2), process.env);
+process.exitCode = await main(argv, process.env);

@@ -2,16 +2,19 @@ import os from 'node:os';
 import { storedAmong } from '../catalog/images.js';
 import { recordRun } from '../catalog/runs.js';
 import { knownFile } from '../catalog/locations.js';
+import { sameFileTime } from '../media/file-time.js';
 import { ReadPool } from './read-pool.js';
 import { openVault, type Vault } from '../vault/vault.js';
 import { ArchivePlanner, type HashedFile, type MonthPlan } from './archive-plan.js';
 import { orderedCommitter, renameGate, writeMonth, type MonthIo, type WrittenArchive } from './month-writer.js';
 import { silentProgress, type Progress } from './progress.js';
 import { recoverVault, type Recovery } from './recover.js';
-import { scanEach, type ScannedFile, type Skipped } from './scan.js';
+import { checkSources, scanEach, type ScannedFile, type Skipped } from './scan.js';
 import { GroupSpool } from './group-spool.js';
 import type { HeadFile } from './heads.js';
 import { compileSelection, needsHash, type Selection } from './selection.js';
+import { AccountXorKeys } from '../media/account-keys.js';
+import { checkDeviceName } from './device-name.js';
 
 export interface ArchiveOptions {
   vault: string;
@@ -29,6 +32,8 @@ export interface ArchiveOptions {
   spoolLimit?: number;
   /** Places planned and written together, at most (default MONTH_SLICE; tests use a few). */
   monthSlice?: number;
+  /** Only the files this says yes to (dedupe --clean archives the copies it removes, no others). */
+  only?: (path: string) => boolean;
 }
 
 export interface ArchiveResult {
@@ -91,6 +96,7 @@ function monthWriter(
       storing.set(i, plan.newImages.map((img) => img.hash));
       const job = writeMonth(vault, plan, {
         io, maxArchiveSize: options.maxArchiveSize ?? DEFAULT_MAX_ARCHIVE_SIZE, forceZip64: options.forceZip64, skipped, mayRename: gate.mayRename(i),
+        wechatKey: options.wechatKey,
       })
         .then((sealed) => {
           gate.monthDone(i);
@@ -133,11 +139,13 @@ function monthWriter(
  */
 export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
   const progress = options.progress ?? silentProgress;
-  const device = options.device ?? os.hostname();
+  const device = checkDeviceName(options.device ?? os.hostname());
   const dryRun = options.dryRun ?? false;
   const selection = options.selection ?? {};
   const startedAt = new Date().toISOString();
 
+  // A source that is not there is bad input: said before the vault is made, so nothing is left behind.
+  await checkSources(options.sources);
   // Started first: the reader threads start and load their modules while the vault opens and the
   // sources are scanned.
   const pool = new ReadPool({ wechatKey: options.wechatKey });
@@ -160,9 +168,10 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
     // idle until the first month is hashed, while this thread walks on.
     const inspectHeads = (files: HeadFile[]) => pool.inspectAll(files);
     const scanned = await scanEach({ sources: options.sources, exclude: [options.vault], selection, progress, wechatKey: options.wechatKey, inspectHeads }, (f) => {
+      if (options.only && !options.only(f.path)) return;
       selected++;
       const k = known(f.path);
-      if (k && k.size === f.size && k.mtimeMs === f.mtimeMs) unchanged++;
+      if (k && k.size === f.size && sameFileTime(k.mtimeMs, f.mtimeMs)) unchanged++;
       else {
         spool.add(f);
         toReadBytes += f.size;
@@ -171,6 +180,10 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
     const skipped: Skipped[] = [...scanned.unreadable];
 
     const keepHash = needsHash(selection) ? compileSelection({ hashes: selection.hashes }) : null;
+    // A .dat is selected by its own hash or by its picture's.
+    const chosenByHash = (f: HashedFile) => keepHash!({ ...f, device }) || (f.picture !== undefined && keepHash!({ ...f, hash: f.picture.hash, device }));
+    /** The 4.x tail keys of the run's accounts, learned as their files are read (see readAll). */
+    const accountKeys = new AccountXorKeys();
     const planner = new ArchivePlanner(vault ? storedAmong(vault.db) : () => new Set(), device);
     const summary: ArchiveResult['plan'] = { newBytes: 0, newImages: 0, duplicates: 0, months: [] };
     const archives: WrittenArchive[] = [];
@@ -191,7 +204,7 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
     const hashNext = () => {
       const next = slices.next();
       if (next.done) return null;
-      const hashing = readAll(pool, next.value.files, progress, skipped, scanned.notImages);
+      const hashing = readAll(pool, next.value.files, progress, skipped, scanned.notImages, accountKeys);
       hashing.catch(() => undefined); // awaited in its turn; a run that stops early must not leave it unhandled
       return { month: next.value.month, hashing };
     };
@@ -200,7 +213,7 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
       following = hashNext();
       const hashed = await hashing;
       // Only a selection by hash picks among hashed files (a spread of each file cost as much as the rest).
-      const chosen = keepHash ? hashed.filter((f) => keepHash({ ...f, device })) : hashed;
+      const chosen = keepHash ? hashed.filter(chosenByHash) : hashed;
       chosenCount += chosen.length;
       const plan = planner.planMonth(month, chosen);
       const newBytes = plan.newImages.reduce((n, i) => n + i.size, 0);
@@ -244,16 +257,31 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
 
 /**
  * Reads each new or changed file once, in the reader threads: the same bytes give its type (chat
- * layouts were not read at scan), its EXIF date and its hash. A file whose size moved while
- * reading is changing under us: skipped and reported.
+ * layouts were not read at scan), its EXIF date, its hash and, for a WeChat .dat, the picture it
+ * hides when proven. A file whose size moved while reading is changing under us: skipped and
+ * reported.
+ *
+ * The 4.x tail keys the files' own end markers confirm are learned into `keys`, by account, here
+ * on the main thread (each reader thread sees only its own batches). A 4.x picture that only its
+ * account's key could prove is read once more when the run knows that key by the end of the
+ * slice; when it still does not, the .dat is stored as it is (docs/wechat-dat.md).
  */
 async function readAll(
-  pool: ReadPool, files: ScannedFile[], progress: Progress, skipped: Skipped[], notImages: { path: string; size: number }[],
+  pool: ReadPool, files: ScannedFile[], progress: Progress, skipped: Skipped[], notImages: { path: string; size: number }[], keys: AccountXorKeys,
 ): Promise<HashedFile[]> {
-  const results = await pool.readAll(
-    files.map((f) => ({ path: f.path, size: f.size, source: f.source, known: f.ext !== null })),
-    (n, bytes) => progress.advance(n, bytes),
-  );
+  const task = (f: ScannedFile) => ({
+    path: f.path, size: f.size, source: f.source, known: f.ext !== null, dat: f.ext === 'dat', accountXorKey: keys.get(f.account),
+  });
+  const results = await pool.readAll(files.map(task), (n, bytes) => progress.advance(n, bytes));
+  files.forEach((f, i) => {
+    const got = results[i];
+    if (got.ok && got.tailKey !== undefined && f.account) keys.learn(f.account, got.tailKey);
+  });
+  const again = files.flatMap((f, i) => {
+    const got = results[i];
+    return got.ok && got.needsAccountKey && keys.get(f.account) !== undefined ? [i] : [];
+  });
+  if (again.length > 0) (await pool.readAll(again.map((i) => task(files[i])))).forEach((got, j) => (results[again[j]] = got));
   const out: HashedFile[] = [];
   files.forEach((f, i) => {
     const got = results[i];
@@ -261,7 +289,10 @@ async function readAll(
     if (got.size !== f.size) return void skipped.push({ path: f.path, reason: 'changed' });
     const ext = (f.ext ?? got.ext) as HashedFile['ext'] | null;
     if (!ext) return void notImages.push({ path: f.path, size: f.size });
-    out.push({ ...f, hash: got.hash, ext, decodedExt: f.ext ? f.decodedExt : (got.decodedExt as HashedFile['decodedExt']), exifDate: f.exifDate ?? got.exifDate });
+    out.push({
+      ...f, hash: got.hash, ext, decodedExt: f.ext ? f.decodedExt : (got.decodedExt as HashedFile['decodedExt']), exifDate: f.exifDate ?? got.exifDate,
+      ...(got.picture && { picture: got.picture }),
+    });
   });
   return out;
 }

@@ -1,6 +1,7 @@
-import { resolveHashes, imageByHash, type CatalogImage } from '../catalog/images.js';
+import { resolveHashes, imageByHash } from '../catalog/images.js';
 import { iterateLocations, locationsOfHash, type LocationRow } from '../catalog/locations.js';
 import { deviceReports, monthReports, vaultTotals, type DeviceReport, type MonthReport, type VaultTotals } from '../catalog/reports.js';
+import type { DatFormat } from '../media/dat.js';
 import { openVault, type Vault } from '../vault/vault.js';
 import { listRuns, type RunRow } from '../catalog/runs.js';
 import { compileSelection, type Selection } from './selection.js';
@@ -24,20 +25,32 @@ export const catalogDevices = (dir: string): Promise<DeviceReport[]> => withVaul
  * Every selected place in date order, a row at a time: a catalogue of 300 000 places is never
  * held whole. The vault stays open until the loop ends (or breaks).
  */
-export async function* catalogList(dir: string, selection: Selection): AsyncGenerator<LocationRow> {
+export async function* catalogList(dir: string, selection: Selection): AsyncGenerator<CatalogPlace> {
   const vault = await openVault(dir, { write: false });
   try {
     const sel = { ...selection };
     if (sel.hashes) sel.hashes = resolveHashes(vault.db, sel.hashes);
-    yield* iterateLocations(vault.db, compileSelection(sel));
+    for (const row of iterateLocations(vault.db, compileSelection(sel))) yield catalogPlace(row);
   } finally {
     await vault.close();
   }
 }
 
+/**
+ * A place as the catalogue commands show it: `hash` is the stored picture's, `fileHash` the file's
+ * own (null: the same), and of its recipe only the format (null: none) — the recipe itself is for
+ * rebuilding, not reading (a 4.x one carries a kilobyte of encrypted head).
+ */
+export type CatalogPlace = Omit<LocationRow, 'recipe'> & { recipeFormat: DatFormat | null };
+
+export function catalogPlace(row: LocationRow): CatalogPlace {
+  const { recipe, ...rest } = row;
+  return { ...rest, recipeFormat: recipe?.format ?? null };
+}
+
 export interface ImageDetail {
-  image: CatalogImage & { archive: string; verifiedAt: string | null; damage: string | null };
-  locations: LocationRow[];
+  image: { hash: string; size: number; ext: string; decodedExt: string | null; entry: string; archive: string; verifiedAt: string | null; damage: string | null };
+  locations: CatalogPlace[];
 }
 
 export const catalogShow = (dir: string, hash: string): Promise<ImageDetail> =>
@@ -48,8 +61,12 @@ export const catalogShow = (dir: string, hash: string): Promise<ImageDetail> =>
       name: string; verified_at: string | null; damage: string | null;
     };
     return {
-      image: { ...image, archive: archive.name, verifiedAt: archive.verified_at, damage: archive.damage },
-      locations: locationsOfHash(v.db, full),
+      // Named as everywhere else in the JSON (docs/json.md), not as the catalogue's columns.
+      image: {
+        hash: image.hash, size: image.size, ext: image.ext, decodedExt: image.decoded_ext,
+        entry: image.entry, archive: archive.name, verifiedAt: archive.verified_at, damage: archive.damage,
+      },
+      locations: locationsOfHash(v.db, full).map(catalogPlace),
     };
   });
 

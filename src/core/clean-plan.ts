@@ -1,16 +1,18 @@
 import { statSync } from 'node:fs';
 import os from 'node:os';
-import { placesAtPath, rootsOfDevice, type PlaceAtPath } from '../catalog/locations.js';
+import { placesAtPath, type PlaceAtPath } from '../catalog/locations.js';
+import { archivedSources } from '../catalog/runs.js';
 import { usageError } from '../errors.js';
+import { sameFileTime } from '../media/file-time.js';
 import { absArchivePath } from '../vault/layout.js';
-import { openVault } from '../vault/vault.js';
+import { openVault, type Vault } from '../vault/vault.js';
 import { ListSpool } from './list-spool.js';
 import { Reservoir } from './reservoir.js';
 import type { Progress } from './progress.js';
-import { scanEach } from './scan.js';
+import { scanEach, type ScannedFile } from './scan.js';
 import { compileSelection, type Selection } from './selection.js';
 
-export type KeepReason = 'not-in-vault' | 'changed' | 'archive-unverified' | 'archive-missing' | 'other-device';
+export type KeepReason = 'not-in-vault' | 'not-image' | 'changed' | 'archive-unverified' | 'archive-damaged' | 'archive-missing' | 'other-device';
 
 export interface CleanCandidate {
   path: string;
@@ -18,7 +20,14 @@ export interface CleanCandidate {
   size: number;
   mtimeMs: number;
   month: string;
+  /** The stored picture's hash. */
   hash: string;
+  /**
+   * A WeChat .dat stored as its picture (SPEC "Picture identity"): what its bytes on disk hash to,
+   * and the recipe (catalogue JSON) that rebuilds it from the picture. Absent: the file is its picture.
+   */
+  fileHash?: string;
+  recipe?: string;
   locationId: number;
   archive: string;
 }
@@ -27,7 +36,8 @@ export interface KeptFile {
   path: string;
   size: number;
   month: string;
-  reason: KeepReason | 'changed-since-plan' | 'vanished' | 'delete-failed' | 'outside-sources' | 'protected';
+  /** dedupe --clean adds kept-copy-changed: the copy that stays is no longer as it was, so its group's copies stay too. */
+  reason: KeepReason | 'changed-since-plan' | 'stored-copy-damaged' | 'not-rebuilt' | 'vanished' | 'delete-failed' | 'outside-sources' | 'protected' | 'kept-copy-changed';
   device?: string;
 }
 
@@ -89,6 +99,8 @@ export interface CleanPlan {
   byMonth: Map<string, MonthTotal>;
   /** A uniform random sample of `remove`, for the contact sheet shown before deleting. */
   sample: CleanCandidate[];
+  /** The vault is read-only: the plan can be shown, not carried out (nothing could be recorded). */
+  readOnly: boolean;
   close(): void;
 }
 
@@ -97,7 +109,7 @@ const PREVIEW_SAMPLE = 24;
 
 export interface CleanPlanOptions {
   vault: string;
-  /** With none, the folders this device archived from. */
+  /** With none, the folders this device's archive runs named. */
   sources?: string[];
   selection?: Selection;
   device?: string;
@@ -106,6 +118,12 @@ export interface CleanPlanOptions {
   holdLimit?: number;
   random?: () => number;
 }
+
+/**
+ * A file clean judges: what the walk found (or dedupe chose), with its catalogued or folder date.
+ * dedupe gives the hash it saw too: a file catalogued since with other bytes is not its duplicate.
+ */
+export type CleanableFile = Pick<ScannedFile, 'path' | 'root' | 'size' | 'mtimeMs' | 'month' | 'taken' | 'source' | 'kind' | 'chat'> & { hash?: string };
 
 /**
  * Pure as far as the disk goes (it reads, never writes): which selected files clean would delete
@@ -118,56 +136,90 @@ export async function planClean(options: CleanPlanOptions): Promise<CleanPlan> {
   const selection = options.selection ?? {};
   const vault = await openVault(options.vault, { write: false });
   try {
-    const sources = options.sources?.length ? options.sources : rootsOfDevice(vault.db, device);
+    // With none named, the folders this device's own archive runs named (the audit trail): a
+    // catalogued root comes from a manifest, and a crafted one must not send clean elsewhere.
+    const sources = options.sources?.length ? options.sources : archivedSources(vault.db, device);
     if (sources.length === 0) throw usageError('clean.noSources', { device });
-    // Nothing is read here: a file that matches its catalogued place is selected by the catalogued
-    // date (EXIF included), and any other file stays whatever its date.
     // Each file is judged as the walk finds it, and the plan spills to disk, so memory stays flat.
-    const at = placesAtPath(vault.db);
-    const selected = compileSelection(selection);
-    const selectedByFile = compileSelection({ ...selection, hashes: undefined });
-    const archiveOk = new Map<string, boolean>();
-    const sample = new Reservoir<CleanCandidate>(PREVIEW_SAMPLE, options.random);
-    const plan: CleanPlan = {
-      vault: vault.dir, device, sources: [], selection, bytes: 0, byMonth: new Map(), sample: sample.items,
-      remove: new ListSpool(options.holdLimit), keep: new KeptFiles(options.holdLimit),
-      close() {
-        this.remove.close();
-        this.keep.close();
-      },
+    const { plan, judge, placesAt } = cleanPlanner(vault, device, selection, options);
+    // The places at each path, asked once: a path the catalogue does not know has its head read,
+    // so that a file that is not a picture is not told to be archived first. Every path it knows
+    // comes back to the callback (no selection is given to the walk, and its head is not read),
+    // which takes it out of the map: the map holds a batch of the walk at most.
+    const known = new Map<string, PlaceAtPath[]>();
+    const readHead = (f: { path: string }) => {
+      const rows = placesAt(f.path);
+      if (rows.length > 0) known.set(f.path, rows);
+      return rows.length === 0;
     };
-    const toRemove = (c: CleanCandidate) => {
-      sample.offer(c);
-      plan.remove.add(c);
-      plan.bytes += c.size;
-      const month = plan.byMonth.get(c.month) ?? { files: 0, bytes: 0 };
-      month.files++;
-      month.bytes += c.size;
-      plan.byMonth.set(c.month, month);
-    };
-
-    const scanned = await scanEach({ sources, exclude: [vault.dir], progress: options.progress, readFolders: false }, (f) => {
-      const rows = at(f.path);
-      const mine = rows.filter((r) => r.device === device);
-      const match = mine.find((r) => r.size === f.size && r.mtimeMs === f.mtimeMs);
-      if (match ? !selected({ ...f, taken: match.taken, month: match.month, hash: match.hash, device }) : !selectedByFile(f)) return;
-      const keep = (reason: KeepReason, other?: PlaceAtPath) => plan.keep.add({ path: f.path, size: f.size, month: match?.month ?? f.month, reason, ...(other && { device: other.device }) });
-      if (mine.length === 0) return keep(rows.length > 0 ? 'other-device' : 'not-in-vault', rows[0]);
-      if (!match) return keep('changed');
-      if (match.archiveDamage !== null || match.archiveVerifiedAt === null) return keep('archive-unverified');
-      if (!archiveOk.has(match.archive)) {
-        const st = statSync(absArchivePath(vault.dir, match.archive), { throwIfNoEntry: false });
-        archiveOk.set(match.archive, st !== undefined && st.size === match.archiveBytes);
-      }
-      if (!archiveOk.get(match.archive)) return keep('archive-missing');
-      toRemove({ path: f.path, root: f.root, size: f.size, mtimeMs: f.mtimeMs, month: match.month, hash: match.hash, locationId: match.id, archive: match.archive });
+    const scanned = await scanEach({ sources, exclude: [vault.dir], progress: options.progress, readHead }, (f) => {
+      const rows = known.get(f.path) ?? [];
+      known.delete(f.path);
+      judge(f, rows);
     }).catch((err: unknown) => {
       plan.close();
       throw err;
     });
     plan.sources = scanned.sources;
+    for (const f of scanned.notImages) plan.keep.add({ path: f.path, size: f.size, month: '', reason: 'not-image' });
     return plan;
   } finally {
     await vault.close();
   }
+}
+
+/**
+ * An empty plan and the judge that fills it, a file at a time: clean's walk feeds it every file
+ * of the sources, dedupe --clean the copies it would remove. The plan's `sources` are the caller's
+ * to set: execute deletes nothing outside them. The judge uses the vault's catalogue while it is open.
+ */
+export function cleanPlanner(
+  vault: Vault, device: string, selection: Selection, options: Pick<CleanPlanOptions, 'holdLimit' | 'random'> = {},
+): { plan: CleanPlan; judge: (f: CleanableFile, rows?: PlaceAtPath[]) => void; placesAt: (path: string) => PlaceAtPath[] } {
+  // Nothing is read here: a file that matches its catalogued place is selected by the catalogued
+  // date (EXIF included), and any other file stays whatever its date.
+  const at = placesAtPath(vault.db);
+  const selected = compileSelection(selection);
+  const selectedByFile = compileSelection({ ...selection, hashes: undefined });
+  const archiveOk = new Map<string, boolean>();
+  const sample = new Reservoir<CleanCandidate>(PREVIEW_SAMPLE, options.random);
+  const plan: CleanPlan = {
+    vault: vault.dir, device, sources: [], selection, bytes: 0, byMonth: new Map(), sample: sample.items, readOnly: vault.readOnly,
+    remove: new ListSpool(options.holdLimit), keep: new KeptFiles(options.holdLimit),
+    close() {
+      this.remove.close();
+      this.keep.close();
+    },
+  };
+  const toRemove = (c: CleanCandidate) => {
+    sample.offer(c);
+    plan.remove.add(c);
+    plan.bytes += c.size;
+    const month = plan.byMonth.get(c.month) ?? { files: 0, bytes: 0 };
+    month.files++;
+    month.bytes += c.size;
+    plan.byMonth.set(c.month, month);
+  };
+  /** A file, with the places catalogued at its path when the caller asked already. */
+  const judge = (f: CleanableFile, rows = at(f.path)) => {
+    const mine = rows.filter((r) => r.device === device);
+    const match = mine.find((r) => r.size === f.size && sameFileTime(r.mtimeMs, f.mtimeMs));
+    if (match ? !selected({ ...f, taken: match.taken, month: match.month, hash: match.hash, device }) : !selectedByFile(f)) return;
+    const keep = (reason: KeepReason, other?: PlaceAtPath) => plan.keep.add({ path: f.path, size: f.size, month: match?.month ?? f.month, reason, ...(other && { device: other.device }) });
+    if (mine.length === 0) return keep(rows.length > 0 ? 'other-device' : 'not-in-vault', rows[0]);
+    // f.hash is the file's own (its bytes): a .dat stored as its picture has its own hash beside the picture's.
+    if (!match || (f.hash !== undefined && match.fileHash !== f.hash)) return keep('changed');
+    if (match.archiveDamage !== null) return keep('archive-damaged');
+    if (match.archiveVerifiedAt === null) return keep('archive-unverified');
+    if (!archiveOk.has(match.archive)) {
+      const st = statSync(absArchivePath(vault.dir, match.archive), { throwIfNoEntry: false });
+      archiveOk.set(match.archive, st !== undefined && st.isFile() && st.size === match.archiveBytes);
+    }
+    if (!archiveOk.get(match.archive)) return keep('archive-missing');
+    toRemove({
+      path: f.path, root: f.root, size: f.size, mtimeMs: f.mtimeMs, month: match.month, hash: match.hash, locationId: match.id, archive: match.archive,
+      ...(match.fileHash !== match.hash && { fileHash: match.fileHash }), ...(match.recipe !== null && { recipe: match.recipe }),
+    });
+  };
+  return { plan, judge, placesAt: at };
 }

@@ -1,5 +1,4 @@
-import { inspectFile, type Inspection, type InspectOptions } from '../media/inspect.js';
-import { HEAD_BYTES } from '../media/sniff.js';
+import { HEAD_BUFFER_BYTES, inspectFile, type Inspection, type InspectOptions } from '../media/inspect.js';
 import type { FoundFile } from '../sources/types.js';
 
 /**
@@ -26,7 +25,7 @@ export const reasonOf = (err: unknown): string => {
  * reads themselves.
  */
 export function headsHere(options: InspectOptions): HeadInspector {
-  const head = Buffer.allocUnsafe(HEAD_BYTES + 2);
+  const head = Buffer.allocUnsafe(HEAD_BUFFER_BYTES);
   return async (files) => {
     const results: HeadResult[] = [];
     for (const f of files) results.push(await inspectFile(f, options, head).catch((err: unknown) => ({ unreadable: reasonOf(err) })));

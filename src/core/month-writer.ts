@@ -45,6 +45,8 @@ export interface MonthWriteOptions {
   forceZip64?: boolean;
   /** Hashes skipped because their file changed or vanished since it was hashed. */
   skipped: Skipped[];
+  /** WeChat 4.x V2 account key: V2 .dat files stored as their pictures are decoded again with it. */
+  wechatKey?: string;
 }
 
 /**
@@ -59,11 +61,12 @@ export async function writeMonth(vault: Vault, plan: MonthPlan, options: MonthWr
     dir,
     month: plan.month,
     images: plan.newImages.map((img) => ({
-      hash: img.hash, size: img.size, ext: img.ext, decodedExt: img.decodedExt ?? null, date: img.date, paths: img.from.map((f) => f.path),
+      hash: img.hash, size: img.size, ext: img.ext, decodedExt: img.decodedExt ?? null, date: img.date, sources: img.from,
     })),
     locations: plan.locations,
     maxArchiveSize: options.maxArchiveSize,
     forceZip64: options.forceZip64 ?? false,
+    wechatKey: options.wechatKey,
   });
   const gone = new Set(dropped);
   for (const img of plan.newImages) if (gone.has(img.hash)) for (const f of img.from) options.skipped.push({ path: f.path, reason: 'changed' });
@@ -183,7 +186,7 @@ async function fsyncFile(file: string): Promise<void> {
 }
 
 /** Makes a rename durable. Windows cannot open a folder for fsync; there the rename is journaled by NTFS. */
-async function fsyncDir(dir: string): Promise<void> {
+export async function fsyncDir(dir: string): Promise<void> {
   const handle = await open(dir, 'r').catch(() => null);
   if (!handle) return;
   await handle.sync().catch(() => undefined);

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import { decodeDat } from '../media/dat.js';
+import { decodeDatProven, wechatAesKeys } from '../media/dat.js';
 import { mapLimit } from './pool.js';
 
 export interface PreviewFile {
@@ -30,17 +30,18 @@ export function sample<T>(items: readonly T[], n: number, random: () => number =
 }
 
 /** A WeChat .dat is shown as the picture inside it; anything else is read by sharp from its path. */
-async function imageInput(file: string, wechatKey?: string): Promise<string | Buffer> {
+export async function imageInput(file: string, wechatKey?: string): Promise<string | Buffer> {
   if (!/\.dat$/i.test(file)) return file;
   const raw = await readFile(file);
-  return decodeDat(raw, { wechatKey }) ?? raw;
+  return (await decodeDatProven(raw, { aesKeys: wechatAesKeys(wechatKey) }))?.picture ?? raw;
 }
 
-const escapeXml = (s: string) => s.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
+export const escapeXml = (s: string) => s.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
  * A contact sheet of a random sample of the images about to be deleted, each with its month, so
  * the user sees what goes before saying yes. An image sharp cannot decode becomes a grey tile.
+ * Written mode 0600: it shows the user's private pictures.
  */
 export async function writeContactSheet(files: readonly PreviewFile[], out: string, options: { count?: number; wechatKey?: string } = {}): Promise<Preview> {
   const count = options.count ?? 24;
@@ -65,6 +66,9 @@ export async function writeContactSheet(files: readonly PreviewFile[], out: stri
         { input: label, left, top: top + TILE },
       ];
   });
-  await sharp({ create: { width, height, channels: 3, background: '#222' } }).composite(tiles.flat()).png().toFile(out);
+  const png = await sharp({ create: { width, height, channels: 3, background: '#222' } }).composite(tiles.flat()).png().toBuffer();
+  // Private pictures: readable by this user only, also when the file was there before.
+  await writeFile(out, png, { mode: 0o600 });
+  await chmod(out, 0o600);
   return { file: out, sampled: picked };
 }

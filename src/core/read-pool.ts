@@ -1,5 +1,6 @@
 import type { InspectOptions } from '../media/inspect.js';
 import type { HeadFile, HeadResult } from './heads.js';
+import type { EntriesCheck, WantedEntry } from '../vault/check-zip.js';
 import type { ReadResult, ReadTask, WorkerJob, WorkerReply } from './read-worker.js';
 import { ThreadPool, workerUrl } from './thread-pool.js';
 import type { ZipJob, ZipJobResult } from './zip-parts.js';
@@ -64,6 +65,14 @@ export class ReadPool {
   /** A zip read back whole, every entry re-hashed: what is wrong with it, empty when whole. */
   check(zip: string): Promise<string[]> {
     return this.submit({ kind: 'check', zip }, true, CHECK_THREAD);
+  }
+
+  /**
+   * A few stored entries of one zip read back and re-hashed (clean, before deleting their
+   * places): in the thread that reads zips back, ahead of the hashing, since deletions wait on it.
+   */
+  readBack(zip: string, entries: WantedEntry[]): Promise<EntriesCheck> {
+    return this.submit({ kind: 'readBack', zip, entries }, true, CHECK_THREAD);
   }
 
   close(): Promise<void> {

@@ -1,12 +1,15 @@
 import { closeSync, openSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
+import { wechatAesKeys } from '../media/dat.js';
 import { hashBytes, hashFile } from '../media/hash.js';
 import { inspectBytes, inspectFile, type InspectOptions } from '../media/inspect.js';
 import { headsHere, reasonOf, type HeadFile, type HeadResult } from './heads.js';
+import { pictureFromDat, readDat, type DatPicture } from '../media/picture-identity.js';
 import type { FoundFile } from '../sources/types.js';
+import type { EntriesCheck, WantedEntry } from '../vault/check-zip.js';
 import { readFully } from '../vault/sync-io.js';
 import { serveJobs } from './thread-pool.js';
-import type { ZipJob, ZipJobResult } from './zip-parts.js';
+import type { ImageReader, ZipJob, ZipJobResult } from './zip-parts.js';
 
 /**
  * A reader thread. Archive's reading, hashing and zip writing run here, so the main thread only
@@ -14,10 +17,12 @@ import type { ZipJob, ZipJobResult } from './zip-parts.js';
  * - inspect: a plain folder's files' heads, for their type and EXIF date, while the main thread
  *   walks on (scan needs the date before it can spool a file by month);
  * - hash: read files whole (plain synchronous reads: no per-call async cost) and from the same
- *   bytes give each file's type, EXIF date and xxh64;
+ *   bytes give each file's type, EXIF date and xxh64, and for a WeChat .dat the picture it hides
+ *   when proven, with its hash and recipe (media/picture-identity.ts);
  * - zips: write a plan's zips (zip-parts.ts), each new image read again just before it is stored
- *   and checked against the hash the plan was made with;
- * - check: the read-back of a renamed zip, every entry re-hashed.
+ *   (a .dat decoded again) and checked against the hash the plan was made with;
+ * - check: the read-back of a renamed zip, every entry re-hashed;
+ * - readBack: clean's read-back of a few stored pictures before their places are deleted.
  */
 export interface ReadTask {
   path: string;
@@ -25,17 +30,30 @@ export interface ReadTask {
   source: FoundFile['source'];
   /** Already known (plain folders are inspected at scan); then only the hash is needed. */
   known: boolean;
+  /** Known at scan to be a WeChat .dat: its picture is looked for, as for one found here. */
+  dat?: boolean;
+  /** The 4.x tail key of the file's account, where the run has learned it (media/account-keys.ts). */
+  accountXorKey?: number;
 }
 
 export type ReadResult =
-  | { ok: true; hash: string; size: number; ext: string | null; decodedExt: string | null; exifDate: string | null }
+  | {
+      ok: true; hash: string; size: number; ext: string | null; decodedExt: string | null; exifDate: string | null;
+      /** A .dat's picture, proven: what the vault stores for it (SPEC "Picture identity"). */
+      picture?: DatPicture;
+      /** A 4.x .dat only its account's tail key could prove, and none was given: read again once the run knows it. */
+      needsAccountKey?: true;
+      /** The 4.x tail key this .dat's own end marker confirms. */
+      tailKey?: number;
+    }
   | { ok: false; reason: string };
 
 export type WorkerJob =
   | { kind: 'inspect'; tasks: HeadFile[]; options: InspectOptions }
   | { kind: 'hash'; tasks: ReadTask[]; options: InspectOptions }
   | { kind: 'zips'; job: ZipJob }
-  | { kind: 'check'; zip: string };
+  | { kind: 'check'; zip: string }
+  | { kind: 'readBack'; zip: string; entries: WantedEntry[] };
 
 export type WorkerReply<J extends WorkerJob> = J extends { kind: 'inspect' }
   ? HeadResult[]
@@ -43,7 +61,9 @@ export type WorkerReply<J extends WorkerJob> = J extends { kind: 'inspect' }
   ? ReadResult[]
   : J extends { kind: 'zips' }
     ? ZipJobResult
-    : string[];
+    : J extends { kind: 'readBack' }
+      ? EntriesCheck
+      : string[];
 
 /** Past this a file is hashed as a stream and inspected by its head, never held whole. */
 const WHOLE_READ_LIMIT = 32 * 1024 * 1024;
@@ -55,7 +75,11 @@ function readWhole(path: string, size: number): Buffer {
   return buffer.subarray(0, readInto(path, buffer.subarray(0, size + 1)));
 }
 
-async function read(task: ReadTask, options: InspectOptions): Promise<ReadResult> {
+/**
+ * Past WHOLE_READ_LIMIT a file is streamed: a .dat that large (WeChat keeps none) is stored raw.
+ * A .dat's picture is decoded from the bytes already read: XOR, and for 4.x one AES block.
+ */
+async function read(task: ReadTask, options: InspectOptions, aesKeys: Buffer[]): Promise<ReadResult> {
   try {
     if (task.size > WHOLE_READ_LIMIT) {
       const { hash, size } = await hashFile(task.path);
@@ -64,29 +88,45 @@ async function read(task: ReadTask, options: InspectOptions): Promise<ReadResult
     }
     const bytes = readWhole(task.path, task.size);
     const ins = task.known ? { ext: null, decodedExt: null, exifDate: null } : await inspectBytes(bytes, task, options);
-    return { ok: true, hash: await hashBytes(bytes), size: bytes.length, ...ins };
+    const result: ReadResult = { ok: true, hash: await hashBytes(bytes), size: bytes.length, ...ins };
+    if (ins.ext === 'dat' || task.dat) {
+      // The kept buffer is this thread's: readDat may decode a 3.x file where it lies.
+      const { picture, needsAccountKey, tailKey } = await readDat(bytes, result.hash, { aesKeys, accountXorKey: task.accountXorKey });
+      if (picture) result.picture = picture;
+      if (needsAccountKey) result.needsAccountKey = true;
+      if (tailKey !== null) result.tailKey = tailKey;
+    }
+    return result;
   } catch (err) {
     return { ok: false, reason: reasonOf(err) };
   }
 }
 
 /**
- * The bytes of the first of the paths that still hash to `hash`, in the thread's kept buffer (an
- * image past WHOLE_READ_LIMIT in memory of its own); null when none does.
+ * The bytes of the first of the sources that still holds the image `hash`, in the thread's kept
+ * buffer (an image past WHOLE_READ_LIMIT in memory of its own); null when none does. A .dat
+ * source (one with a recipe) is decoded again, with the tail key its recipe names, and its
+ * picture checked: whichever place is read, what is stored is the picture the plan hashed.
  */
-async function readImage(paths: string[], hash: string, size: number): Promise<Buffer | null> {
-  for (const p of paths) {
+const imageReader = (aesKeys: Buffer[]): ImageReader => async (sources, hash, size) => {
+  for (const source of sources) {
     let bytes: Buffer;
     try {
-      // One byte more than the image: a file that grew shows as a different size.
-      bytes = size < WHOLE_READ_LIMIT ? readWhole(p, size) : readOwn(p, size);
+      // One byte more than the file: a file that grew shows as a different size.
+      bytes = source.size < WHOLE_READ_LIMIT ? readWhole(source.path, source.size) : readOwn(source.path, source.size);
     } catch {
       continue;
+    }
+    if (bytes.length !== source.size) continue;
+    if (source.recipe) {
+      const picture = await pictureFromDat(bytes, source.recipe, aesKeys);
+      if (!picture) continue;
+      bytes = picture;
     }
     if (bytes.length === size && (await hashBytes(bytes)) === hash) return bytes;
   }
   return null;
-}
+};
 
 /** A file's bytes in memory of their own, one byte more asked for (see readWhole). */
 function readOwn(path: string, size: number): Buffer {
@@ -113,15 +153,18 @@ async function run(job: WorkerJob): Promise<unknown> {
       return heads(job.tasks);
     case 'hash': {
       const results: ReadResult[] = [];
-      for (const task of job.tasks) results.push(await read(task, job.options));
+      const aesKeys = wechatAesKeys(job.options.wechatKey);
+      for (const task of job.tasks) results.push(await read(task, job.options, aesKeys));
       return results;
     }
     case 'zips':
       // Imported on first use: archiver and its streams are only needed once there is a zip to write.
-      return (await import('./zip-parts.js')).writeZips(job.job, readImage);
+      return (await import('./zip-parts.js')).writeZips(job.job, imageReader(wechatAesKeys(job.job.wechatKey)));
     case 'check':
       // Imported on first use too: unzipper is only needed in the thread that reads zips back (read-pool.ts).
       return (await (await import('../vault/check-zip.js')).checkZip(job.zip, { readData: true, sync: true })).damage;
+    case 'readBack':
+      return (await import('../vault/check-zip.js')).checkEntries(job.zip, job.entries);
   }
 }
 

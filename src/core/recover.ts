@@ -3,6 +3,8 @@ import { recordArchive } from '../catalog/record.js';
 import { listArchiveFiles, removePartials } from '../vault/archive-files.js';
 import type { checkZip } from '../vault/check-zip.js';
 import type { Vault } from '../vault/vault.js';
+import { REBUILD_FILE, sqliteFiles } from '../vault/layout.js';
+import path from 'node:path';
 
 export interface Recovery {
   partialsRemoved: number;
@@ -16,13 +18,15 @@ export interface Recovery {
 
 /**
  * Finishes what a killed run left (SPEC invariant 2). A partial zip was never renamed, so nothing
- * can refer to it: removed. A final-named zip missing from the catalogue was renamed after its
+ * can refer to it: removed, as is the catalogue a killed reindex was building. A final-named zip missing from the catalogue was renamed after its
  * fsync but the run died before the catalogue commit: read back whole and catalogued from its
  * manifest, exactly as the run would have.
  */
 export async function recoverVault(vault: Vault): Promise<Recovery> {
   const { archives, partials } = await listArchiveFiles(vault.dir);
   await removePartials(partials);
+  // A reindex killed before its swap left the catalogue it was building; the live one is whole.
+  await removePartials(sqliteFiles(path.join(vault.dir, REBUILD_FILE)));
   const known = archiveNames(vault.db);
   const recovery: Recovery = { partialsRemoved: partials.length, lostPlaces: 0, adopted: [], rejected: [] };
   const whole: { archive: (typeof archives)[number]; manifest: NonNullable<Awaited<ReturnType<typeof checkZip>>['manifest']>; bytes: number }[] = [];

@@ -59,8 +59,19 @@ export function originalTarget(root: string, catalogued: string, target: path.Pl
   return isInside(root, catalogued, target) && catalogued !== root ? catalogued : null;
 }
 
+/**
+ * Of the folders an in-place restore may write in (see restore.ts), the one holding `target`, or
+ * null. On Windows the comparison ignores case, as the file system does.
+ */
+export function folderHolding(folders: readonly string[], target: string, flavour: path.PlatformPath = path): string | null {
+  return folders.find((f) => flavour.isAbsolute(f) && isInside(f, target, flavour)) ?? null;
+}
+
 /** file.jpg → file~1a2b3c.jpg: a second version of the same place under --to. */
 export function withHashSuffix(p: string, hash: string, target: path.PlatformPath = path): string {
   const ext = target.extname(p);
   return `${p.slice(0, p.length - ext.length)}~${hash.slice(0, 8)}${ext}`;
 }
+
+/** A decoded WeChat picture's name: its .dat's name with the picture's own extension. */
+export const withPictureExtension = (p: string, ext: string): string => p.replace(/\.dat$/i, '') + `.${ext}`;

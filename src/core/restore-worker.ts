@@ -1,13 +1,16 @@
-import { closeSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, utimesSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, rmSync, utimesSync } from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import { errnoCode } from '../errors.js';
 import { hashBytes } from '../media/hash.js';
-import { decodeDat } from '../media/dat.js';
-import { isInside } from '../sources/protected.js';
-import { readFully, writeFully } from '../vault/sync-io.js';
-import { LOCAL_HEADER, localDataStart } from '../vault/zip-reader.js';
+import { confirmedTailKey, tryDecodeDat, wechatAesKeys, type ProvenDat } from '../media/dat.js';
+import { utimesSeconds } from '../media/file-time.js';
+import { RebuildCache, type Rebuild } from '../media/picture-identity.js';
+import { restorePartName } from '../sources/own-files.js';
+import { KeptBuffer, readStoredEntry, type StoredEntry } from '../vault/stored-entry.js';
+import { writeFully } from '../vault/sync-io.js';
+import { RestoreFolders } from './restore-folders.js';
+import { withPictureExtension } from './restore-target.js';
 import { serveJobs } from './thread-pool.js';
 
 /**
@@ -20,9 +23,10 @@ import { serveJobs } from './thread-pool.js';
  * cross between threads (each crossing was a fresh buffer for the garbage collector, and memory
  * glibc could not hand back).
  *
- * Each file is written under a temporary name beside its target, dated, then renamed, so a target
- * is either absent, its old self, or exactly the checked bytes. Folders made and real-path checks
- * are remembered: twenty thousand files live in a few hundred folders.
+ * Each file is written under a temporary name beside its target (own-files.ts: short, whatever the
+ * target's name), dated, then renamed, so a target is either absent, its old self, or exactly the
+ * checked bytes. Folders are made one level at a time and checked once (restore-folders.ts):
+ * twenty thousand files live in a few hundred folders.
  */
 export interface WriteTarget {
   target: string;
@@ -30,19 +34,21 @@ export interface WriteTarget {
   /** The folder the target must stay inside, through any symlink. */
   destRoot: string;
   /**
-   * `restore --decode`: this place gets the decoded image, compared with what is already there
-   * (the raw bytes were checked against the hash: the vault's promise is about them). When the
-   * bytes cannot be decoded, the raw bytes are written instead.
+   * `restore --decode`: this place gets the decoded picture under its picture's extension,
+   * compared with what is already there (the raw bytes were checked against the hash: the vault's
+   * promise is about them). Only a proven decoding is written (media/dat.ts); otherwise the raw
+   * .dat goes to `target`, its own name.
    */
   decoded?: { overwrite: 'never' | 'if-different' | 'always' };
+  /**
+   * A WeChat .dat stored as its picture (SPEC "Picture identity"): the place gets its own file,
+   * rebuilt from the picture with its recipe and proven to hash to its file hash before a byte is
+   * written; a rebuild that is not proven (or no recipe) is never written.
+   */
+  rebuild?: Rebuild;
 }
 
-/** Where a stored entry's bytes are: its zip and its local header (from the central directory). */
-export interface StoredEntry {
-  zip: string;
-  headerOffset: number;
-  size: number;
-}
+export type { StoredEntry };
 
 export interface WriteJob {
   /** The image's bytes, read here from a stored entry, or given (an entry unzipper had to inflate). */
@@ -51,15 +57,30 @@ export interface WriteJob {
   size: number;
   targets: WriteTarget[];
   wechatKey?: string;
+  /** The 4.x tail key of the places' account, where the run has learned it (media/account-keys.ts). */
+  accountXorKey?: number;
+  /**
+   * A first pass: a 4.x picture that only an account key could prove is not written yet but handed
+   * back (`deferred`), to be tried again once the run has seen the account's other files.
+   */
+  deferUnproven?: boolean;
 }
 
-export type WriteOutcome = 'unsafe-path' | 'write-failed' | 'exists-different' | 'already' | 'damaged' | null;
+export type WriteOutcome = 'unsafe-path' | 'write-failed' | 'exists-different' | 'already' | 'damaged' | 'not-rebuilt' | null;
 
 export interface WriteReply {
   /** One per target; those not tried because the drive stopped the run are 'write-failed'. */
   outcomes: WriteOutcome[];
   /** The image could not be decoded: places that asked for the decoded image got the raw bytes. */
   undecodable: boolean;
+  /** Why not, when a key would have done it: a V2 file no AES key given opens. */
+  needsV2Key?: boolean;
+  /** Where each target was written when it is not `target` (the decoded picture's own name). */
+  writtenAs?: (string | null)[];
+  /** The 4.x tail key this file's own end marker confirmed: its account's key. */
+  learnedXorKey?: number;
+  /** Nothing was written: see WriteJob.deferUnproven. */
+  deferred?: boolean;
   /** The drive stopped the run at this target (see DriveStop): the main thread starts no more. */
   stopped?: { code: string; path: string };
 }
@@ -71,48 +92,21 @@ class DriveStop extends Error {
   }
 }
 
-const checkedParents = new Map<string, boolean>();
-const realRoots = new Map<string, string>();
-
-/**
- * The operating system's real path of a folder (realpath(3), GetFinalPathNameByHandle), one call:
- * Node's own realpathSync takes an lstat per component of the path, some 18 here, and a QQ Group2
- * cache restores into 17 000 new folders (three times the time; docs/performance.md, twelfth
- * round). Where the system's call fails (some virtual drives on Windows), Node's walk answers.
- */
-function realPath(p: string): string {
-  try {
-    return realpathSync.native(p);
-  } catch {
-    return realpathSync(p);
-  }
-}
-
-/** The parent exists and its real path lies inside the real destination: a planted symlink cannot lead out. */
-function parentIsSafe(parent: string, destRoot: string): boolean {
-  let safe = checkedParents.get(parent);
-  if (safe === undefined) {
-    mkdirSync(parent, { recursive: true });
-    let realRoot = realRoots.get(destRoot);
-    if (realRoot === undefined) realRoots.set(destRoot, (realRoot = realPath(destRoot)));
-    safe = isInside(realRoot, realPath(parent));
-    checkedParents.set(parent, safe);
-  }
-  return safe;
-}
+const folders = new RestoreFolders();
 
 function write(bytes: Uint8Array, t: WriteTarget): WriteOutcome {
   const parent = path.dirname(t.target);
-  const tmp = path.join(parent, `.${path.basename(t.target)}.${randomBytes(4).toString('hex')}.picvault-part`);
+  const tmp = path.join(parent, restorePartName());
   try {
-    if (!parentIsSafe(parent, t.destRoot)) return 'unsafe-path';
+    if (!folders.enter(parent, t.destRoot)) return 'unsafe-path';
     const fd = openSync(tmp, 'wx');
     try {
       writeFully(fd, bytes);
     } finally {
       closeSync(fd);
     }
-    utimesSync(tmp, new Date(t.mtimeMs), new Date(t.mtimeMs));
+    const time = utimesSeconds(t.mtimeMs);
+    utimesSync(tmp, time, time);
     renameSync(tmp, t.target);
     return null;
   } catch (err) {
@@ -140,48 +134,54 @@ function writeDecoded(bytes: Uint8Array, t: WriteTarget, overwrite: 'never' | 'i
   return write(bytes, t);
 }
 
-let buffer = Buffer.allocUnsafe(4 << 20);
-
-/**
- * A stored entry's bytes, in the kept buffer; null when the zip is unreadable there. The zip is
- * opened for each image: a restore reads a few thousand images, and no handle outlives its job.
- */
-function readEntry(entry: StoredEntry): Buffer | null {
-  let fd: number | null = null;
-  try {
-    fd = openSync(entry.zip, 'r');
-    const header = buffer.subarray(0, LOCAL_HEADER);
-    const dataStart = readFully(fd, header, entry.headerOffset) === LOCAL_HEADER ? localDataStart(header, entry.headerOffset) : null;
-    if (dataStart === null) return null;
-    if (buffer.length < entry.size) buffer = Buffer.allocUnsafe(Math.max(entry.size, buffer.length * 2));
-    const data = buffer.subarray(0, entry.size);
-    return readFully(fd, data, dataStart) === entry.size ? data : null;
-  } catch {
-    return null;
-  } finally {
-    if (fd !== null) closeSync(fd);
-  }
-}
+const kept = new KeptBuffer();
 
 /** One stored image, read and checked once, then written to every place it belongs. */
 export async function restoreImage(job: WriteJob): Promise<WriteReply> {
-  const raw = 'entry' in job.from ? readEntry(job.from.entry) : Buffer.from(job.from.bytes);
+  const raw = 'entry' in job.from ? readStoredEntry(job.from.entry, kept) : Buffer.from(job.from.bytes);
   const checked = raw !== null && raw.length === job.size && (await hashBytes(raw)) === job.hash;
   if (!checked) return { outcomes: job.targets.map(() => 'damaged'), undecodable: false };
   const decoding = job.targets.some((t) => t.decoded);
-  const decoded = decoding ? decodeDat(raw, { wechatKey: job.wechatKey }) : null;
+  let proven: ProvenDat | null = null;
+  let learnedXorKey: number | undefined;
+  let needsV2Key = false;
+  if (decoding) {
+    const aesKeys = wechatAesKeys(job.wechatKey);
+    const got = await tryDecodeDat(raw, { aesKeys, accountXorKey: job.accountXorKey });
+    if (got === 'needs-account-key' && job.deferUnproven) return { outcomes: job.targets.map(() => null), undecodable: false, deferred: true };
+    proven = typeof got === 'string' ? null : got;
+    needsV2Key = got === 'needs-v2-key';
+    learnedXorKey = (await confirmedTailKey(raw, aesKeys)) ?? undefined;
+  }
   const outcomes: WriteOutcome[] = [];
+  const writtenAs: (string | null)[] = [];
+  const reply = (stopped?: WriteReply['stopped']): WriteReply => ({
+    outcomes, undecodable: decoding && proven === null, writtenAs,
+    ...(needsV2Key && { needsV2Key }), ...(learnedXorKey !== undefined && { learnedXorKey }), ...(stopped && { stopped }),
+  });
+  const rebuilds = new RebuildCache(raw);
   for (const t of job.targets) {
     try {
-      outcomes.push(t.decoded ? writeDecoded(decoded ?? raw, t, t.decoded.overwrite) : write(raw, t));
+      if (t.rebuild) {
+        writtenAs.push(null);
+        const rebuilt = await rebuilds.get(t.rebuild);
+        outcomes.push(rebuilt ? write(rebuilt, t) : 'not-rebuilt');
+      } else if (t.decoded && proven) {
+        const target = withPictureExtension(t.target, proven.pictureExt);
+        writtenAs.push(target);
+        outcomes.push(writeDecoded(proven.picture, { ...t, target }, t.decoded.overwrite));
+      } else {
+        writtenAs.push(null);
+        outcomes.push(t.decoded ? writeDecoded(raw, t, t.decoded.overwrite) : write(raw, t));
+      }
     } catch (err) {
       if (!(err instanceof DriveStop)) throw err;
       // The targets written before it are reported as written: the catalogue's audit says so.
       while (outcomes.length < job.targets.length) outcomes.push('write-failed');
-      return { outcomes, undecodable: decoding && decoded === null, stopped: { code: err.code, path: err.path } };
+      return reply({ code: err.code, path: err.path });
     }
   }
-  return { outcomes, undecodable: decoding && decoded === null };
+  return reply();
 }
 
 if (parentPort) serveJobs(parentPort, restoreImage);

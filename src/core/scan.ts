@@ -31,9 +31,14 @@ export interface ScanOptions {
   nowMs?: number;
   /** WeChat 4.x V2 account key. */
   wechatKey?: string;
-  /** Read plain folders' heads for their type and EXIF date (default). Clean takes both from the catalogue. */
-  readFolders?: boolean;
-  /** Where plain folders' heads are read: here by default; archive lends its reader threads. */
+  /**
+   * Which files' heads are read for their type and EXIF date: by default, plain folders' (chat
+   * layouts are dated by their folders and file times, and read whole by archive). Clean takes
+   * both from the catalogue, and reads only the files the catalogue does not know, to tell
+   * pictures from other files. A file read and found not an image goes to `notImages`.
+   */
+  readHead?: (file: FoundFile) => boolean;
+  /** Where those heads are read: here by default; archive lends its reader threads. */
   inspectHeads?: HeadInspector;
 }
 
@@ -105,9 +110,10 @@ export async function scanEach(options: ScanOptions, onFile: (file: ScannedFile)
   const onUnreadable = (p: string, err: unknown) => unreadable.push({ path: p, reason: reasonOf(err) });
   const keep = compileSelection({ ...options.selection, hashes: undefined });
   const notImages: ScanResult['notImages'] = [];
-  const inspect = options.readFolders === false ? null : (options.inspectHeads ?? headsHere({ wechatKey: options.wechatKey }));
+  const inspect = options.inspectHeads ?? headsHere({ wechatKey: options.wechatKey });
+  const readsHead = options.readHead ?? ((f: FoundFile) => f.source === 'folder');
 
-  /** Hands a batch's files on, in the walk's order, once its plain-folder files are inspected. */
+  /** Hands a batch's files on, in the walk's order, once the heads it reads are inspected. */
   const deliver = (batch: FoundFile[], toInspect: FoundFile[], results: HeadResult[]) => {
     const inspected = new Map<FoundFile, HeadResult>(toInspect.map((f, i) => [f, results[i]]));
     for (const f of batch) {
@@ -130,8 +136,8 @@ export async function scanEach(options: ScanOptions, onFile: (file: ScannedFile)
   // on to the next; files are still handed on in the walk's order.
   let delivering: Promise<void> = Promise.resolve();
   const settle = async (batch: FoundFile[]) => {
-    const toInspect = inspect ? batch.filter((f) => f.source === 'folder') : [];
-    const inspecting = toInspect.length > 0 ? inspect!(toInspect) : Promise.resolve([]);
+    const toInspect = batch.filter(readsHead);
+    const inspecting = toInspect.length > 0 ? inspect(toInspect) : Promise.resolve([]);
     await delivering;
     delivering = inspecting.then((results) => deliver(batch, toInspect, results));
     delivering.catch(() => undefined); // awaited in its turn; a walk that stops early must not leave it unhandled

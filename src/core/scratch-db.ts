@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { Database } from '../catalog/sqlite.js';
 
 /**
  * A temporary SQLite database for what a run would otherwise hold in memory past a few tens of

@@ -35,10 +35,28 @@ export interface Selectable {
 
 const toSlashes = (p: string) => p.replace(/\\/g, '/');
 
+/**
+ * --path: a glob (minimatch, case-insensitive; without a slash it names files at any depth, as in
+ * .gitignore), or the literal name or path it spells. QQ's Group2 names are full of glob
+ * characters (`W}A0C2UN[VA8EL]QH6O@0[A.png`), and a backslash cannot escape them, since it is
+ * Windows' separator: so a pattern that names a file letter for letter selects it whatever it
+ * would mean as a glob. A character in brackets is literal too: `[[]`, `[{]`, `[*]`.
+ */
+export function pathMatcher(pattern: string): (p: string) => boolean {
+  const glob = toSlashes(pattern);
+  const nameOnly = !glob.includes('/');
+  const literal = glob.toLowerCase();
+  const options = { dot: true, nocase: true, matchBase: nameOnly };
+  return (p) => {
+    const item = toSlashes(p);
+    if (minimatch(item, glob, options)) return true;
+    const lower = item.toLowerCase();
+    return nameOnly ? lower.slice(lower.lastIndexOf('/') + 1) === literal : lower === literal || lower.endsWith(literal.startsWith('/') ? literal : `/${literal}`);
+  };
+}
+
 export function compileSelection(sel: Selection): (item: Selectable) => boolean {
-  const glob = sel.path ? toSlashes(sel.path) : undefined;
-  // A glob without a slash names files, as in .gitignore: "*.gif" matches at any depth.
-  const globOptions = { dot: true, nocase: true, matchBase: glob !== undefined && !glob.includes('/') };
+  const pathMatches = sel.path ? pathMatcher(sel.path) : undefined;
   return (item) => {
     const day = item.taken.slice(0, 10);
     if (sel.before && !(day < sel.before)) return false;
@@ -50,7 +68,7 @@ export function compileSelection(sel: Selection): (item: Selectable) => boolean 
     if (sel.devices && item.device !== undefined && !sel.devices.includes(item.device)) return false;
     if (sel.chats && !sel.chats.some((c) => item.chat?.toLowerCase().startsWith(c))) return false;
     if (sel.hashes && (item.hash === undefined || !sel.hashes.some((h) => item.hash!.startsWith(h)))) return false;
-    if (glob && !minimatch(toSlashes(item.path), glob, globOptions)) return false;
+    if (pathMatches && !pathMatches(item.path)) return false;
     return true;
   };
 }

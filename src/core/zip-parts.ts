@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import type { DatRecipe } from '../media/dat.js';
 import type { ImageExt } from '../media/sniff.js';
 import { PARTIAL_SUFFIX } from '../vault/layout.js';
 import {
@@ -25,6 +26,16 @@ export interface ZipJob {
   locations: ManifestLocation[];
   maxArchiveSize: number;
   forceZip64: boolean;
+  /** WeChat 4.x V2 account key: a V2 .dat stored as its picture is decoded again with it. */
+  wechatKey?: string;
+}
+
+/** A file holding an image: the picture itself, or a .dat that hides it (with the recipe found when it was hashed). */
+export interface ImageSource {
+  path: string;
+  /** The file's size: the picture's, or the .dat's. */
+  size: number;
+  recipe?: DatRecipe;
 }
 
 export interface JobImage {
@@ -32,8 +43,8 @@ export interface JobImage {
   size: number;
   ext: ImageExt;
   decodedExt: ImageExt | null;
-  /** The places holding these bytes: the first that still does is read. */
-  paths: string[];
+  /** The places holding this image: the first that still does is read. */
+  sources: ImageSource[];
   /** `YYYY-MM-DD HH:MM:SS`, the entry's date. */
   date: string;
 }
@@ -60,15 +71,17 @@ export interface ZipJobResult {
 }
 
 /**
- * Reads the first of the paths whose bytes still hash to `hash`; null when none does. The bytes
- * may be memory the reader reuses: they are only used until the next call.
+ * Reads the first of the sources that still holds the image `hash` (a .dat decoded); null when
+ * none does. The bytes may be memory the reader reuses: they are only used until the next call.
  */
-export type ImageReader = (paths: string[], hash: string, size: number) => Promise<Buffer | null>;
+export type ImageReader = (sources: ImageSource[], hash: string, size: number) => Promise<Buffer | null>;
 
 /** Room kept per entry and per place for the headers and manifest that come with it. */
 const ENTRY_OVERHEAD = 256;
 const LOCATION_OVERHEAD = 768;
 const estimateManifest = (images: number, locations: number) => images * ENTRY_OVERHEAD + locations * LOCATION_OVERHEAD;
+/** A 4.x .dat's recipe carries its encrypted head (about 1.4 KB as base64): counted as it is, beyond LOCATION_OVERHEAD. */
+const recipeBytes = (locations: ManifestLocation[]) => locations.reduce((n, l) => n + (l.recipe ? JSON.stringify(l.recipe).length : 0), 0);
 
 /**
  * Writes a plan's zips under temporary names; the caller flushes them (fsync), renames them in
@@ -83,6 +96,7 @@ export async function writeZips(job: ZipJob, read: ImageReader): Promise<ZipJobR
   const placed = new Set<string>();
   const dropped = new Set<string>();
   let part: { writer: ZipWriter; tmp: string; images: ManifestImage[] } | null = null;
+  const recipes = recipeBytes(job.locations);
 
   const startPart = async () => {
     const tmp = path.join(job.dir, `.${job.month}_${randomBytes(6).toString('hex')}.zip${PARTIAL_SUFFIX}`);
@@ -102,13 +116,13 @@ export async function writeZips(job: ZipJob, read: ImageReader): Promise<ZipJobR
 
   try {
     for (const img of job.images) {
-      const bytes = await read(img.paths, img.hash, img.size);
+      const bytes = await read(img.sources, img.hash, img.size);
       if (!bytes) {
         dropped.add(img.hash);
         continue;
       }
       part ??= await startPart();
-      const projected = part.writer.size + bytes.length + ENTRY_OVERHEAD + estimateManifest(part.images.length + 1, job.locations.length);
+      const projected = part.writer.size + bytes.length + ENTRY_OVERHEAD + estimateManifest(part.images.length + 1, job.locations.length) + recipes;
       if (part.images.length > 0 && projected > job.maxArchiveSize) {
         await closePart(false);
         part = await startPart();

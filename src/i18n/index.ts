@@ -7,16 +7,20 @@ import { archive } from './messages/archive.js';
 import { catalog } from './messages/catalog.js';
 import { clean } from './messages/clean.js';
 import { common } from './messages/common.js';
+import { dedupe } from './messages/dedupe.js';
 import { demo } from './messages/demo.js';
 import { errors } from './messages/errors.js';
+import { help } from './messages/help.js';
+import { repair } from './messages/repair.js';
 import { restore } from './messages/restore.js';
 import { scan } from './messages/scan.js';
 import { verify } from './messages/verify.js';
+import { web } from './messages/web.js';
 import type { Lang, Messages } from './types.js';
 
 export type { Lang, Messages } from './types.js';
 
-const TABLES: Messages[] = [errors, common, scan, archive, clean, restore, verify, catalog, demo];
+const TABLES: Messages[] = [errors, common, help, scan, archive, clean, restore, verify, repair, catalog, demo, dedupe, web];
 
 const MESSAGES: Messages = {};
 for (const table of TABLES) {
@@ -53,7 +57,7 @@ export function translator(lang: Lang): Translate {
 }
 
 /** The names a sentence is filled from, for checking both languages take the same ones. */
-export const placeholderNames = (text: string): string[] => [...text.matchAll(PLACEHOLDER)].map((m) => m[1]).sort();
+export const placeholderNames = (text: string): string[] => [...new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1]))].sort();
 
 /** Every key has both languages (checked by a test). */
 export const messageKeys = () => Object.keys(MESSAGES);

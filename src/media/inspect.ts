@@ -1,8 +1,9 @@
 import { closeSync, openSync } from 'node:fs';
+import path from 'node:path';
 import type { FoundFile } from '../sources/types.js';
-import { decodeDatHead, identifyDat } from './dat.js';
-import { readExifDate } from './exif-date.js';
-import { HEAD_BYTES, sniffImage, type ImageExt } from './sniff.js';
+import { decodeDatHead, identifyDat, wechatAesKeys } from './dat.js';
+import { exifDateOf } from './exif-read.js';
+import { HEAD_BYTES, refineByName, sniffImage, type ImageExt } from './sniff.js';
 import { readFully } from '../vault/sync-io.js';
 
 export interface Inspection {
@@ -18,27 +19,26 @@ export interface InspectOptions {
   wechatKey?: string;
 }
 
-/** Containers whose EXIF block may sit past the head (HEIF's item data is often at the end). */
-const EXIF_MAY_BE_LATE = new Set<ImageExt>(['heic', 'avif']);
 const WXGF = Buffer.from('wxgf');
-const EXIF_TAG = Buffer.from('Exif');
-/** How far into a file an EXIF block is looked for before the parser is asked at all. */
-const EXIF_WINDOW = 128 * 1024;
 /** Bytes of a .dat decoded to tell the type of the image inside. */
 const DAT_PROBE = 4096;
+/** A PNG's last bytes read with its head: an eXIf chunk written after the image data is there (its block is a few KB). */
+const PNG_TAIL = 16 * 1024;
 
 const isWechat = (f: Pick<FoundFile, 'source'>) => f.source === 'wechat' || f.source === 'wechat4';
 
 /**
- * Type, decoded type and EXIF date from a file's bytes: its head, or all of it (archive reads each
- * file once and hashes the same buffer). Types come from bytes, never extensions.
+ * Type, decoded type and EXIF date from a file's bytes: all of them (archive reads each file once
+ * and hashes the same buffer), or its head and tail (`tail` given; scan reads no more). Types come
+ * from bytes, never extensions, but for naming a TIFF-based camera RAW (sniff.ts refineByName).
  */
 export async function inspectBytes(bytes: Buffer, file: Pick<FoundFile, 'path' | 'source'>, options: InspectOptions = {}, tail?: Buffer): Promise<Inspection> {
   const isDatName = /\.dat$/i.test(file.path);
   if (isDatName || isWechat(file)) {
-    const info = identifyDat(bytes.subarray(0, 16), tail ?? bytes.subarray(bytes.length - 2));
-    if (info) {
-      const decoded = decodeDatHead(bytes.subarray(0, DAT_PROBE + 64), options);
+    const info = identifyDat(bytes.subarray(0, 16));
+    // A plain picture in a WeChat folder (its Cache, Sns and Video thumbnails are) is not a .dat.
+    if (info && (isDatName || info.xorKey !== 0)) {
+      const decoded = decodeDatHead(bytes.subarray(0, DAT_PROBE + 64), wechatAesKeys(options.wechatKey));
       const decodedExt = decoded ? await sniffImage(decoded) : null;
       // WeChat recompresses what it stores: a decoded .dat carries no EXIF worth a parse.
       return { ext: 'dat', decodedExt, exifDate: null };
@@ -46,18 +46,19 @@ export async function inspectBytes(bytes: Buffer, file: Pick<FoundFile, 'path' |
     // An unrecognised .dat in a WeChat image folder is still WeChat's picture: kept raw, never lost.
     if (isWechat(file) && isDatName) return { ext: 'dat', decodedExt: null, exifDate: null };
   }
-  const ext = await sniffImage(bytes.subarray(0, 4100));
+  const ext = refineByName(await sniffImage(bytes.subarray(0, 4100)), path.basename(file.path));
   if (!ext) {
-    // Android WeChat wraps some pictures in its HEVC container; they are images all the same.
-    const wrapped = file.source === 'android' && bytes.subarray(0, 4).equals(WXGF);
+    // WeChat wraps some pictures in its HEVC container (Android, and 4.x on the desktop); they are images all the same.
+    const wrapped = (file.source === 'android' || isWechat(file)) && bytes.subarray(0, 4).equals(WXGF);
     return { ext: wrapped ? 'bin' : null, decodedExt: null, exifDate: null };
   }
-  // Most chat pictures carry no EXIF: a native search for the tag spares the parser.
-  const window = bytes.subarray(0, EXIF_WINDOW);
-  let exifDate = window.indexOf(EXIF_TAG) >= 0 || ext === 'tif' ? await readExifDate(window) : null;
-  if (!exifDate && EXIF_MAY_BE_LATE.has(ext) && file.source === 'folder') exifDate = await readExifDate(file.path);
+  const exifDate = await exifDateOf(ext, { bytes, whole: tail === undefined, path: file.path, tail });
   return { ext, decodedExt: null, exifDate };
 }
+
+const PNG_START = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
+/** What readHead reads into: a head and a tail. */
+export const HEAD_BUFFER_BYTES = HEAD_BYTES + PNG_TAIL;
 
 /**
  * Read first from a file's head: enough to tell any type (file-type looks at 4 100 bytes) and to
@@ -90,22 +91,24 @@ export function headNeeded(first: Uint8Array): number {
 }
 
 /**
- * The head (and last two bytes) of a file, for inspecting it without reading it all, read
- * synchronously into `into` (HEAD_BYTES + 2 or more): the views are valid until its next use.
+ * The head of a file and, when the head is not all of it, its last bytes (two, or a PNG's last
+ * 16 KB), for inspecting it without reading it all, read synchronously into `into`
+ * (HEAD_BUFFER_BYTES): the views are valid until its next use.
  * First FIRST_PIECE bytes, then the rest of the head only when headNeeded asks for it. Plain
  * folders are inspected at scan: a fresh 64 KB buffer and three thread-pool round trips a file
  * cost scan of 20 000 files more than a second of collecting and callbacks, and copying 64 KB of
- * every JPEG a fifth of what was left (docs/performance.md, twelfth round).
+ * every JPEG a fifth of what was left (docs/performance.md, thirteenth round).
  */
-export function readHead(filePath: string, size: number, into: Buffer = Buffer.allocUnsafe(HEAD_BYTES + 2)): { head: Buffer; tail: Buffer } {
+export function readHead(filePath: string, size: number, into: Buffer = Buffer.allocUnsafe(HEAD_BUFFER_BYTES)): { head: Buffer; tail?: Buffer } {
   const fd = openSync(filePath, 'r');
   try {
     const want = Math.min(HEAD_BYTES, size);
     let got = readFully(fd, into.subarray(0, Math.min(FIRST_PIECE, want)), 0);
     if (got === FIRST_PIECE && want > got && headNeeded(into.subarray(0, got)) > got) got += readFully(fd, into.subarray(got, want), got);
     const head = into.subarray(0, got);
-    if (size <= got) return { head, tail: head.subarray(Math.max(0, got - 2)) };
-    const tail = into.subarray(HEAD_BYTES, HEAD_BYTES + readFully(fd, into.subarray(HEAD_BYTES, HEAD_BYTES + 2), size - 2));
+    if (size <= got) return { head };
+    const tailBytes = head.subarray(0, 4).equals(PNG_START) ? Math.min(PNG_TAIL, size - got) : 2;
+    const tail = into.subarray(HEAD_BYTES, HEAD_BYTES + readFully(fd, into.subarray(HEAD_BYTES, HEAD_BYTES + tailBytes), size - tailBytes));
     return { head, tail };
   } finally {
     closeSync(fd);

@@ -1,4 +1,4 @@
-import { folderLayout, kindIn, type FolderLayout } from './layouts.js';
+import { folderLayout, isVideoName, kindIn, type FolderLayout } from './layouts.js';
 import type { EveryField, FoundFile } from './types.js';
 import { walkFiles, type WalkOptions } from './walk.js';
 
@@ -16,6 +16,8 @@ export function* listFiles(root: string, options: WalkOptions): Generator<FoundF
       dir = f.dir;
       layout = folderLayout(dir);
     }
+    // Where an app keeps videos beside their thumbnails, the videos are not pictures: not listed at all.
+    if (layout?.videos && isVideoName(f.name)) continue;
     // Every file gets the same fields in the same order (absent ones undefined): one object
     // shape for V8 all the way down the pipeline, where spreads made several.
     yield {

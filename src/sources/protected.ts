@@ -7,10 +7,11 @@ import path from 'node:path';
  */
 const PROTECTED_FOLDERS = new Set(['nt_db', 'mmkv', 'msg', 'databases', 'dbs', 'db_storage']);
 /**
- * WeChat 3.x keeps its databases in `Msg`; WeChat 4.x keeps pictures in `msg/attach` (and its
- * databases in `db_storage`). Inside a protected `msg`, only `attach` may be entered.
+ * WeChat 3.x keeps its databases in `Msg`; WeChat 4.x keeps pictures in `msg/attach` and video
+ * thumbnails in `msg/video` (and its databases in `db_storage`). Inside a protected `msg`, only
+ * those two may be entered.
  */
-export const ALLOWED_INSIDE_MSG = 'attach';
+export const ALLOWED_INSIDE_MSG: readonly string[] = ['attach', 'video'];
 const PROTECTED_FILE = /\.(db|db-wal|db-shm|db-journal|sqlite|sqlite3)$/i;
 
 export function isProtectedFolderName(name: string): boolean {
@@ -27,7 +28,7 @@ export function isProtectedPath(p: string): boolean {
   const file = parts.pop() ?? '';
   return (
     isProtectedFileName(file) ||
-    parts.some((name, i) => isProtectedFolderName(name) && !(name.toLowerCase() === 'msg' && parts[i + 1]?.toLowerCase() === ALLOWED_INSIDE_MSG))
+    parts.some((name, i) => isProtectedFolderName(name) && !(name.toLowerCase() === 'msg' && ALLOWED_INSIDE_MSG.includes(parts[i + 1]?.toLowerCase())))
   );
 }
 

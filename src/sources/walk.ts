@@ -1,5 +1,7 @@
 import { lstatSync, readdirSync, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
+import { isOwnTemporaryName } from './own-files.js';
+import { NAME_NOT_UTF8, undecodableNames } from './raw-names.js';
 import { ALLOWED_INSIDE_MSG, isInside, isProtectedFileName, isProtectedFolderName } from './protected.js';
 
 export interface WalkedFile {
@@ -29,7 +31,8 @@ const isDirectory = (p: string) => {
 
 /**
  * Every regular file below root, depth first, with its stat. Symbolic links are not followed
- * (a link could lead outside the source) and protected folders are not entered. Each folder is
+ * (a link could lead outside the source), protected folders are not entered, and picvault's own
+ * temporary files (a killed restore's or archive's, see own-files.ts) are never yielded. Each folder is
  * read and its files stat'ed synchronously: a cache is tens of thousands of small files, and a
  * promise per stat cost 0.5 s per 20 000 files where the system calls cost a tenth of that. The
  * generator is synchronous too (an async one cost a promise per file): its consumer hands the
@@ -55,12 +58,18 @@ export function* walkFiles(root: string, options: WalkOptions): Generator<Walked
     // readdir is one plain component, so this is what path.join gives, without its normalising
     // (70 ms per 20 000 files).
     const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
+    // A name that is not valid UTF-8 opens nothing (see raw-names.ts): named and skipped, with why.
+    const undecodable = entries.some((e) => e.name.includes('\uFFFD')) ? undecodableNames(dir) : null;
+    for (const shown of undecodable?.shown ?? []) options.onUnreadable?.(prefix + shown, Object.assign(new Error(NAME_NOT_UTF8), { code: NAME_NOT_UTF8 }));
     for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      if (undecodable?.decoded.has(entry.name)) continue;
       const p = prefix + entry.name;
       if (entry.isDirectory()) {
         if (!isProtectedFolderName(entry.name)) stack.push(p);
-        else if (entry.name.toLowerCase() === 'msg' && isDirectory(path.join(p, ALLOWED_INSIDE_MSG))) stack.push(path.join(p, ALLOWED_INSIDE_MSG));
-      } else if (entry.isFile() && !isProtectedFileName(entry.name)) {
+        else if (entry.name.toLowerCase() === 'msg') {
+          for (const inside of ALLOWED_INSIDE_MSG) if (isDirectory(path.join(p, inside))) stack.push(path.join(p, inside));
+        }
+      } else if (entry.isFile() && !isProtectedFileName(entry.name) && !isOwnTemporaryName(entry.name)) {
         let s: Stats;
         try {
           s = lstatSync(p);

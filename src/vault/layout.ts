@@ -4,6 +4,13 @@ import path from 'node:path';
 export const DB_FILE = 'picvault.db';
 export const LOCK_FILE = '.lock';
 export const ARCHIVES_DIR = 'archives';
+/** The catalogue reindex builds beside the live one, and swaps in by rename. */
+export const REBUILD_FILE = `${DB_FILE}.rebuild`;
+/**
+ * A SQLite database's files: itself and its journals. Rollback mode (while the schema is first
+ * written) keeps a `-journal`, WAL mode a `-wal` and `-shm`: a run killed in either leaves them.
+ */
+export const sqliteFiles = (db: string): string[] => ['', '-journal', '-wal', '-shm'].map((s) => db + s);
 /** Zips are written under this suffix and renamed only once flushed. */
 export const PARTIAL_SUFFIX = '.partial';
 

@@ -1,13 +1,16 @@
-import { closeSync, fstatSync, openSync } from 'node:fs';
+import { closeSync, read as readCallback } from 'node:fs';
 import { Readable } from 'node:stream';
-import { open, type FileHandle } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { inflateRawSync } from 'node:zlib';
 import unzipper from 'unzipper';
-import { hashBytes } from '../media/hash.js';
-import { MANIFEST_ENTRY, parseManifest, type Manifest } from './manifest.js';
+import { createHash64, hashBytes } from '../media/hash.js';
+import { openArchiveFile } from './archive-file.js';
+import { MANIFEST_ENTRY, MANIFEST_LIMIT, ManifestError, parseManifest, type Manifest } from './manifest.js';
 import { readFully } from './sync-io.js';
 
 export interface ZipEntry {
   name: string;
+  /** Uncompressed size, as the central directory says. */
   size: number;
   /** Where the entry's local header starts, from the central directory. */
   headerOffset: number;
@@ -22,7 +25,6 @@ interface UnzipperFile {
   compressedSize: number;
   compressionMethod: number;
   offsetToLocalFileHeader: number;
-  buffer(): Promise<Buffer>;
 }
 
 /** A local file header's fixed part: signature, versions, sizes, and the name and extra lengths. */
@@ -42,8 +44,12 @@ export function localDataStart(header: Buffer, headerOffset: number): number | n
  * page-faults). Taken while in use; reads running together each get one.
  */
 let spare: Buffer | null = null;
-/** Past this an entry's buffer is not kept: one large image should not hold its size for the run. */
+/** Past this an entry is hashed in chunks, never held whole: memory stays bounded whatever a zip claims. */
 const SPARE_LIMIT = 32 * 1024 * 1024;
+/** Bytes hashed at a time past SPARE_LIMIT, and of a zip's own bytes. */
+const HASH_CHUNK = 1024 * 1024;
+/** The largest deflated entry inflated (picvault stores images; only the manifest is deflated). */
+const INFLATE_LIMIT = 64 * 1024 * 1024;
 
 function takeSpare(size: number): Buffer {
   const kept = spare;
@@ -58,134 +64,234 @@ function giveSpare(buffer: Buffer): void {
 
 export interface ZipReaderOptions {
   /**
-   * Read stored entries with synchronous calls: for a thread of its own (archive's read-back in a
-   * reader thread), where two thread-pool round trips an entry left the thread waiting on each.
+   * Read with synchronous calls: for a thread of its own (archive's read-back in a reader
+   * thread), where two thread-pool round trips an entry left the thread waiting on each.
    */
   sync?: boolean;
+  /**
+   * Keep the parsed central directory for the next open of the same file (same size, time and
+   * inode): clean reads a few pictures back from the same zips chunk after chunk, and parsing a
+   * directory of 2 000 entries cost about 25 ms each time.
+   */
+  cacheDirectory?: boolean;
 }
 
-/** Bytes a synchronous source reads at a time. */
+/** Bytes a source stream reads at a time. */
 const SOURCE_CHUNK = 64 * 1024;
 
-/**
- * A file as unzipper's source (Open.custom), read with synchronous calls as its streams pull:
- * unzipper's own file source goes through the thread pool for every read (the central directory,
- * a deflated manifest), and a reader thread waited on each.
- */
-function syncSource(fd: number): { size(): Promise<number>; stream(offset: number, length?: number): Readable } {
+const readAsync = promisify(readCallback);
+
+/** Reads `into.length` bytes at `position` (fewer at the end of the file); the bytes read. */
+type ReadAt = (into: Buffer, position: number) => Promise<number>;
+
+function readerOf(fd: number, sync: boolean): ReadAt {
+  if (sync) return async (into, position) => readFully(fd, into, position);
+  return async (into, position) => {
+    let got = 0;
+    for (let n; got < into.length && (n = (await readAsync(fd, into, got, into.length - got, position + got)).bytesRead) > 0; ) got += n;
+    return got;
+  };
+}
+
+/** The opened file as unzipper's source (Open.custom): every read of the directory goes through our descriptor. */
+function sourceOf(readAt: ReadAt, size: number): { size(): Promise<number>; stream(offset: number, length?: number): Readable } {
   return {
-    size: async () => fstatSync(fd).size,
+    size: async () => size,
     stream: (offset, length) => {
-      const end = length === undefined ? Infinity : offset + length;
+      const end = Math.min(size, length === undefined ? Infinity : offset + length);
       let at = offset;
       return new Readable({
         read() {
-          try {
-            const want = Math.min(SOURCE_CHUNK, end - at);
-            const chunk = Buffer.allocUnsafe(want);
-            const got = want > 0 ? readFully(fd, chunk, at) : 0;
-            at += got;
-            this.push(got > 0 ? chunk.subarray(0, got) : null);
-            if (got > 0 && (got < want || at >= end)) this.push(null);
-          } catch (err) {
-            this.destroy(err as Error);
-          }
+          const want = Math.min(SOURCE_CHUNK, end - at);
+          if (want <= 0) return void this.push(null);
+          const chunk = Buffer.allocUnsafe(want);
+          readAt(chunk, at).then(
+            (got) => {
+              at += got;
+              this.push(got > 0 ? chunk.subarray(0, got) : null);
+              if (got > 0 && got < want) this.push(null);
+            },
+            (err: Error) => this.destroy(err),
+          );
         },
       });
     },
   };
 }
 
-/** Reads `into.length` bytes at `position`; the bytes read. */
-type ReadAt = (into: Buffer, position: number) => Promise<number>;
+/** Parsed central directories kept by cacheDirectory, most recent last, at most this many entries in all. */
+const directories = new Map<string, { stamp: string; entries: Map<string, ZipEntry> }>();
+const DIRECTORY_CACHE_ENTRIES = 100_000;
+let cachedEntries = 0;
+
+function remember(file: string, stamp: string, entries: Map<string, ZipEntry>): void {
+  const old = directories.get(file);
+  if (old) cachedEntries -= old.entries.size;
+  directories.delete(file);
+  directories.set(file, { stamp, entries });
+  cachedEntries += entries.size;
+  for (const [key, d] of directories) {
+    if (cachedEntries <= DIRECTORY_CACHE_ENTRIES || key === file) break;
+    directories.delete(key);
+    cachedEntries -= d.entries.size;
+  }
+}
 
 /**
  * A zip opened by its central directory, parsed by unzipper (structure, ZIP64, names, sizes,
- * offsets). Stored entries — every image picvault writes — are then read at their offsets over one
- * file handle: unzipper's per-entry streams cost milliseconds each in stream plumbing, and a
- * read-back or a restore touches every entry. Anything else goes through unzipper.
+ * offsets). Entries are then read at their offsets over the one descriptor the zip was opened
+ * with (see archive-file.ts): unzipper's per-entry streams cost milliseconds each in stream
+ * plumbing, and a read-back or a restore touches every entry. Every read is bounded: an entry's
+ * data must lie inside the file, a stored entry's two sizes must agree, a deflated one is
+ * inflated only up to what it may hold, and large entries are hashed in chunks.
  */
 export class ZipReader {
-  /** One handle for the reader's life, opened on first use. A promise, so reads started together share it. */
-  private handle: Promise<FileHandle> | null = null;
   private constructor(
-    private readonly zipPath: string,
-    readonly entries: Map<string, ZipEntry>,
-    private readonly files: Map<string, UnzipperFile>,
-    /** With { sync: true }: the descriptor unzipper read the directory through, kept for the entries. */
     private fd: number | null,
+    /** The zip's size in bytes. */
+    readonly bytes: number,
+    readonly entries: Map<string, ZipEntry>,
+    private readonly readAt: ReadAt,
   ) {}
 
   static async open(zipPath: string, options: ZipReaderOptions = {}): Promise<ZipReader> {
-    const fd = options.sync ? openSync(zipPath, 'r') : null;
-    let dir;
+    const { fd, stats } = openArchiveFile(zipPath);
+    const readAt = readerOf(fd, options.sync ?? false);
     try {
-      dir = fd === null ? await unzipper.Open.file(zipPath) : await unzipper.Open.custom(syncSource(fd));
+      const stamp = `${stats.size}:${stats.mtimeMs}:${stats.ino}`;
+      const cached = options.cacheDirectory ? directories.get(zipPath) : undefined;
+      let entries = cached?.stamp === stamp ? cached.entries : null;
+      if (!entries) {
+        entries = await parseDirectory(readAt, stats.size);
+        if (options.cacheDirectory) remember(zipPath, stamp, entries);
+      }
+      return new ZipReader(fd, stats.size, entries, readAt);
     } catch (err) {
-      if (fd !== null) closeSync(fd);
+      closeSync(fd);
       throw err;
     }
-    const entries = new Map<string, ZipEntry>();
-    const files = new Map<string, UnzipperFile>();
-    for (const f of dir.files as unknown as UnzipperFile[]) {
-      if (f.type !== 'File') continue;
-      entries.set(f.path, { name: f.path, size: f.uncompressedSize, headerOffset: f.offsetToLocalFileHeader, compressedSize: f.compressedSize, method: f.compressionMethod });
-      files.set(f.path, f);
-    }
-    return new ZipReader(zipPath, entries, files, fd);
   }
 
-  async readEntry(name: string): Promise<Buffer> {
-    return this.read(name, (size) => Buffer.allocUnsafe(size));
+  /** xxh64 of the zip's own bytes (its name in the vault), read in chunks. */
+  async hashWhole(): Promise<string> {
+    const h = await createHash64();
+    const chunk = Buffer.allocUnsafe(HASH_CHUNK);
+    for (let at = 0; at < this.bytes; ) {
+      const got = await this.readAt(chunk, at);
+      if (got === 0) break;
+      h.update(chunk.subarray(0, got));
+      at += got;
+    }
+    return h.digest();
+  }
+
+  async readEntry(name: string, limit = INFLATE_LIMIT): Promise<Buffer> {
+    const entry = this.entryOf(name);
+    if (entry.method === 0) {
+      if (entry.size > limit) throw new Error(`${name}: ${entry.size} bytes, more than ${limit}`);
+      return this.stored(entry, Buffer.allocUnsafe(entry.size));
+    }
+    return this.inflated(entry, limit);
   }
 
   /**
    * xxh64 and length of an entry's content, as it comes out of the zip. Stored entries are read
-   * into a buffer the thread keeps from zip to zip (see takeSpare).
+   * into a buffer the thread keeps from zip to zip (see takeSpare), or in chunks past SPARE_LIMIT.
+   * `withBytes` is handed the content too, while it is held whole (not past SPARE_LIMIT): what a
+   * check does with the bytes it reads anyway (rebuilding a .dat, media/picture-identity.ts).
    */
-  async hashEntry(name: string): Promise<{ hash: string; size: number }> {
-    const buffer = takeSpare(this.entries.get(name)?.compressedSize ?? 0);
+  async hashEntry(name: string, withBytes?: (bytes: Buffer) => Promise<void>): Promise<{ hash: string; size: number }> {
+    const entry = this.entryOf(name);
+    if (entry.method !== 0) {
+      const bytes = await this.inflated(entry, INFLATE_LIMIT);
+      await withBytes?.(bytes);
+      return { hash: await hashBytes(bytes), size: bytes.length };
+    }
+    if (entry.size > SPARE_LIMIT) return this.hashInChunks(entry);
+    const buffer = takeSpare(entry.size);
     try {
-      const bytes = await this.read(name, (n) => buffer.subarray(0, n));
+      const bytes = await this.stored(entry, buffer.subarray(0, entry.size));
+      await withBytes?.(bytes);
       return { hash: await hashBytes(bytes), size: bytes.length };
     } finally {
       giveSpare(buffer);
     }
   }
 
-  /** An entry's bytes; stored ones read at their offset into the buffer `alloc` gives. */
-  private async read(name: string, alloc: (size: number) => Buffer): Promise<Buffer> {
-    const entry = this.entries.get(name);
-    if (!entry) throw new Error(`no entry ${name}`);
-    if (entry.method !== 0) return this.files.get(name)!.buffer();
-    const readAt = await this.reader();
-    const header = Buffer.alloc(LOCAL_HEADER);
-    await readAt(header, entry.headerOffset);
-    const dataStart = localDataStart(header, entry.headerOffset);
-    if (dataStart === null) throw new Error(`${name}: no local header at ${entry.headerOffset}`);
-    const data = alloc(entry.compressedSize);
-    const bytesRead = await readAt(data, dataStart);
-    if (bytesRead !== data.length) throw new Error(`${name}: truncated (${bytesRead} of ${data.length} bytes)`);
-    return data;
-  }
-
-  private async reader(): Promise<ReadAt> {
-    const fd = this.fd;
-    if (fd !== null) return async (into, position) => readFully(fd, into, position);
-    this.handle ??= open(this.zipPath, 'r');
-    const handle = await this.handle;
-    return async (into, position) => (await handle.read(into, 0, into.length, position)).bytesRead;
-  }
-
+  /** The manifest, checked against its schema; a manifest inflating past MANIFEST_LIMIT is refused unread. */
   async manifest(): Promise<Manifest> {
-    return parseManifest(await this.readEntry(MANIFEST_ENTRY));
+    if (!this.entries.has(MANIFEST_ENTRY)) throw new ManifestError('no manifest');
+    const bytes = await this.readEntry(MANIFEST_ENTRY, MANIFEST_LIMIT).catch((err: Error) => {
+      throw new ManifestError(err.message);
+    });
+    return parseManifest(bytes);
   }
 
   async close(): Promise<void> {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
-    const handle = this.handle;
-    this.handle = null;
-    await (await handle?.catch(() => null))?.close();
   }
+
+  private entryOf(name: string): ZipEntry {
+    const entry = this.entries.get(name);
+    if (!entry) throw new Error(`no entry ${name}`);
+    return entry;
+  }
+
+  /** Where an entry's data starts, checked to lie, with its compressed bytes, inside the file. */
+  private async dataStart(entry: ZipEntry): Promise<number> {
+    const header = Buffer.alloc(LOCAL_HEADER);
+    await this.readAt(header, entry.headerOffset);
+    const start = localDataStart(header, entry.headerOffset);
+    if (start === null) throw new Error(`${entry.name}: no local header at ${entry.headerOffset}`);
+    if (start + entry.compressedSize > this.bytes) throw new Error(`${entry.name}: truncated (its data runs past the end of the zip)`);
+    return start;
+  }
+
+  private async stored(entry: ZipEntry, into: Buffer): Promise<Buffer> {
+    if (entry.compressedSize !== entry.size) throw new Error(`${entry.name}: stored, yet its sizes differ`);
+    const got = await this.readAt(into, await this.dataStart(entry));
+    if (got !== into.length) throw new Error(`${entry.name}: truncated (${got} of ${into.length} bytes)`);
+    return into;
+  }
+
+  private async inflated(entry: ZipEntry, limit: number): Promise<Buffer> {
+    if (entry.method !== 8) throw new Error(`${entry.name}: compression method ${entry.method} is not supported`);
+    if (entry.size > limit) throw new Error(`${entry.name}: inflates to ${entry.size} bytes, more than ${limit}`);
+    const start = await this.dataStart(entry);
+    const compressed = Buffer.allocUnsafe(entry.compressedSize);
+    if ((await this.readAt(compressed, start)) !== compressed.length) throw new Error(`${entry.name}: truncated`);
+    try {
+      // The central directory's size may lie: the inflate itself stops at the limit.
+      return inflateRawSync(compressed, { maxOutputLength: Math.max(1, limit) });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new Error(`${entry.name}: inflates to more than ${limit} bytes`);
+      throw new Error(`${entry.name}: does not inflate (${(err as Error).message})`);
+    }
+  }
+
+  private async hashInChunks(entry: ZipEntry): Promise<{ hash: string; size: number }> {
+    if (entry.compressedSize !== entry.size) throw new Error(`${entry.name}: stored, yet its sizes differ`);
+    const start = await this.dataStart(entry);
+    const h = await createHash64();
+    const chunk = Buffer.allocUnsafe(HASH_CHUNK);
+    let size = 0;
+    while (size < entry.size) {
+      const got = await this.readAt(chunk.subarray(0, Math.min(HASH_CHUNK, entry.size - size)), start + size);
+      if (got === 0) break;
+      h.update(chunk.subarray(0, got));
+      size += got;
+    }
+    return { hash: h.digest(), size };
+  }
+}
+
+async function parseDirectory(readAt: ReadAt, size: number): Promise<Map<string, ZipEntry>> {
+  const dir = await unzipper.Open.custom(sourceOf(readAt, size));
+  const entries = new Map<string, ZipEntry>();
+  for (const f of dir.files as unknown as UnzipperFile[]) {
+    if (f.type !== 'File') continue;
+    entries.set(f.path, { name: f.path, size: f.uncompressedSize, headerOffset: f.offsetToLocalFileHeader, compressedSize: f.compressedSize, method: f.compressionMethod });
+  }
+  return entries;
 }

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { buildAndroid, buildFakeHome, buildQQNT, type BuiltFile } from '../helpers/caches.js';
+import { buildAndroid, buildFakeHome, buildMoreLayouts, buildQQNT, type BuiltFile } from '../helpers/caches.js';
 import { picvault } from '../helpers/cli.js';
 import { snapshot } from '../helpers/images.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -98,7 +98,13 @@ test('archive the caches: dates, kinds, chats per layout; restore --decode gives
     assert.equal(row.month, f.month, f.path);
     assert.equal(row.chat ?? undefined, f.chat, f.path);
     assert.equal(row.dateRule, ['qq', 'android'].includes(f.source) ? 'file-time' : 'folder', f.path);
-    if (f.path.endsWith('.dat')) assert.equal(row.ext, 'dat');
+    // A .dat is stored as the picture it hides, and rebuilt from it (SPEC "Picture identity"); a V2
+    // file archived without the key is stored as it is.
+    if (f.path.endsWith('.dat')) {
+      const v2 = (await readFile(f.path)).subarray(0, 4).equals(Buffer.from([0x07, 0x08, 0x56, 0x32]));
+      assert.equal(row.ext, v2 ? 'dat' : f.image[0] === 0xff ? 'jpg' : f.image[0] === 0x89 ? 'png' : 'gif', f.path);
+      assert.equal(row.recipeFormat, v2 ? null : f.source === 'wechat' ? 'wechat3' : 'wechat4-v1', f.path);
+    }
   }
   // Android's HEVC-wrapped pictures are images all the same: stored as they are, typed `bin`,
   // and given back byte for byte.
@@ -124,7 +130,7 @@ test('archive the caches: dates, kinds, chats per layout; restore --decode gives
   const back = path.join(root, 'back');
   const r = await picvault(['restore', '--from', vault, '--to', back, '--decode', '--source', 'wechat', '--source', 'wechat4'], { env: env(home) });
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /1 \.dat files could not be decoded/, 'V2 without the key comes back raw');
+  assert.match(r.stdout, /1 \.dat file could not be decoded and was restored as it is/, 'V2 without the key comes back raw');
   const restored = await snapshot(back);
   for (const f of all.filter((x) => x.source.startsWith('wechat'))) {
     const v2 = f.source === 'wechat4' && f.image.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47]));
@@ -145,7 +151,7 @@ test('archive the caches: dates, kinds, chats per layout; restore --decode gives
   assert.deepEqual(await readFile(path.join(root, 'back3', 'pc', path.relative('/', wf.path))), await readFile(wf.path));
 });
 
-test('the real .dat samples in a WeChat layout: archived raw, restored decoded to the known JPEGs', async () => {
+test('the real .dat samples in a WeChat layout: archived as the JPEGs they hide, restored decoded to the known JPEGs and rebuilt to the .dat files', async () => {
   const root = await tempDir();
   const month = path.join(root, 'WeChat Files', 'wxid_real', 'FileStorage', 'Image', '2021-03');
   await mkdir(month, { recursive: true });
@@ -157,13 +163,16 @@ test('the real .dat samples in a WeChat layout: archived raw, restored decoded t
   const vault = path.join(root, 'vault');
   assert.equal((await picvault(['archive', path.join(root, 'WeChat Files'), '--to', vault], { env: { PICVAULT_DEVICE: 'pc' } })).code, 0);
   const rows = lines((await picvault(['catalog', 'list', '--vault', vault, '--json'])).stdout);
-  assert.deepEqual(rows.map((r) => [r.ext, r.decodedExt, r.month]), [['dat', 'jpg', '2021-03'], ['dat', 'jpg', '2021-03']]);
+  assert.deepEqual(rows.map((r) => [r.ext, r.recipeFormat, r.month]), [['jpg', 'wechat3', '2021-03'], ['jpg', 'wechat3', '2021-03']]);
   const back = path.join(root, 'back');
   assert.equal((await picvault(['restore', '--from', vault, '--to', back, '--decode'])).code, 0);
   const dir = path.join(back, 'pc', path.relative('/', month));
   assert.deepEqual(await readFile(path.join(dir, 'color.jpg')), await readFile(path.join(CORPUS, 'wechat-dat2picture/sample/color.jpg')));
   const sha = createHash('sha256').update(await readFile(path.join(dir, 'test.jpg'))).digest('hex');
   assert.equal(sha, '7c9ab9c45a703c69efd92e5e37b9defd44880bf8c1abe1ec2131a48ed44716e0');
+  const rebuilt = path.join(root, 'rebuilt');
+  assert.equal((await picvault(['restore', '--from', vault, '--to', rebuilt])).code, 0);
+  for (const f of ['color.dat', 'test.dat']) assert.deepEqual(await readFile(path.join(rebuilt, 'pc', path.relative('/', month), f)), await readFile(path.join(month, f)), f);
 });
 
 test('archive --clean over a whole QQNT account leaves nt_db and every *.db byte-identical', async () => {
@@ -180,4 +189,31 @@ test('archive --clean over a whole QQNT account leaves nt_db and every *.db byte
   assert.equal(dbs.length, 2);
   assert.deepEqual([...after.keys()].sort(), dbs.sort());
   for (const k of dbs) assert.deepEqual(after.get(k), before.get(k));
+});
+
+test('every other layout real tools describe: dated by its month folder or its arrival (not EXIF), its kind told, videos and databases left alone', async () => {
+  const root = await tempDir();
+  const caches = path.join(root, 'caches');
+  const { files, videos } = await buildMoreLayouts(caches);
+  const before = await snapshot(caches);
+  const vault = path.join(root, 'vault');
+  const a = await picvault(['archive', caches, '--to', vault, '--json'], { env: { PICVAULT_DEVICE: 'pc' } });
+  assert.equal(a.code, 0, a.stderr);
+  const rows = lines((await picvault(['catalog', 'list', '--vault', vault, '--json'])).stdout);
+  assert.deepEqual(rows.map((r) => r.path).sort(), files.map((f) => f.path).sort(), 'every picture, and no video or database');
+  for (const f of files) {
+    const row = rows.find((r) => r.path === f.path);
+    const where = path.relative(caches, f.path);
+    assert.equal(`${row.source}/${row.kind}/${row.month}`, `${f.source}/${f.kind}/${f.month}`, where);
+    assert.equal(row.dateRule, f.month.startsWith('2025') ? 'file-time' : 'folder', where);
+    assert.equal(row.exifDate?.slice(0, 4) ?? '2011', '2011', `${where}: the EXIF date is kept beside the layout's`);
+    if (f.chat) assert.equal(row.chat, f.chat, where);
+    if (f.account) assert.equal(row.account, f.account, where);
+  }
+  const after = await snapshot(caches);
+  for (const v of videos) assert.ok(after.has(path.relative(caches, v)), v);
+  assert.deepEqual([...after.keys()].sort(), [...before.keys()].sort());
+  // The videos are not even counted by scan: picvault archives pictures, not videos.
+  const scan = JSON.parse((await picvault(['scan', caches, '--json'])).stdout);
+  assert.equal(scan.files, files.length);
 });

@@ -78,10 +78,10 @@ test('a file modified after archiving, and one replaced by a different image of 
 test('--dry-run changes nothing (tree and catalogue); off a terminal without --yes: exit 2, nothing deleted', async () => {
   const { root, src, vault } = await archived();
   const before = await snapshot(root);
-  const dry = await picvault(['clean', src, '--vault', vault, '--before', '2024-06', '--dry-run'], { env });
+  const dry = await picvault(['clean', src, '--vault', vault, '--before', '2024-06', '--dry-run', '--list'], { env });
   assert.equal(dry.code, 0, dry.stderr);
   assert.match(dry.stdout, /8 files can go/);
-  assert.equal((dry.stdout.match(/^ {2}delete: /gm) ?? []).length, 8, 'the plan lists every file that would be deleted');
+  assert.equal((dry.stdout.match(/^ {2}delete: /gm) ?? []).length, 8, '--list lists every file that would be deleted');
   assert.deepEqual(await snapshot(root), before);
   const noYes = await picvault(['clean', src, '--vault', vault, '--before', '2024-06'], { env });
   assert.equal(noYes.code, 2);
@@ -204,9 +204,9 @@ test('clean --dry-run --json is one JSON document listing every file that would 
   assert.equal(r.code, 0, r.stderr);
   const doc = JSON.parse(r.stdout);
   assert.equal(doc.dryRun, true);
-  assert.deepEqual(doc.remove.map((c: { path: string }) => c.path).sort(), [3, 6, 9, 1, 4, 7, 10].map((i) => files[i]).sort());
-  assert.deepEqual(doc.keep.map((k: { path: string; reason: string }) => [k.path, k.reason]), [[files[0], 'changed']]);
-  assert.equal(doc.bytes, doc.remove.reduce((sum: number, c: { size: number }) => sum + c.size, 0));
+  assert.deepEqual(doc.files.map((c: { path: string }) => c.path).sort(), [3, 6, 9, 1, 4, 7, 10].map((i) => files[i]).sort());
+  assert.deepEqual(doc.kept.map((k: { path: string; reason: string }) => [k.path, k.reason]), [[files[0], 'changed']]);
+  assert.equal(doc.bytes, doc.files.reduce((sum: number, c: { size: number }) => sum + c.size, 0));
   assert.ok(await stat(files[3]));
 
   const done = await picvault(['clean', src, '--vault', vault, '--before', '2024-06', '--yes', '--json'], { env });
@@ -216,6 +216,7 @@ test('clean --dry-run --json is one JSON document listing every file that would 
   assert.deepEqual([result.deleted, result.bytes, result.removedFolders], [7, doc.bytes, 1]);
   assert.equal(await stat(path.dirname(files[1])).catch(() => null), null);
   assert.deepEqual(result.kept.map((k: { path: string; reason: string }) => [k.path, k.reason]), [[files[0], 'changed']]);
-  assert.match(result.preview, /\.png$/);
+  assert.deepEqual(result.files.map((c: { path: string }) => c.path).sort(), doc.files.map((c: { path: string }) => c.path).sort());
+  assert.equal(result.preview, null, 'no preview unless asked or named');
   assert.equal(await stat(files[3]).catch(() => null), null);
 });

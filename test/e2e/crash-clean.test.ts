@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { copyFile, cp, mkdir, readFile, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -8,35 +7,11 @@ import { hashBytes } from '../../src/media/hash.js';
 import { checkZip } from '../../src/vault/check-zip.js';
 import { absArchivePath, parseArchiveName } from '../../src/vault/layout.js';
 import { buildTree, snapshot } from '../helpers/images.js';
-import { BIN, picvault } from '../helpers/cli.js';
+import { picvault } from '../helpers/cli.js';
+import { killBetweenDeletes, runKilledAfter } from '../helpers/kill.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const env = { ...process.env, LANG: 'en_US.UTF-8', PICVAULT_DEVICE: 'pc' };
-
-function runKilledAfter(args: string[], ms: number): Promise<number | null> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: 'ignore', env });
-    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve(code);
-    });
-  });
-}
-
-/** Starts the run and SIGKILLs it the moment `watched` is deleted: a kill inside the clean itself. */
-function runKilledWhenGone(args: string[], watched: string): Promise<number | null> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: 'ignore', env });
-    const poll = setInterval(() => {
-      stat(watched).catch(() => child.kill('SIGKILL'));
-    }, 2);
-    child.on('exit', (code) => {
-      clearInterval(poll);
-      resolve(code);
-    });
-  });
-}
 
 /** A chat cache of `distinct` images, each forwarded into `copies` other chats in later months. */
 async function chatTree(dir: string, distinct: number, copies: number): Promise<void> {
@@ -132,7 +107,7 @@ test('archive --clean killed with SIGKILL at many moments: every original is in 
     const kills: string[] = [];
     for (let i = 0; i < 8; i++) {
       const ms = Math.round(200 + ((full - 200) * (i + Math.random())) / 8);
-      const code = await runKilledAfter(argsFor(src, vault), ms);
+      const code = await runKilledAfter(argsFor(src, vault), ms, env);
       const left = (await snapshot(src)).size;
       kills.push(`${ms}ms→${original.size - left} deleted${code === 0 ? ' (finished)' : ''}`);
       await checkInvariant(src, vault, `timed kill ${i}`, goodZips);
@@ -151,16 +126,13 @@ test('archive --clean killed with SIGKILL at many moments: every original is in 
   for (let attempt = 0; attempt < 3 && !attempts.flat().some(between); attempt++) {
     const { src, vault } = await fresh(`deleting-${attempt}`);
     const goodZips = new Set<string>();
-    const kills: number[] = [];
-    for (let i = 0; i < 8; i++) {
-      const remaining = [...(await snapshot(src)).keys()];
-      if (remaining.length === 0) break;
-      const watched = remaining[Math.floor(Math.random() * remaining.length)];
-      const code = await runKilledWhenGone(argsFor(src, vault), path.join(src, watched));
-      kills.push(original.size - (await snapshot(src)).size);
-      await checkInvariant(src, vault, `delete kill ${attempt}.${i}`, goodZips);
-      if (code === 0) break;
-    }
+    const kills = await killBetweenDeletes({
+      args: argsFor(src, vault), env, src, times: 8,
+      afterKill: async (i) => {
+        await checkInvariant(src, vault, `delete kill ${attempt}.${i}`, goodZips);
+        return original.size - (await snapshot(src)).size;
+      },
+    });
     attempts.push(kills);
     await finishAndRestore(src, vault, `deleting ${attempt}`, goodZips);
   }

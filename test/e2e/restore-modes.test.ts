@@ -12,7 +12,7 @@ test('--overwrite never|if-different|always, and --dry-run writes nothing', asyn
   const src = path.join(root, 'cache');
   const files = await buildTree(src, 3, ['2024-01']);
   const vault = path.join(root, 'vault');
-  assert.equal((await picvault(['archive', src, '--to', vault, '--device', 'pc'])).code, 0);
+  assert.equal((await picvault(['archive', src, '--to', vault, '--device-name', 'pc'])).code, 0);
   const env = { PICVAULT_DEVICE: 'pc' };
   const original = await readFile(files[0]);
   await writeFile(files[0], 'a different file now');
@@ -31,7 +31,7 @@ test('--overwrite never|if-different|always, and --dry-run writes nothing', asyn
 
   const ifDifferent = await picvault(['restore', '--from', vault, '--overwrite', 'if-different'], { env });
   assert.equal(ifDifferent.code, 0, ifDifferent.stderr);
-  assert.match(ifDifferent.stdout, /1 files restored.*2 already in place/);
+  assert.match(ifDifferent.stdout, /1 file restored.*2 already in place/);
   assert.deepEqual(await readFile(files[0]), original);
 
   const mtime = (await stat(files[1])).mtimeMs;

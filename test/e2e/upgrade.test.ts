@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { copyFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -24,7 +25,7 @@ function writeOldCatalogue(vaultDb: string, file: string): number {
                 exif_date, archive_id, cleaned_at, restored_at`;
   old.exec(`ATTACH DATABASE '${vaultDb.replaceAll("'", "''")}' AS cur`);
   old.exec(`
-    INSERT INTO archives SELECT * FROM cur.archives;
+    INSERT INTO archives SELECT id, name, month, xxh64, bytes, created_at, verified_at, damage FROM cur.archives;
     INSERT INTO images SELECT * FROM cur.images;
     INSERT INTO runs SELECT * FROM cur.runs;
     INSERT INTO locations (id, ${cols}) SELECT id, ${cols} FROM cur.locations;
@@ -50,6 +51,9 @@ function killedAfter(args: string[], ms: number): Promise<void> {
   });
 }
 
+/** The last migration there is: what an upgrade ends with. */
+const NEWEST = readdirSync(path.resolve(import.meta.dirname, '../../migrations')).filter((f) => f.endsWith('.sql')).sort().at(-1)!;
+
 /** A killed upgrade leaves the catalogue whole, in the old shape or the new, with every place. */
 function assertWholeCatalogue(file: string, places: number): string {
   const db = new Database(file);
@@ -58,9 +62,10 @@ function assertWholeCatalogue(file: string, places: number): string {
     assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
     assert.deepEqual(db.pragma('foreign_key_check'), []);
     const last = db.prepare('SELECT id FROM schema_migrations ORDER BY id DESC LIMIT 1').pluck().get() as string;
-    assert.ok(last === '0003_layouts.sql' || last === '0004_path_key.sql', last);
+    // All pending migrations commit together: the old shape, or every one applied.
+    assert.ok(last === '0003_layouts.sql' || last === NEWEST, last);
     assert.equal(db.prepare('SELECT COUNT(*) FROM locations').pluck().get(), places);
-    if (last === '0004_path_key.sql') {
+    if (last === NEWEST) {
       assert.equal(db.prepare(`SELECT COUNT(*) FROM locations WHERE path_key != ${PATH_KEY_SQL}(path)`).pluck().get(), 0);
     }
     return last;
@@ -74,7 +79,7 @@ test('a catalogue upgrade killed at any moment: whole before or after, the next 
   const src = path.join(root, 'cache');
   await buildTree(src, 30, ['2024-01', '2024-02']);
   const vault = path.join(root, 'vault');
-  const archived = await picvault(['archive', src, '--to', vault, '--device', 'pc', '--quiet']);
+  const archived = await picvault(['archive', src, '--to', vault, '--device-name', 'pc', '--quiet']);
   assert.equal(archived.code, 0, archived.stderr);
 
   const dbFile = path.join(vault, 'picvault.db');
@@ -92,7 +97,7 @@ test('a catalogue upgrade killed at any moment: whole before or after, the next 
   const probe = await picvault(['catalog', 'months', '--vault', vault]);
   assert.equal(probe.code, 0, probe.stderr);
   const full = Date.now() - started;
-  assert.equal(assertWholeCatalogue(dbFile, places), '0004_path_key.sql');
+  assert.equal(assertWholeCatalogue(dbFile, places), NEWEST);
 
   const seen = new Set<string>();
   for (let i = 0; i < 8; i++) {
@@ -102,15 +107,15 @@ test('a catalogue upgrade killed at any moment: whole before or after, the next 
     // The next run completes the upgrade (or finds it done), and the vault is whole.
     const verify = await picvault(['verify', '--vault', vault]);
     assert.equal(verify.code, 0, verify.stderr);
-    assert.equal(assertWholeCatalogue(dbFile, places), '0004_path_key.sql');
+    assert.equal(assertWholeCatalogue(dbFile, places), NEWEST);
   }
   t.diagnostic(`an upgrade took ${full} ms; the kills left the catalogue at ${[...seen].join(' and ')}`);
   assert.ok(seen.size > 0);
 
   // After the upgrade, clean finds every original through the new keys: all would go.
-  const dry = await picvault(['clean', src, '--vault', vault, '--device', 'pc', '--dry-run', '--json']);
+  const dry = await picvault(['clean', src, '--vault', vault, '--device-name', 'pc', '--dry-run', '--json']);
   assert.equal(dry.code, 0, dry.stderr);
-  assert.equal(JSON.parse(dry.stdout).remove.length, 30);
+  assert.equal(JSON.parse(dry.stdout).files.length, 30);
 });
 
 test('two runs that open an old catalogue at once: one upgrades it, the other waits and goes on', { timeout: 300_000 }, async () => {
@@ -118,7 +123,7 @@ test('two runs that open an old catalogue at once: one upgrades it, the other wa
   const src = path.join(root, 'cache');
   await buildTree(src, 30, ['2024-01']);
   const vault = path.join(root, 'vault');
-  assert.equal((await picvault(['archive', src, '--to', vault, '--device', 'pc', '--quiet'])).code, 0);
+  assert.equal((await picvault(['archive', src, '--to', vault, '--device-name', 'pc', '--quiet'])).code, 0);
   const dbFile = path.join(vault, 'picvault.db');
   const old = path.join(root, 'old.db');
   const places = writeOldCatalogue(dbFile, old);
@@ -131,5 +136,5 @@ test('two runs that open an old catalogue at once: one upgrades it, the other wa
     picvault(['verify', '--vault', vault]),
   ]);
   for (const r of runs) assert.equal(r.code, 0, r.stderr);
-  assert.equal(assertWholeCatalogue(dbFile, places), '0004_path_key.sql');
+  assert.equal(assertWholeCatalogue(dbFile, places), NEWEST);
 });

@@ -16,6 +16,7 @@ export interface BuiltFile {
   kind: string;
   month: string;
   chat?: string;
+  account?: string;
 }
 
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
@@ -147,4 +148,58 @@ export async function buildFakeHome(home: string, v2Key = 'k3y0123456789abc'): P
     ...(await buildWeChat4(path.join(roots.wechat4, 'wxid_abc_1f2e'), v2Key)),
   ];
   return { files, roots };
+}
+
+/**
+ * The other layouts real tools describe, one or two pictures each, every JPEG carrying an EXIF
+ * date (2011) that the layout's own rule must overrule, and a video beside the video thumbnails
+ * that is not a picture. Dated by file times where the layout has no month folder.
+ */
+export async function buildMoreLayouts(root: string, seed = 600): Promise<{ files: BuiltFile[]; videos: string[] }> {
+  const files: BuiltFile[] = [];
+  const taken = '2011:01:02 03:04:05';
+  const add = async (rel: string[], source: string, kind: string, month: string, chat?: string, format: 'jpeg' | 'png' = 'jpeg') => {
+    const image = await sampleImage(seed + files.length, format, 64, format === 'jpeg' ? taken : undefined);
+    const file = path.join(root, ...rel);
+    // File times in a later month than any folder's: a folder month must win where there is one.
+    await put(file, image, day(month.startsWith('2025') ? month : '2025-03', 5));
+    files.push({ path: file, image, source, kind, month, chat });
+  };
+  const w3 = ['WeChat Files', 'wxid_w3', 'FileStorage'];
+  await add([...w3, 'Cache', '2023-04', `${md5('c')}.jpg`], 'wechat', 'thumb', '2023-04');
+  await add([...w3, 'Sns', 'Cache', '2023-05', md5('s')], 'wechat', 'original', '2023-05');
+  await add([...w3, 'Fav', '2023-06', `${md5('f')}.jpg`], 'wechat', 'original', '2023-06');
+  await add([...w3, 'Temp', `${md5('t')}.png`], 'wechat', 'original', '2025-03', undefined, 'png');
+  await add([...w3, 'Video', '2023-07', `${md5('v')}.jpg`], 'wechat', 'thumb', '2023-07');
+  const w4 = ['xwechat_files', 'wxid_w4_9a8b'];
+  const chat = md5('w4 chat');
+  await add([...w4, 'cache', '2024-02', 'Message', chat, 'Thumb', `${md5('m')}_t.jpg`], 'wechat4', 'thumb', '2024-02', chat);
+  await add([...w4, 'cache', '2024-03', 'Sns', 'Img', 'ab', md5('sns')], 'wechat4', 'original', '2024-03');
+  await add([...w4, 'business', 'emoticon', 'Temp', md5('e1')], 'wechat4', 'sticker', '2025-03', undefined, 'png');
+  await add([...w4, 'business', 'emoticon', 'Thumb', md5('e2')], 'wechat4', 'sticker', '2025-03', undefined, 'png');
+  await add([...w4, 'msg', 'video', '2024-04', `${md5('vid')}_thumb.jpg`], 'wechat4', 'thumb', '2024-04');
+  const mac = ['com.tencent.xinWeChat', '2.0b4.0.9', md5('mac account'), 'Message', 'MessageTemp', md5('mac chat'), 'Image'];
+  await add([...mac, '1234.jpg'], 'wechat', 'original', '2025-03', md5('mac chat'));
+  await add([...mac, '1234_thumb.jpg'], 'wechat', 'thumb', '2025-03', md5('mac chat'));
+  const nt = ['Tencent Files', '424242', 'nt_qq', 'nt_data'];
+  await add([...nt, 'Video', '2024-05', 'Thumb', `${md5('qv')}_0.png`], 'qqnt', 'thumb', '2024-05', undefined, 'png');
+  await add([...nt, 'File', '2024-06', 'Ori', `${md5('qf')}.jpg`], 'qqnt', 'original', '2024-06');
+  await add(['QQ', 'nt_qq_0a1b2c3d4e5f', 'nt_data', 'Pic', '2024-07', 'Ori', `${md5('mac qq')}.jpg`], 'qqnt', 'original', '2024-07');
+  files[files.length - 1].account = 'nt_qq_0a1b2c3d4e5f';
+  const micro = ['tencent', 'MicroMsg', md5('android account')];
+  await add([...micro, 'emoji', md5('emoji')], 'android', 'sticker', '2025-03', undefined, 'png');
+  await add([...micro, 'sns', md5('sns android')], 'android', 'original', '2025-03');
+  const chatpic = ['Tencent', 'MobileQQ', 'chatpic'];
+  await add([...chatpic, 'chatimg', '8a1', `Cache_${md5('ci').slice(0, 12)}`], 'qq', 'original', '2025-03');
+  await add([...chatpic, 'chatthumb', '8a1', `Cache_${md5('ct').slice(0, 12)}`], 'qq', 'thumb', '2025-03');
+  await add([...chatpic, 'chatraw', '8a1', `Cache_${md5('cr').slice(0, 12)}`], 'qq', 'original', '2025-03');
+  // Videos beside their thumbnails, and a database: none of them is a picture to archive.
+  const videos = [
+    path.join(root, ...w3, 'Video', '2023-07', `${md5('v')}.mp4`),
+    path.join(root, ...w4, 'msg', 'video', '2024-04', `${md5('vid')}.mp4`),
+    path.join(root, ...nt, 'Video', '2024-05', 'Ori', `${md5('qv')}.mp4`),
+  ];
+  for (const v of videos) await put(v, Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypmp42'), Buffer.alloc(64)]), day('2025-03'));
+  await put(path.join(root, ...w4, 'db_storage', 'message', 'message_0.db'), Buffer.from('SQLite format 3\u0000'), day('2025-03'));
+  return { files, videos };
 }

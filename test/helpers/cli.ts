@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../bin/picvault.js', import.meta.url));
@@ -19,15 +19,17 @@ export interface RunOptions {
   cwd?: string;
 }
 
+/** The environment a user's run gets: English unless the test says otherwise, no colour, no default vault. */
+export const userEnv = (env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({ ...process.env, LANG: 'en_US.UTF-8', LC_ALL: '', NO_COLOR: '1', PICVAULT_VAULT: '', ...env });
+
 /** The real binary, spawned as a user runs it (English, no colour, no terminal). */
 export function picvault(args: string[], options: RunOptions = {}): Promise<Run> {
+  return ran(spawn(process.execPath, [BIN, ...args], { env: userEnv(options.env), uid: options.uid, gid: options.gid, cwd: options.cwd }));
+}
+
+/** What a spawned process printed, and how it ended. */
+export function ran(child: ChildProcessWithoutNullStreams): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, LANG: 'en_US.UTF-8', LC_ALL: '', NO_COLOR: '1', PICVAULT_VAULT: '', ...options.env },
-      uid: options.uid,
-      gid: options.gid,
-      cwd: options.cwd,
-    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -38,6 +40,16 @@ export function picvault(args: string[], options: RunOptions = {}): Promise<Run>
 }
 
 export const isRoot = () => process.getuid?.() === 0;
+
+/** Runs `mount` with these arguments; false where this machine does not let a test mount (not root, a container). */
+export function tryMount(...args: string[]): boolean {
+  try {
+    execFileSync('mount', args, { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 export const NOBODY = 65534;
 
 /** Bad input or a stopped run, as the user sees it: the expected code, one line on stderr, no stack trace. */

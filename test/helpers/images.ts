@@ -43,6 +43,19 @@ export async function snapshot(dir: string): Promise<Map<string, { bytes: Buffer
   return out;
 }
 
+/** Every folder, file and link under dir (relative paths, sorted): to prove nothing appeared or went. */
+export async function entriesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (d: string) => {
+    for (const e of await readdir(d, { withFileTypes: true })) {
+      out.push(path.relative(dir, path.join(d, e.name)));
+      if (e.isDirectory()) await walk(path.join(d, e.name));
+    }
+  };
+  await walk(dir);
+  return out.sort();
+}
+
 /** A small chat-like tree: n distinct images over the given months, file i in month i % months. */
 export async function buildTree(dir: string, n: number, months: string[], seedBase = 0): Promise<string[]> {
   const files: string[] = [];
@@ -53,4 +66,10 @@ export async function buildTree(dir: string, n: number, months: string[], seedBa
     files.push(file);
   }
   return files;
+}
+
+/** A picture of noise, which no encoder can shrink: some kilobytes at any format, for formats that keep a gradient in a few hundred bytes. */
+export async function noisyImage(seed: number, format: 'jpeg' | 'png' | 'webp' | 'avif' | 'tiff', size = 64): Promise<Buffer> {
+  const { default: sharp } = await import('sharp');
+  return sharp({ create: { width: size, height: size, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 100 + (seed % 50), sigma: 40 } } })[format]().toBuffer();
 }

@@ -1,7 +1,16 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { TOOLS, toolsMessage } from './tools.js';
 
-const run = promisify(execFile);
+const execTool = promisify(execFile);
+
+/** A tool the tests need, run; when it is not installed, the error says what to install. */
+async function run(tool: string, args: string[], options: { maxBuffer: number }) {
+  return execTool(tool, args, options).catch((err: NodeJS.ErrnoException) => {
+    const missing = err.code === 'ENOENT' ? TOOLS.find((t) => t.name === tool) : undefined;
+    throw missing ? new Error(toolsMessage([missing])) : err;
+  });
+}
 
 /**
  * The zip readers a user has: Info-ZIP, 7-Zip and Python's zipfile. Each must accept every zip

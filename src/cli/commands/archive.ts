@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { ArchiveResult } from '../../core/archive.js';
 import { discoveredSources } from './discover.js';
 import { parseSize, toSelection, type SelectionFlags } from '../options.js';
-import { addCommon, addSelection, json, progressFor, reportSkipped, vaultOf, type CliContext, type CommonFlags } from '../context.js';
+import { addDeviceName, addSelection, deviceName, json, progressFor, refuseDeviceFilter, reportSkipped, vaultOf, type CliContext, type CommonFlags } from '../context.js';
 import { formatBytes, table } from '../render/format.js';
 import { addCleanFlags, runClean, type CleanFlags } from './clean.js';
 
@@ -17,14 +17,15 @@ interface ArchiveFlags extends CommonFlags, SelectionFlags, CleanFlags {
   deviceName?: string;
 }
 
-export function renderArchive(ctx: CliContext, r: ArchiveResult): void {
+/** `cleanNext`: archive --clean, whose originals are about to go, is not told they were kept. */
+export function renderArchive(ctx: CliContext, r: ArchiveResult, cleanNext = false): void {
   const { t } = ctx;
   if (r.recovery && (r.recovery.adopted.length > 0 || r.recovery.partialsRemoved > 0)) {
     ctx.out(t('archive.recovered', { adopted: r.recovery.adopted.length, partials: r.recovery.partialsRemoved }));
   }
   if (r.dryRun) ctx.out(t('archive.dryRun'));
   ctx.out(
-    t('archive.summary', {
+    t(r.dryRun ? 'archive.wouldSummary' : 'archive.summary', {
       selected: r.selected, unchanged: r.unchanged, newImages: r.plan.newImages, newBytes: formatBytes(r.plan.newBytes), duplicates: r.plan.duplicates,
     }),
   );
@@ -46,26 +47,25 @@ export function renderArchive(ctx: CliContext, r: ArchiveResult): void {
     // write hundreds; the first ARCHIVES_SHOWN say where they are, --json lists them all.
     for (const a of r.archives.slice(0, ARCHIVES_SHOWN)) ctx.out(`  ${a.name}  ${formatBytes(a.bytes)}`);
     if (r.archives.length > ARCHIVES_SHOWN) ctx.out(t('archive.more', { count: r.archives.length - ARCHIVES_SHOWN }));
-    ctx.out(t('archive.originalsKept'));
+    ctx.out(t(cleanNext ? 'archive.cleanNext' : 'archive.originalsKept'));
   }
 }
 
 export function registerArchive(program: Command, ctx: CliContext): void {
   const cmd = program
     .command('archive')
-    .argument('[source...]', 'folders to archive (default: the QQ and WeChat caches of this machine)')
-    .description('copy images into the vault as dated, content-hashed zips and verify them; originals are kept')
-    .option('--to <vault>', 'the vault folder (created if missing)')
-    .option('--vault <vault>', 'same as --to')
-    .option('--dry-run', 'say what would be archived, write nothing')
-    .option('--max-archive-size <size>', 'split a month into parts past this size', '2GiB')
-    .option('--device-name <name>', 'the name this device is recorded under (default: host name)')
-    .option('--clean', 'then delete the archived originals (asks first, like clean)');
-  addCleanFlags(addSelection(addCommon(cmd))).action(async (sources: string[], flags: ArchiveFlags) => {
-    if (sources.length === 0) sources = await discoveredSources(ctx, flags.json);
+    .argument('[source...]', 'help.archive.source')
+    .description('help.archive')
+    .option('--to <vault>', 'help.archive.to')
+    .option('--vault <vault>', 'help.archive.vault')
+    .option('--dry-run', 'help.archive.dryRun')
+    .option('--max-archive-size <size>', 'help.archive.maxArchiveSize', '2GiB')
+    .option('--clean', 'help.archive.clean');
+  refuseDeviceFilter(addCleanFlags(addDeviceName(addSelection(cmd))), 'archive').action(async (sources: string[], flags: ArchiveFlags) => {
     const vault = vaultOf(ctx, flags.to, flags.vault);
-    const selection = toSelection({ ...flags, device: undefined });
-    const device = flags.deviceName ?? flags.device?.[0] ?? ctx.env.PICVAULT_DEVICE;
+    const selection = toSelection(flags);
+    if (sources.length === 0) sources = await discoveredSources(ctx, flags.json || flags.quiet);
+    const device = deviceName(ctx, flags);
     const { archive } = await import('../../core/archive.js');
     const result = await archive({
       vault,
@@ -77,10 +77,12 @@ export function registerArchive(program: Command, ctx: CliContext): void {
       maxArchiveSize: parseSize('--max-archive-size', flags.maxArchiveSize ?? '2GiB'),
       progress: progressFor(ctx, flags),
     });
-    if (flags.json && !flags.clean) json(ctx, result);
-    else if (!flags.json) renderArchive(ctx, result);
+    // With --clean and --json, clean prints both results as one document; a dry run has no clean to show.
+    if (flags.json && flags.clean && flags.dryRun) json(ctx, { archive: result, clean: null });
+    else if (flags.json && !flags.clean) json(ctx, result);
+    else if (!flags.json) renderArchive(ctx, result, flags.clean && !flags.dryRun);
     reportSkipped(ctx, result.skipped);
-    if (flags.clean && flags.dryRun) ctx.out(ctx.t('archive.cleanAfterDryRun'));
-    else if (flags.clean) await runClean(ctx, { ...flags, vault, sources, selection, device });
+    if (flags.clean && flags.dryRun && !flags.json) ctx.out(ctx.t('archive.cleanAfterDryRun'));
+    else if (flags.clean && !flags.dryRun) await runClean(ctx, { ...flags, vault, sources, selection, device }, flags.json ? result : undefined);
   });
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { parseHash, toSelection, type SelectionFlags } from '../options.js';
-import { addCommon, addSelection, json, vaultOf, type CliContext, type CommonFlags } from '../context.js';
+import { addDeviceFilter, addSelection, json, vaultOf, type CliContext, type CommonFlags } from '../context.js';
 import { displayWidth, formatBytes, table, tableLines } from '../render/format.js';
 
 /** The catalogue's queries, loaded when a catalogue command runs: every other command starts without SQLite. */
@@ -24,14 +24,14 @@ export async function printMonths(ctx: CliContext, vault: string, asJson = false
 
 export function registerCatalog(program: Command, ctx: CliContext): void {
   const { t } = ctx;
-  const catalog = program.command('catalog').description('browse the catalogue: months, list, show, devices');
-  const withVault = (cmd: Command) => addCommon(cmd.option('--vault <vault>', 'the vault folder'));
+  const catalog = program.command('catalog').description('help.catalog');
+  const withVault = (cmd: Command) => cmd.option('--vault <vault>', 'help.vault');
 
-  withVault(catalog.command('months').description('per month: files, distinct images, bytes, devices')).action(async (flags: CommonFlags) => {
+  withVault(catalog.command('months').description('help.catalog.months')).action(async (flags: CommonFlags) => {
     await printMonths(ctx, vaultOf(ctx, flags.vault), flags.json);
   });
 
-  addSelection(withVault(catalog.command('list').description('every catalogued place, with the selection flags'))).action(
+  addDeviceFilter(addSelection(withVault(catalog.command('list').description('help.catalog.list')))).action(
     async (flags: CommonFlags & SelectionFlags) => {
       const vault = vaultOf(ctx, flags.vault);
       const { catalogList, catalogDevices } = await core();
@@ -48,7 +48,7 @@ export function registerCatalog(program: Command, ctx: CliContext): void {
       const states = ['archived', 'cleaned', 'restored'].map((s) => displayWidth(t(`state.${s}`)));
       const devices = (await catalogDevices(vault)).map((d) => displayWidth(d.device));
       const { head, line } = tableLines(
-        [t('col.taken'), t('col.hash'), t('col.type'), t('col.bytes'), t('col.state'), t('col.device'), t('col.path')],
+        [t('col.taken'), t('col.pictureHash'), t('col.type'), t('col.bytes'), t('col.state'), t('col.device'), t('col.path')],
         [19, 16, 4, 9, Math.max(...states), Math.max(0, ...devices)],
         [false, false, false, true, false, false, false],
       );
@@ -60,7 +60,7 @@ export function registerCatalog(program: Command, ctx: CliContext): void {
     },
   );
 
-  withVault(catalog.command('show').argument('<hash>', 'full hash or unique prefix').description('one image: where it is stored and every place it was seen')).action(
+  withVault(catalog.command('show').argument('<hash>', 'help.catalog.show.hash').description('help.catalog.show')).action(
     async (hash: string, flags: CommonFlags) => {
       const { catalogShow } = await core();
       const d = await catalogShow(vaultOf(ctx, flags.vault), parseHash(hash));
@@ -72,11 +72,15 @@ export function registerCatalog(program: Command, ctx: CliContext): void {
       for (const l of d.locations) {
         ctx.out('  ' + t('show.place', { taken: l.taken, rule: t(`rule.${l.dateRule}`), device: l.device, path: l.path }));
         if (l.exifDate && l.dateRule !== 'exif') ctx.out(t('show.exif', { exif: l.exifDate }));
+        if (l.fileHash) {
+          const format = t(l.recipeFormat ? `recipe.${l.recipeFormat}` : 'recipe.unreadable');
+          ctx.out(t('show.file', { hash: l.fileHash, size: formatBytes(l.size), format }));
+        }
       }
     },
   );
 
-  withVault(catalog.command('log').description('every archive, clean and restore run: when, where, what, outcome')).action(async (flags: CommonFlags) => {
+  withVault(catalog.command('log').description('help.catalog.log')).action(async (flags: CommonFlags) => {
     const { catalogLog } = await core();
     const runs = await catalogLog(vaultOf(ctx, flags.vault));
     if (flags.json) {
@@ -86,17 +90,17 @@ export function registerCatalog(program: Command, ctx: CliContext): void {
     if (runs.length === 0) return void ctx.out(t('log.empty'));
     ctx.out(
       table(
-        [t('col.when'), t('col.command'), t('col.device'), t('col.files'), t('col.bytes'), t('col.skipped'), t('col.outcome'), t('col.selection')],
-        runs.map((r) => [r.startedAt.replace('T', ' ').slice(0, 19), r.command, r.device, r.files, formatBytes(r.bytes), r.skipped, r.outcome, describeSelection(r.selection)]),
-        [false, false, false, true, true, true, false, false],
+        [t('col.run'), t('col.when'), t('col.command'), t('col.device'), t('col.files'), t('col.bytes'), t('col.skipped'), t('col.outcome'), t('col.selection')],
+        runs.map((r) => [r.id, r.startedAt.replace('T', ' ').slice(0, 19), r.command, r.device, r.files, formatBytes(r.bytes), r.skipped, r.outcome, describeSelection(r.selection)]),
+        [true, false, false, false, true, true, true, false, false],
       ),
     );
   });
 
-  withVault(catalog.command('devices').description('per device: files, images, bytes, months')).action(async (flags: CommonFlags) => {
+  withVault(catalog.command('devices').description('help.catalog.devices')).action(async (flags: CommonFlags) => {
     const { catalogDevices } = await core();
     const rows = await catalogDevices(vaultOf(ctx, flags.vault));
-    if (flags.json) return json(ctx, rows);
+    if (flags.json) return json(ctx, { devices: rows });
     ctx.out(
       table(
         [t('col.device'), t('col.files'), t('col.images'), t('col.original'), t('col.first'), t('col.last')],

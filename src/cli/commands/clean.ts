@@ -1,17 +1,20 @@
 import type { Command } from 'commander';
-import os from 'node:os';
 import path from 'node:path';
 import type { CleanPlan, KeptFile, KeptFiles } from '../../core/clean-plan.js';
 import type { Selection } from '../../core/selection.js';
-import { usageError } from '../../errors.js';
+import { EXIT, PicvaultError, usageError } from '../../errors.js';
 import { toSelection, type SelectionFlags } from '../options.js';
-import { addCommon, addSelection, jsonStreamed, progressFor, reportSkipped, SKIPPED_SHOWN, vaultOf, type CliContext, type CommonFlags } from '../context.js';
+import { addDeviceName, addSelection, deviceName, refuseDeviceFilter, jsonStreamed, progressFor, reportSkipped, SKIPPED_SHOWN, vaultOf, type Chunked, type CliContext, type CommonFlags } from '../context.js';
+import type { ArchiveResult } from '../../core/archive.js';
+import type { ReadBackTotals } from '../../core/read-back.js';
 import { askYesNo, onTerminal } from '../render/confirm.js';
+import { privateTempDir } from '../../core/private-temp.js';
 import { hasMessage } from '../../i18n/index.js';
 import { formatBytes, table } from '../render/format.js';
 
 export interface CleanFlags {
   dryRun?: boolean;
+  list?: boolean;
   yes?: boolean;
   preview?: string;
   force?: boolean;
@@ -34,22 +37,50 @@ function renderKeptCounts(ctx: CliContext, kept: KeptFiles): void {
 }
 
 /**
- * Files never archived (or archived by another device) are simply not clean's to delete: counted,
- * not listed. Anything else kept is a file the user expected to go: listed, and the run exits 3.
+ * Files never archived (or archived by another device, or not pictures) are simply not clean's
+ * to delete: counted, not listed. Anything else kept is a file the user expected to go: listed,
+ * and the run exits 3.
  */
-const NOT_ELIGIBLE = new Set<KeptFile['reason']>(['not-in-vault', 'other-device']);
-function reportKept(ctx: CliContext, kept: KeptFiles): void {
+const NOT_ELIGIBLE = new Set<KeptFile['reason']>(['not-in-vault', 'other-device', 'not-image']);
+/** Files that stay because the vault's copy of their picture is damaged: verification found damage (exit 4). */
+const DAMAGED = new Set<KeptFile['reason']>(['stored-copy-damaged', 'archive-damaged']);
+function reportKept(ctx: CliContext, kept: KeptFiles, vault: string): void {
   const { count, first } = kept.some((reason) => !NOT_ELIGIBLE.has(reason), SKIPPED_SHOWN);
   reportSkipped(ctx, first.map((k) => ({ path: k.path, reason: k.reason, device: k.device })), count);
+  const damaged = kept.some((reason) => DAMAGED.has(reason), 0).count;
+  if (damaged === 0) return;
+  ctx.err(ctx.t('clean.damaged', { count: damaged, vault }));
+  ctx.exit(EXIT.damaged);
 }
 
-/** Plan, show, ask, delete: the one flow behind `clean` and `archive --clean`. */
-export async function runClean(ctx: CliContext, opts: { vault: string; sources: string[]; selection: Selection; device?: string } & CleanFlags & CommonFlags): Promise<void> {
+/**
+ * clean's JSON, one shape for a dry run and a real one (docs/json.md): `files` lists what was
+ * deleted (in a dry run, what would be), `kept` every selected file that stays and why.
+ */
+function cleanDocument(
+  plan: CleanPlan,
+  run: { dryRun: boolean; deleted: number; bytes: number; files: Chunked | []; kept: KeptFiles; removedFolders: number | null; readBack: ReadBackTotals | null; preview: string | null },
+) {
+  const { vault, device, sources, selection } = plan;
+  return {
+    dryRun: run.dryRun, vault, device, sources, selection, deleted: run.deleted, bytes: run.bytes, removedFolders: run.removedFolders,
+    readBack: run.readBack, preview: run.preview, files: run.files, kept: run.kept,
+  };
+}
+
+/**
+ * Plan, show, ask, delete: the one flow behind `clean` and `archive --clean` (whose archive result
+ * is printed with clean's as one JSON document).
+ */
+export async function runClean(
+  ctx: CliContext, opts: { vault: string; sources: string[]; selection: Selection; device?: string } & CleanFlags & CommonFlags, archived?: ArchiveResult,
+): Promise<void> {
   const startedAt = new Date().toISOString();
   const { planClean } = await import('../../core/clean-plan.js');
   const plan = await planClean({ vault: opts.vault, sources: opts.sources, selection: opts.selection, device: opts.device, progress: progressFor(ctx, opts) });
   try {
-    await showAskDelete(ctx, plan, opts, startedAt);
+    const print = (doc: ReturnType<typeof cleanDocument>) => jsonStreamed(ctx, archived ? { archive: archived, clean: doc } : doc);
+    await showAskDelete(ctx, plan, opts, startedAt, print);
   } finally {
     plan.close();
   }
@@ -61,66 +92,90 @@ async function showAskDelete(
   plan: CleanPlan,
   opts: CleanFlags & CommonFlags,
   startedAt: string,
+  print: (doc: ReturnType<typeof cleanDocument>) => Promise<void>,
 ): Promise<void> {
   const { t } = ctx;
   const [{ executeClean }, { writeContactSheet }, { chatAppsRunning }] = await Promise.all([
     import('../../core/clean.js'), import('../../core/preview.js'), import('../../sources/apps-running.js'),
   ]);
   if (opts.dryRun) {
-    if (opts.preview && plan.remove.size > 0) await writeContactSheet(plan.sample, path.resolve(opts.preview), { wechatKey: opts.wechatKey });
-    if (opts.json) {
-      const { vault, device, sources, selection, remove, keep, bytes } = plan;
-      return jsonStreamed(ctx, { dryRun: true, vault, device, sources, selection, remove, keep, bytes });
-    }
+    const preview = opts.preview && plan.remove.size > 0 ? (await writeContactSheet(plan.sample, path.resolve(opts.preview), { wechatKey: opts.wechatKey })).file : null;
+    if (opts.json) return print(cleanDocument(plan, { dryRun: true, deleted: plan.remove.size, bytes: plan.bytes, files: plan.remove, kept: plan.keep, removedFolders: null, readBack: null, preview }));
     ctx.out(t('clean.dryRun'));
-    renderPlan(ctx, plan, true);
+    // A summary; every file only when asked (--list, or --json).
+    renderPlan(ctx, plan, Boolean(opts.list));
+    if (!opts.list && !opts.quiet && plan.remove.size > 0) ctx.out(t('clean.listHint'));
+    if (plan.readOnly) ctx.out(t('clean.readOnly'));
     return;
   }
   if (plan.remove.size === 0) {
-    if (opts.json) await jsonStreamed(ctx, { deleted: 0, bytes: 0, kept: plan.keep });
+    if (opts.json) await print(cleanDocument(plan, { dryRun: false, deleted: 0, bytes: 0, files: [], kept: plan.keep, removedFolders: 0, readBack: { pictures: 0, bytes: 0, damaged: 0 }, preview: null }));
     else renderPlan(ctx, plan, false);
-    return reportKept(ctx, plan.keep);
+    return reportKept(ctx, plan.keep, plan.vault);
   }
-  const previewFile = path.resolve(opts.preview ?? path.join(os.tmpdir(), `picvault-preview-${Date.now()}.png`));
-  const preview = await writeContactSheet(plan.sample, previewFile, { wechatKey: opts.wechatKey });
-  if (!opts.yes) {
-    if (!onTerminal()) throw usageError('clean.needYes', { count: plan.remove.size, bytes: formatBytes(plan.bytes), preview: preview.file });
-    renderPlan(ctx, plan, false);
-    const ok = await askYesNo(t('clean.ask', { count: plan.remove.size, bytes: formatBytes(plan.bytes), preview: preview.file }));
-    if (!ok) return void ctx.out(t('clean.cancelled'));
+  // Every delete is recorded in the catalogue: on a read-only vault there is nothing to ask.
+  if (plan.readOnly) throw new PicvaultError('clean.readOnlyVault', { vault: plan.vault }, EXIT.notVault);
+  const named = opts.preview ? path.resolve(opts.preview) : null;
+  const sheetOptions = { wechatKey: opts.wechatKey };
+  if (!opts.yes && !onTerminal()) {
+    if (named) await writeContactSheet(plan.sample, named, sheetOptions);
+    throw usageError('clean.needYes', { count: plan.remove.size, bytes: formatBytes(plan.bytes) });
   }
-  const result = await executeClean(plan, { progress: progressFor(ctx, opts), appsRunning: chatAppsRunning, force: opts.force, startedAt });
-  if (opts.json) await jsonStreamed(ctx, { ...result, preview: preview.file });
-  else {
-    ctx.out(t('clean.done', { count: result.deleted, bytes: formatBytes(result.bytes), folders: result.removedFolders }));
-    renderKeptCounts(ctx, result.kept);
-    ctx.out(t('clean.preview', { preview: preview.file }));
+  // The contact sheet shows private pictures: unless the user named a file for it, it is made for
+  // the question only, in a folder of this user's, and removed once answered, whatever happens.
+  const scratch = named || opts.yes ? null : privateTempDir('picvault-preview-');
+  try {
+    const previewFile = named ?? (scratch && path.join(scratch.dir, 'preview.png'));
+    if (previewFile) await writeContactSheet(plan.sample, previewFile, sheetOptions);
+    if (!opts.yes) {
+      renderPlan(ctx, plan, false);
+      const ok = await askYesNo(t('clean.ask', { count: plan.remove.size, bytes: formatBytes(plan.bytes), preview: previewFile ?? '' }));
+      if (!ok) return void ctx.out(t('clean.cancelled'));
+    }
+    const result = await executeClean(plan, { progress: progressFor(ctx, opts), appsRunning: chatAppsRunning, force: opts.force, startedAt });
+    try {
+      if (opts.json) {
+        await print(cleanDocument(plan, {
+          dryRun: false, deleted: result.deleted, bytes: result.bytes, files: result.removed, kept: result.kept, removedFolders: result.removedFolders,
+          readBack: result.readBack, preview: named,
+        }));
+      } else {
+        ctx.out(t('clean.done', { count: result.deleted, bytes: formatBytes(result.bytes), folders: result.removedFolders }));
+        ctx.out(t('clean.readBack', { count: result.readBack.pictures, bytes: formatBytes(result.readBack.bytes) }));
+        renderKeptCounts(ctx, result.kept);
+        if (named) ctx.out(t('clean.preview', { preview: named }));
+      }
+      reportKept(ctx, result.kept, plan.vault);
+    } finally {
+      result.close();
+    }
+  } finally {
+    scratch?.remove();
   }
-  reportKept(ctx, result.kept);
 }
 
 export function addCleanFlags(cmd: Command): Command {
   return cmd
-    .option('--yes', 'delete without asking (needed off a terminal)')
-    .option('--preview <file>', 'write the contact sheet of the images about to go here')
-    .option('--force', 'clean even while QQ or WeChat is running');
+    .option('--yes', 'help.clean.yes')
+    .option('--preview <file>', 'help.clean.preview')
+    .option('--force', 'help.clean.force');
 }
 
 export function registerClean(program: Command, ctx: CliContext): void {
   const cmd = program
     .command('clean')
-    .argument('[source...]', 'folders to clean (default: the folders this device archived from)')
-    .description('delete originals that are provably safe in the vault')
-    .option('--vault <vault>', 'the vault folder')
-    .option('--dry-run', 'list what would be deleted and what stays, change nothing');
-  addCleanFlags(addSelection(addCommon(cmd))).action(async (sources: string[], flags: CommonFlags & SelectionFlags & CleanFlags) => {
+    .argument('[source...]', 'help.clean.source')
+    .description('help.clean')
+    .option('--vault <vault>', 'help.vault')
+    .option('--dry-run', 'help.clean.dryRun')
+    .option('--list', 'help.clean.list');
+  refuseDeviceFilter(addDeviceName(addCleanFlags(addSelection(cmd))), 'clean').action(async (sources: string[], flags: CommonFlags & SelectionFlags & CleanFlags & { deviceName?: string }) => {
     await runClean(ctx, {
       ...flags,
       vault: vaultOf(ctx, flags.vault),
       sources,
-      selection: toSelection({ ...flags, device: undefined }),
-      device: flags.device?.[0] ?? ctx.env.PICVAULT_DEVICE,
+      selection: toSelection(flags),
+      device: deviceName(ctx, flags),
     });
   });
 }
-

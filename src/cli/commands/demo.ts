@@ -1,61 +1,43 @@
 import type { Command } from 'commander';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
+import type { DemoResult } from '../../core/demo.js';
 import { EXIT } from '../../errors.js';
-import { targetUnder } from '../../core/restore-target.js';
-import { addCommon, type CliContext, type CommonFlags } from '../context.js';
-import { renderArchive } from './archive.js';
-import { printMonths } from './catalog.js';
-import { renderRestore } from './restore.js';
-import { renderScan } from './scan.js';
-import { renderVerify } from './verify.js';
+import { json, progressFor, type CliContext, type CommonFlags } from '../context.js';
+import { formatBytes } from '../render/format.js';
 
-const DEMO_DEVICE = 'demo-pc';
+/** The story in a few lines: each step as a user would type it, and what it did. */
+function renderDemo(ctx: CliContext, r: DemoResult): void {
+  const { t } = ctx;
+  const month = r.before.slice(0, 7);
+  const step = (n: number, command: string) => ctx.out(t('demo.step', { n, command }));
+  ctx.out(t('demo.intro', { count: r.scan.files, dir: r.dir }));
+  ctx.out(t('demo.vault'));
+  step(1, 'scan cache');
+  ctx.out(t('demo.scan', { files: r.scan.files, bytes: formatBytes(r.scan.bytes), months: r.scan.months }));
+  step(2, `archive cache --before ${month} --to vault`);
+  ctx.out(t('demo.archive', { ...r.archive, storedBytes: formatBytes(r.archive.storedBytes), before: month }));
+  step(3, 'verify --vault vault --read-data');
+  ctx.out(r.verify.whole ? t('demo.verify', { images: r.verify.images }) : t('demo.verifyDamaged'));
+  step(4, `clean cache --vault vault --before ${month} --yes`);
+  ctx.out(t('demo.preview', { preview: path.basename(r.preview) }));
+  ctx.out(t('demo.clean', { ...r.clean, bytes: formatBytes(r.clean.bytes), before: month }));
+  step(5, `restore --from vault --month ${r.restore.month}`);
+  ctx.out(t('demo.restore', { month: r.restore.month, restored: r.restore.restored, ok: t(r.restore.identical ? 'yes' : 'no') }));
+  ctx.out(t('demo.freed', { freed: formatBytes(r.freed), cleaned: formatBytes(r.clean.bytes), restored: formatBytes(r.restore.bytes) }));
+  ctx.out(r.kept ? t('demo.keptIn', { dir: r.dir }) : t('demo.removed'));
+}
 
 /** demo: the whole cycle on a sample cache, so a new user sees what picvault does in seconds. */
 export function registerDemo(program: Command, ctx: CliContext): void {
-  addCommon(program.command('demo').description('run scan → archive → verify → restore on a built-in sample cache').option('--dir <dir>', 'where to build it (default: a new temp folder)')).action(
-    async (flags: CommonFlags & { dir?: string }) => {
-      const { t } = ctx;
-      const [{ archive }, { buildSampleCache }, { restore }, { scanSummary }, { verify }] = await Promise.all([
-        import('../../core/archive.js'), import('../../core/demo-cache.js'), import('../../core/restore.js'), import('../../core/scan.js'), import('../../core/verify.js'),
-      ]);
-      const base = flags.dir ? path.resolve(flags.dir) : await mkdtemp(path.join(os.tmpdir(), 'picvault-demo-'));
-      const cache = path.join(base, 'cache');
-      const vault = path.join(base, 'vault');
-      const restored = path.join(base, 'restored');
-      const step = (s: string) => ctx.out(t('demo.step', { step: s }));
-
-      ctx.out(t('demo.building', { count: 40, dir: cache }));
-      const sample = await buildSampleCache(cache);
-
-      step(`picvault scan ${cache}`);
-      renderScan(ctx, await scanSummary({ sources: [cache] }));
-
-      step(`picvault archive ${cache} --before 2024-06 --to ${vault}`);
-      renderArchive(ctx, await archive({ vault, sources: [cache], selection: { before: '2024-06-01' }, device: DEMO_DEVICE }));
-
-      step(`picvault catalog months --vault ${vault}`);
-      await printMonths(ctx, vault);
-
-      step(`picvault verify --vault ${vault} --read-data`);
-      const v = await verify({ vault, readData: true });
-      renderVerify(ctx, v);
-
-      step(`picvault restore --from ${vault} --month 2024-03 --to ${restored}`);
-      const r = await restore({ vault, selection: { month: '2024-03' }, to: restored });
-      renderRestore(ctx, r);
-
-      let same = r.items.length > 0;
-      for (const item of r.items) {
-        const back = targetUnder(restored, DEMO_DEVICE, item.from);
-        const equal = back !== null && (await readFile(back)).equals(await readFile(item.from));
-        same &&= equal;
-      }
-      ctx.out(t('demo.restoreCheck', { count: r.restored, ok: t(same ? 'yes' : 'no') }));
-      ctx.out(t('demo.where', { cache, vault, restored }));
-      if (!same || v.damaged.length > 0 || sample.length === 0) ctx.exit(EXIT.failed);
-    },
-  );
+  program
+    .command('demo')
+    .description('help.demo')
+    .option('--dir <dir>', 'help.demo.dir')
+    .action(async (flags: CommonFlags & { dir?: string }) => {
+      const { runDemo } = await import('../../core/demo.js');
+      const result = await runDemo({ dir: flags.dir === undefined ? undefined : path.resolve(flags.dir), progress: progressFor(ctx, flags) });
+      if (flags.json) json(ctx, result);
+      else renderDemo(ctx, result);
+      if (!result.verify.whole || !result.restore.identical) ctx.exit(EXIT.failed);
+    });
 }

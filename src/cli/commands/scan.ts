@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { GroupBy, MonthRow, ScanSummary } from '../../core/scan.js';
 import { parseChoice, toSelection, type SelectionFlags } from '../options.js';
 import { discoveredSources } from './discover.js';
-import { addCommon, addSelection, json, progressFor, reportSkipped, type CliContext, type CommonFlags } from '../context.js';
+import { addSelection, json, progressFor, reportSkipped, type CliContext, type CommonFlags } from '../context.js';
 import { formatBytes, table } from '../render/format.js';
 
 function monthsTable(ctx: CliContext, rows: MonthRow[]): string {
@@ -37,15 +37,16 @@ export function renderScan(ctx: CliContext, result: ScanSummary): void {
 export function registerScan(program: Command, ctx: CliContext): void {
   const cmd = program
     .command('scan')
-    .argument('[source...]', 'folders to look in (default: the QQ and WeChat caches of this machine)')
-    .description('what is there: a year/month table of images and bytes per source')
-    .option('--by <group>', 'one table per source (layout), chat or kind');
-  addSelection(addCommon(cmd))
+    .argument('[source...]', 'help.scan.source')
+    .description('help.scan')
+    .option('--by <group>', 'help.scan.by');
+  addSelection(cmd)
     .action(async (given: string[], flags: CommonFlags & SelectionFlags & { by?: string }) => {
       const by = flags.by === undefined ? undefined : parseChoice<GroupBy>('--by', flags.by, ['source', 'chat', 'kind']);
-      const sources = given.length > 0 ? given : await discoveredSources(ctx, flags.json);
+      const selection = toSelection(flags);
+      const sources = given.length > 0 ? given : await discoveredSources(ctx, flags.json || flags.quiet);
       const { scanSummary } = await import('../../core/scan.js');
-      const result = await scanSummary({ sources, selection: toSelection(flags), progress: progressFor(ctx, flags), wechatKey: flags.wechatKey }, by);
+      const result = await scanSummary({ sources, selection, progress: progressFor(ctx, flags), wechatKey: flags.wechatKey }, by);
       if (flags.json) {
         json(ctx, {
           sources: result.perSource.map((s) => ({ source: s.source, months: s.months })),

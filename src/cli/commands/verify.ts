@@ -1,30 +1,44 @@
 import type { Command } from 'commander';
 import type { VerifyResult } from '../../core/verify.js';
 import { EXIT } from '../../errors.js';
-import { addCommon, json, progressFor, vaultOf, type CliContext, type CommonFlags } from '../context.js';
+import { json, progressFor, vaultOf, type CliContext, type CommonFlags } from '../context.js';
 
-export function renderVerify(ctx: CliContext, r: VerifyResult): void {
+export function renderVerify(ctx: CliContext, r: VerifyResult, vault: string): void {
   const { t } = ctx;
-  if (r.damaged.length === 0) {
+  if (r.damaged.length === 0 && r.notRebuilt.length === 0) {
     ctx.out(t('verify.ok', { archives: r.archives, images: r.images, data: t(r.readData ? 'verify.data' : 'verify.noData') }));
   } else {
     ctx.err(t('verify.damaged', { count: r.damaged.length }));
-    for (const d of r.damaged) ctx.err(`  ${d.name}: ${d.damage.join('; ')}`);
-    ctx.err(t('verify.affected', { count: r.affected.length }));
-    for (const a of r.affected.slice(0, 50)) ctx.err(`  ${a.month}  ${a.device}  ${a.path}`);
-    if (r.affected.length > 50) ctx.err(t('skipped.more', { count: r.affected.length - 50 }));
+    for (const d of r.damaged) {
+      ctx.err(d.markedBefore ? `  ${d.name}: ${t('verify.markedBefore', { damage: d.damage.join('; '), vault })}` : `  ${d.name}: ${d.damage.join('; ')}`);
+    }
+    if (r.affected.length > 0) {
+      ctx.err(t('verify.affected', { count: r.affected.length }));
+      for (const a of r.affected.slice(0, 50)) ctx.err(`  ${a.month}  ${a.device}  ${a.path}`);
+      if (r.affected.length > 50) ctx.err(t('skipped.more', { count: r.affected.length - 50 }));
+    }
+    ctx.err(t(r.recorded ? 'verify.repairHint' : 'verify.repairHint.readOnly', { vault }));
   }
-  if (r.uncatalogued.length > 0) ctx.err(t('verify.uncatalogued', { count: r.uncatalogued.length, names: r.uncatalogued.join(', ') }));
+  if (r.notRebuilt.length > 0) {
+    ctx.err(t('verify.notRebuilt', { count: r.notRebuilt.length, vault }));
+    for (const p of r.notRebuilt.slice(0, 50)) ctx.err(`  ${p.month}  ${p.device}  ${p.path}`);
+    if (r.notRebuilt.length > 50) ctx.err(t('skipped.more', { count: r.notRebuilt.length - 50 }));
+  }
+  if (r.uncatalogued.length > 0) {
+    ctx.err(t(r.recorded ? 'verify.uncatalogued' : 'verify.uncatalogued.readOnly', { count: r.uncatalogued.length, names: r.uncatalogued.join(', ') }));
+  }
+  if (!r.recorded) ctx.err(t('verify.notRecorded'));
 }
 
 export function registerVerify(program: Command, ctx: CliContext): void {
-  addCommon(program.command('verify').description('prove the vault is whole').option('--vault <vault>', 'the vault folder').option('--read-data', 're-hash every image in every archive')).action(
+  program.command('verify').description('help.verify').option('--vault <vault>', 'help.vault').option('--read-data', 'help.verify.readData').action(
     async (flags: CommonFlags & { readData?: boolean }) => {
       const { verify } = await import('../../core/verify.js');
-      const result = await verify({ vault: vaultOf(ctx, flags.vault), readData: flags.readData, progress: progressFor(ctx, flags) });
+      const vault = vaultOf(ctx, flags.vault);
+      const result = await verify({ vault, readData: flags.readData, progress: progressFor(ctx, flags) });
       if (flags.json) json(ctx, result);
-      else renderVerify(ctx, result);
-      if (result.damaged.length > 0) ctx.exit(EXIT.damaged);
+      else renderVerify(ctx, result, vault);
+      if (result.damaged.length > 0 || result.notRebuilt.length > 0) ctx.exit(EXIT.damaged);
     },
   );
 }

@@ -1,0 +1,89 @@
+import { parentPort } from 'node:worker_threads';
+import { hashBytes } from '../media/hash.js';
+import type { PerceptualHash } from '../media/perceptual.js';
+import { pictureBytes } from '../media/picture.js';
+import { sniffImage, type ImageExt } from '../media/sniff.js';
+import { KeptBuffer, readStoredEntry, readWholeFile, type StoredEntry } from '../vault/stored-entry.js';
+import { serveJobs } from './thread-pool.js';
+
+/**
+ * A thread of dedupe's pool (picture-pool.ts). For each file on disk, or image stored in a zip,
+ * it reads the bytes once into a kept buffer and gives, as asked, the file's hash and type, the
+ * picture it shows (media/picture.ts: a .dat decoded) with its hash and size, and how the
+ * picture looks (media/perceptual.ts). Image bytes never leave the thread.
+ */
+export interface PictureTask {
+  from: { path: string } | { entry: StoredEntry };
+  size: number;
+  /** A WeChat .dat (by its name or its folder): its picture is the image it hides. */
+  dat: boolean;
+  /** For a stored image: the hash its bytes must have, or it is damaged. */
+  expect?: string;
+  /** Also compute how the picture looks. */
+  looks: boolean;
+}
+
+export type PictureResult =
+  | {
+      ok: true;
+      hash: string;
+      size: number;
+      /** The sniffed type (of the picture inside, for a .dat that decodes); null when not an image. */
+      ext: ImageExt | null;
+      picture: string;
+      pictureSize: number;
+      /** Asked for and decodable; null when sharp could not decode the picture. */
+      looks?: PerceptualHash | null;
+    }
+  | { ok: false; reason: string };
+
+export interface PictureJob {
+  tasks: PictureTask[];
+  wechatKey?: string;
+}
+
+const WXGF = Buffer.from('wxgf');
+const raw = new KeptBuffer();
+const decoded = new KeptBuffer();
+/**
+ * The picture of each .dat this thread decoded, by the .dat's own hash: a chat forwards the same
+ * .dat into many chats, and decoding is the costly part (a XOR over every byte, then a second
+ * hash), so each content is decoded once a thread. Forgotten past a bound, to stay small.
+ */
+const datPictures = new Map<string, { picture: string; pictureSize: number; ext: ImageExt | null }>();
+const DAT_PICTURES_KEPT = 100_000;
+
+async function examine(task: PictureTask, wechatKey?: string): Promise<PictureResult> {
+  let bytes: Buffer | null;
+  try {
+    bytes = 'path' in task.from ? readWholeFile(task.from.path, task.size, raw) : readStoredEntry(task.from.entry, raw);
+  } catch (err) {
+    return { ok: false, reason: (err as NodeJS.ErrnoException).code ?? (err as Error).message };
+  }
+  if (!bytes) return { ok: false, reason: 'damaged' };
+  const hash = await hashBytes(bytes);
+  if (task.expect !== undefined && (hash !== task.expect || bytes.length !== task.size)) return { ok: false, reason: 'damaged' };
+  const known = task.dat && !task.looks ? datPictures.get(hash) : undefined;
+  if (known) return { ok: true, hash, size: bytes.length, ...known };
+  const picture = await pictureBytes(bytes, task.dat, (n) => decoded.take(n), wechatKey);
+  const ext = (await sniffImage(picture.subarray(0, 4100))) ?? (bytes.subarray(0, 4).equals(WXGF) ? 'bin' : task.dat ? 'dat' : null);
+  const result: PictureResult = {
+    ok: true, hash, size: bytes.length, ext, picture: picture === bytes ? hash : await hashBytes(picture), pictureSize: picture.length,
+  };
+  if (task.dat) {
+    if (datPictures.size >= DAT_PICTURES_KEPT) datPictures.clear();
+    datPictures.set(hash, { picture: result.picture, pictureSize: result.pictureSize, ext });
+  }
+  // Awaited before the next file is read: sharp reads the kept buffer while it decodes.
+  // sharp is loaded on the first picture to look at: the identical and same-picture tiers never need it.
+  if (task.looks) result.looks = ext === null || ext === 'dat' || ext === 'bin' ? null : await (await import('../media/perceptual.js')).perceptualHash(picture);
+  return result;
+}
+
+async function run(job: PictureJob): Promise<PictureResult[]> {
+  const results: PictureResult[] = [];
+  for (const task of job.tasks) results.push(await examine(task, job.wechatKey));
+  return results;
+}
+
+if (parentPort) serveJobs(parentPort, run);
