@@ -39,30 +39,19 @@ export function errnoCode(err: unknown): string | undefined {
 
 /**
  * System errors that stop a run for a reason the user can fix (a full or read-only disk, a
- * missing permission, a failing drive), each with its message key. SQLite says "full" its own way.
+ * missing permission, a failing drive). Each is said in words by its message `io.<code>` (the
+ * `{errno}` placeholder); SQLite says "full" its own way.
  */
-const STOP_REASONS: Record<string, string> = {
-  ENOSPC: 'io.ENOSPC',
-  SQLITE_FULL: 'io.ENOSPC',
-  EDQUOT: 'io.EDQUOT',
-  EACCES: 'io.EACCES',
-  EPERM: 'io.EACCES',
-  EROFS: 'io.EROFS',
-  EIO: 'io.EIO',
-  EMFILE: 'io.EMFILE',
-  ENFILE: 'io.EMFILE',
-  EBUSY: 'io.EBUSY',
-};
+const STOP_CODES = new Set(['ENOSPC', 'SQLITE_FULL', 'EDQUOT', 'EACCES', 'EPERM', 'EROFS', 'EIO', 'EMFILE', 'ENFILE', 'EBUSY']);
 
 /**
- * What stopped a run, when it was the system: the reason's message key, the errno code and the
- * path where Node knows it. Archive, restore and clean are safe to stop anywhere (SPEC invariant
- * 2), so the user is told what to fix rather than shown an "unexpected" failure.
+ * What stopped a run, when it was the system: the errno code and the path where Node knows it.
+ * Archive, restore and clean are safe to stop anywhere (SPEC invariant 2), so the user is told
+ * what to fix rather than shown an "unexpected" failure.
  */
-export function systemStop(err: unknown): { reason: string; code: string; path?: string } | null {
+export function systemStop(err: unknown): { code: string; path?: string } | null {
   const code = errnoCode(err);
-  const reason = code && STOP_REASONS[code];
-  if (!reason) return null;
+  if (!code || !STOP_CODES.has(code)) return null;
   const p = (err as { path?: unknown }).path;
-  return { reason, code, ...(typeof p === 'string' && { path: p }) };
+  return { code, ...(typeof p === 'string' && { path: p }) };
 }

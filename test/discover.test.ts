@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { discoverCaches } from '../src/sources/discover.js';
+import { defaultCachePlaces, discoverCaches } from '../src/sources/discover.js';
 import { tempDir } from './helpers/tmp.js';
 
 /**
@@ -41,4 +41,26 @@ test('a QQ setting left at its default, or naming no absolute folder, adds nothi
     await writeFile(qq, text);
     assert.deepEqual((await discoverCaches(home)).lookedIn.filter((c) => c.via === 'setting'), [], text);
   }
+});
+
+test('each system has its own default cache places, in its own path flavour', () => {
+  const places = (home: string, platform: NodeJS.Platform) => defaultCachePlaces(home, platform).map((c) => [c.app, c.path]);
+  assert.deepEqual(places('C:\\Users\\李雷', 'win32'), [
+    ['QQ', 'C:\\Users\\李雷\\Documents\\Tencent Files'],
+    ['WeChat', 'C:\\Users\\李雷\\Documents\\WeChat Files'],
+    ['WeChat 4', 'C:\\Users\\李雷\\Documents\\xwechat_files'],
+  ]);
+  assert.deepEqual(places('/Users/lilei', 'darwin'), [
+    ['QQ', '/Users/lilei/Library/Containers/com.tencent.qq/Data/Library/Application Support/QQ'],
+    ['WeChat', '/Users/lilei/Library/Containers/com.tencent.xinWeChat/Data/Library/Application Support/com.tencent.xinWeChat'],
+    ['WeChat 4', '/Users/lilei/Library/Containers/com.tencent.xinWeChat/Data/Documents/xwechat_files'],
+  ]);
+  // QQ for Linux keeps its accounts (nt_qq_<hash>) in ~/.config/QQ; WeChat for Linux 4.x in ~/Documents/xwechat_files.
+  const linux = places('/home/李雷', 'linux');
+  assert.deepEqual(linux.slice(0, 3), [
+    ['QQ', '/home/李雷/.config/QQ'],
+    ['WeChat 4', '/home/李雷/Documents/xwechat_files'],
+    ['WeChat 4', '/home/李雷/xwechat_files'],
+  ]);
+  assert.ok(linux.every(([, p]) => !p.includes('Library')), 'no macOS folder on Linux');
 });

@@ -57,3 +57,19 @@ test('English says one of a thing in the singular: no "1 files" in any message',
   }
   assert.deepEqual(found, []);
 });
+
+test('English agrees with a count of 1: no "1 picture … were", no "them" or "their" for one thing', () => {
+  const en = translator('en');
+  // "1 of them" points back at a list said before; reindex.kept's "them" is three counts together.
+  const together = new Set(['reindex.kept']);
+  const found: string[] = [];
+  for (const key of messageKeys()) {
+    const text = en(key);
+    if (together.has(key) || !/\{\w+\|/.test(text)) continue;
+    const one = en(key, Object.fromEntries(placeholderNames(text).map((name) => [name, 1]))).replace(/\bof them\b/g, '');
+    if (/\b(were|them|their|these)\b/.test(one)) found.push(`${key}: ${one}`);
+  }
+  assert.deepEqual(found, []);
+  assert.equal(en('clean.readBack', { count: 1, bytes: '32.0 KB' }), 'before deleting, picvault read back 1 picture (32.0 KB) from the vault and re-hashed it');
+  assert.equal(en('repair.from', { count: 1, kind: en('repair.kind.place') }), '  1 picture stored again from files still on this device');
+});

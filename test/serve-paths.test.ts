@@ -3,7 +3,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { defaultCacheDir } from '../src/web/cache-dir.js';
 import { browserCommand } from '../src/web/open-browser.js';
-import { restoreFolder } from '../src/web/params.js';
+import { exampleFolder, restoreFolder } from '../src/web/params.js';
 import { PathIndex } from '../src/core/path-index.js';
 
 test('the thumbnail cache is the system cache folder of each platform, or PICVAULT_CACHE_DIR', () => {
@@ -36,6 +36,16 @@ test('the folder a restore writes into: absolute in this platform\'s flavour, no
   assert.deepEqual(restoreFolder('/mnt/usb/vault/x', '/mnt/usb/vault', p), { problem: 'web.folder.inVault' });
   assert.deepEqual(restoreFolder('/a/\u0000b', '/v', p), { problem: 'web.folder.notAbsolute' });
   assert.deepEqual(restoreFolder('   ', '/v', p), { problem: 'web.folder.empty' });
+});
+
+test('the restore box\'s example is the user\'s Pictures folder in the platform\'s own flavour, and is accepted there', () => {
+  const w = exampleFolder('C:\\Users\\李雷', path.win32);
+  assert.equal(w, 'C:\\Users\\李雷\\Pictures\\restored');
+  assert.deepEqual(restoreFolder(w, 'E:\\vault', path.win32), { folder: w });
+  const p = exampleFolder('/home/lilei', path.posix);
+  assert.equal(p, '/home/lilei/Pictures/restored');
+  assert.deepEqual(restoreFolder(p, '/mnt/usb/vault', path.posix), { folder: p });
+  assert.deepEqual(restoreFolder(exampleFolder(), '/nowhere/vault'), { folder: exampleFolder() }, 'this machine\'s own example');
 });
 
 test('the index of paths finds every place whose path holds a text, ignoring ASCII case, in id order, and grows by appending', () => {

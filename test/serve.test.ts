@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -12,8 +13,9 @@ import { createApp } from '../src/web/serve.js';
 import { RestoreJobs } from '../src/web/jobs.js';
 import { makeGuard, type Guard } from '../src/web/security.js';
 import { buildServedVault, type ServedVault } from './helpers/serve.js';
-import { isRoot, picvault, tryMount } from './helpers/cli.js';
-import { writeImage } from './helpers/images.js';
+import { isRoot, picvault, tryMount, userEnv } from './helpers/cli.js';
+import { runSignalledAtFirstDelete } from './helpers/kill.js';
+import { buildCopies, writeImage } from './helpers/images.js';
 import { tempDir } from './helpers/tmp.js';
 
 /**
@@ -142,6 +144,26 @@ test('parameters that name a file or a folder are checked: no traversal, no Wind
   assert.equal((await post('/restore', { hash, mode: 'elsewhere', _csrf: g.csrf })).status, 400);
 });
 
+test('the restore box suggests a folder of this user on this machine, and that very example is accepted', async () => {
+  const home = await tempDir();
+  const was = process.env.HOME;
+  process.env.HOME = home; // os.homedir() reads it: the example lands in a temporary folder
+  try {
+    const [hash] = (await browse.month({ month: '2024-05' }, 'date', 0, 1)).pictures.map((p) => p.hash);
+    for (const [lang, hint] of [['en', 'a full path, e.g. '], ['zh-CN', '完整路径，例如 ']] as const) {
+      const page = await (await get(`/picture/${hash}`, { 'accept-language': lang })).text();
+      const example = new RegExp(`placeholder="${hint}([^"]+)"`).exec(page)?.[1];
+      assert.equal(example, path.join(home, 'Pictures', 'restored'), lang);
+      assert.doesNotMatch(page, /C:\\Users/, 'no Windows example on Linux');
+    }
+    const done = await restoreThroughPage({ hash, mode: 'folder', folder: path.join(home, 'Pictures', 'restored') });
+    assert.equal(done.state, 'done', done.message);
+    assert.match(done.message, /^1 restored/);
+  } finally {
+    process.env.HOME = was;
+  }
+});
+
 test('the overview shows devices, sources, totals, the months as links with bars, and the last runs', async () => {
   const html = await (await get('/')).text();
   assert.match(html, /href="\/month\/2024-05"/);
@@ -170,6 +192,38 @@ test('a month: thumbnails, filters by source, chat, kind, device and type, sorti
   const page = browse.month({ month: '2024-05' }, 'date', 5, 5);
   assert.equal(page.total, 7);
   assert.equal(page.pictures.length, 2);
+});
+
+test('no two labels of a page say the same word, in either language: filters, table columns, facts', async () => {
+  const hash = await hashOf(v.files.turned);
+  const pages = ['/', '/month/2024-01', '/month/2024-05', `/picture/${hash}`, '/search', '/search?path=jpg', '/runs', '/duplicates'];
+  const text = (h: string) => h.replace(/<[^>]*>/g, '').trim();
+  for (const lang of ['en', 'zh-CN']) {
+    for (const p of pages) {
+      const page = await (await get(p, { 'accept-language': lang })).text();
+      // Each group of labels read side by side: a form's fields, a table's columns, a list's facts.
+      const groups = [
+        ...[...page.matchAll(/<form[^>]*>([\s\S]*?)<\/form>/g)].map((f) => [...f[1]!.matchAll(/<label[^>]*>([^<]*)</g)].map((l) => l[1]!.trim()).filter(Boolean)),
+        ...[...page.matchAll(/<thead>([\s\S]*?)<\/thead>/g)].map((h) => [...h[1]!.matchAll(/<th[^>]*>([\s\S]*?)<\/th>/g)].map((c) => text(c[1]!)).filter(Boolean)),
+        ...[...page.matchAll(/<dl>([\s\S]*?)<\/dl>/g)].map((d) => [...d[1]!.matchAll(/<dt>([\s\S]*?)<\/dt>/g)].map((c) => text(c[1]!))),
+      ];
+      for (const labels of groups) assert.equal(new Set(labels).size, labels.length, `${lang} ${p}: ${labels.join(' | ')}`);
+    }
+  }
+  const month = await (await get('/month/2024-01', { 'accept-language': 'zh-CN' })).text();
+  assert.match(month, /<label>来源\s*<select name="source">/);
+  assert.match(month, /<label>文件格式\s*<select name="type">/);
+  const picture = await (await get(`/picture/${hash}`, { 'accept-language': 'zh-CN' })).text();
+  assert.match(picture, /<dt>文件格式<\/dt>/);
+  assert.match(picture, /<th>来源<\/th>/);
+});
+
+test('a month\'s heading is YYYY-MM, as every other month is written, in both languages', async () => {
+  for (const lang of ['en', 'zh-CN']) {
+    const page = await (await get('/month/2024-02', { 'accept-language': lang })).text();
+    assert.match(page, /<h1>2024-02<\/h1>/, lang);
+    assert.doesNotMatch(page, /2\/2024|2024 年 2 月/, lang);
+  }
 });
 
 test('thumbnails: WebP 250 px from the zip, .dat decoded, cached outside the vault by hash, immutable; GIFs marked; HEIC a labelled tile', async () => {
@@ -375,6 +429,21 @@ test('undo from the run log: a clean run of this device is restored as a job, by
   const restoreRun = browse.runs().find((r) => r.command === 'restore' && r.selection.run === clean.id)!;
   assert.match(log, new RegExp(`restore: undo of #${clean.id}`));
   assert.match(log, new RegExp(`undone \\(#${restoreRun.id}\\)`));
+  assert.doesNotMatch(log, new RegExp(`action="/runs/${clean.id}/undo"`), 'an undone run offers no second undo');
+
+  // A second undo (an old tab, a CLI restore --run) is refused in words, and the log keeps pointing at the real undo.
+  const again = await post(undo, { _csrf: g.csrf });
+  assert.equal(again.status, 409);
+  assert.match(((await again.json()) as { error: string }).error, new RegExp(`Run #${clean.id} was already undone by #${restoreRun.id}`));
+  const zhAgain = await post(undo, { _csrf: g.csrf }, { 'accept-language': 'zh-CN' });
+  assert.match(((await zhAgain.json()) as { error: string }).error, new RegExp(`运行 #${clean.id} 已由 #${restoreRun.id} 撤销`));
+  assert.equal((await picvault(['restore', '--from', v.vault, '--run', String(clean.id)], asPc)).code, 0, 'the CLI may still run it: it finds everything in place');
+  const later = browse.runs().find((r) => r.command === 'restore' && r.selection.run === clean.id && r.id !== restoreRun.id)!;
+  assert.ok(later.id > restoreRun.id);
+  const relog = await (await get('/runs')).text();
+  assert.match(relog, new RegExp(`undone \\(#${restoreRun.id}\\)`), 'still the restore that brought the files back');
+  assert.doesNotMatch(relog, new RegExp(`undone \\(#${later.id}\\)`));
+  assert.equal(browse.run(clean.id)?.undoneBy, restoreRun.id);
 
   // Another device's clean: its places are that device's to restore.
   const laptop = path.join(v.root, 'laptop');
@@ -500,4 +569,29 @@ test('a rotted archive: its pictures get a labelled tile, the original is refuse
   assert.equal((await get('/month/2023-11')).status, 200);
   // Unreadable is not remembered: a repaired archive shows the picture again.
   assert.equal(await stat(path.join(v.cache, 'thumbs', 'v1', picture.slice(0, 2), `${picture}.json`)).catch(() => null), null);
+});
+
+test('the run log page: a clean Ctrl-C stopped shows what it removed, a killed one says its counts are unknown; both can be undone', { timeout: 300_000 }, async () => {
+  const root = await tempDir();
+  const src = path.join(root, 'cache');
+  await buildCopies(src, 600, ['2022-01', '2022-02']);
+  const vault = path.join(root, 'vault');
+  const asPc = userEnv({ PICVAULT_DEVICE: 'pc' });
+  assert.equal((await picvault(['archive', src, '--to', vault], { env: { PICVAULT_DEVICE: 'pc' } })).code, 0);
+  const chats = (await readdir(src)).map((d) => path.join(src, d));
+  const clean = (tag: string) => ['clean', src, '--vault', vault, '--yes', '--quiet', '--preview', path.join(root, `preview-${tag}.png`)];
+  assert.equal(await runSignalledAtFirstDelete(clean('int'), chats, asPc, 'SIGINT'), 130);
+  const left = (await readdir(src, { recursive: true })).filter((f) => /\.\w+$/.test(f)).length;
+  assert.ok(left > 0, 'Ctrl-C stopped the clean among its deletes');
+  await runSignalledAtFirstDelete(clean('kill'), chats.filter((d) => existsSync(d)), asPc, 'SIGKILL');
+
+  const theirs = await Browse.open({ vault, cacheDir: path.join(root, 'thumbs') });
+  try {
+    const page = await (await createApp({ browse: theirs, guard: g, device: 'pc', jobs }).request(`${ORIGIN}/runs`, { headers: { host: `127.0.0.1:${PORT}`, cookie: cookie() } })).text();
+    const row = (id: number) => page.match(new RegExp(`<tr><td class="n">${id}</td>[\\s\\S]*?</tr>`))?.[0] ?? '';
+    assert.match(row(2), new RegExp(`<td class="n">${600 - left}</td>[\\s\\S]*<td>interrupted</td>[\\s\\S]*action="/runs/2/undo"`), 'the Ctrl-C run with the files it removed');
+    assert.match(row(3), /<td>interrupted, counts unknown \(at least these\)<\/td>[\s\S]*action="\/runs\/3\/undo"/, 'the killed run, not "running"');
+  } finally {
+    await theirs.close();
+  }
 });

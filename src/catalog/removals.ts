@@ -4,10 +4,17 @@ import { SELECT_LOCATIONS, withRecipe, type LocationRow } from './locations.js';
 /**
  * What each clean or dedupe run removed, so that `restore --run ID` can bring it back
  * (migrations/0008). A run lists every place it plans to delete before its first delete, and
- * marks each one removed as it goes; when it ends, the planned places it kept are struck off. A
- * run killed midway keeps its whole list: whatever it removed is in it, and restore finds the rest
- * already in place.
+ * marks each one removed as it goes; when it ends (Ctrl-C included), the planned places it kept
+ * are struck off. A run killed midway keeps its whole list: whatever it removed is in it, and
+ * restore finds the rest already in place.
+ *
+ * A place belongs to the latest run that lists it (migrations/0012). A later run lists only files
+ * it found on disk, so an earlier run still listing the place either never removed it (killed
+ * before its turn) or had it restored since; either way the later run is the one that removed it.
+ * Decided when read, not by striking earlier lists when a later run deletes: that holds under a
+ * SIGKILL between a delete and its mark, when both lists still say "planned".
  */
+const OWN = `NOT EXISTS (SELECT 1 FROM run_removals later WHERE later.location_id = r.location_id AND later.run_id > r.run_id)`;
 
 /** The places a run is about to delete, listed before the first of them goes. */
 export function planRemovals(db: Db, runId: number, locationIds: Iterable<number[]>): void {
@@ -35,11 +42,12 @@ export function settleRemovals(db: Db, runId: number): void {
   db.prepare('DELETE FROM run_removals WHERE run_id = ? AND removed = 0').run(runId);
 }
 
-/** Whether a run removed anything (or, killed, may have): one look at the list's first row. */
-export const removedAny = (db: Db, runId: number) => db.prepare('SELECT EXISTS (SELECT 1 FROM run_removals WHERE run_id = ?)').pluck().get(runId) === 1;
+/** Whether a run removed anything still its own (or, killed, may have). */
+export const removedAny = (db: Db, runId: number) =>
+  db.prepare(`SELECT EXISTS (SELECT 1 FROM run_removals r WHERE r.run_id = ? AND ${OWN})`).pluck().get(runId) === 1;
 
-/** Every place a run removed (or, killed, may have), in date order, filtered like iterateLocations. */
+/** Every place a run removed (or, killed, may have) that no later run took over, in date order, filtered like iterateLocations. */
 export function* iterateRemovals(db: Db, runId: number, keep: (row: LocationRow) => boolean): Generator<LocationRow> {
-  const stmt = db.prepare(`${SELECT_LOCATIONS} JOIN run_removals r ON r.location_id = l.id WHERE r.run_id = ? ORDER BY l.taken, l.path, l.device, l.hash`);
+  const stmt = db.prepare(`${SELECT_LOCATIONS} JOIN run_removals r ON r.location_id = l.id WHERE r.run_id = ? AND ${OWN} ORDER BY l.taken, l.path, l.device, l.hash`);
   for (const row of stmt.iterate(runId) as Iterable<LocationRow>) if (keep(row)) yield withRecipe(row);
 }

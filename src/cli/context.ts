@@ -76,8 +76,13 @@ export function deviceName(ctx: CliContext, flags: { deviceName?: string }): str
 }
 
 export function vaultOf(ctx: CliContext, ...given: (string | undefined)[]): string {
+  return vaultNamedBy(ctx, '--vault', ...given);
+}
+
+/** The vault, asked for by the flag the command's help teaches: archive's `--to`, restore's `--from`. */
+export function vaultNamedBy(ctx: CliContext, flag: '--vault' | '--to' | '--from', ...given: (string | undefined)[]): string {
   const v = given.find((g) => g !== undefined && g !== '') ?? ctx.env.PICVAULT_VAULT;
-  if (!v) throw new PicvaultError('vault.required', {}, EXIT.usage);
+  if (!v) throw new PicvaultError('vault.required', { flag }, EXIT.usage);
   refuseWindowsOnly('PICVAULT_VAULT', v);
   return v;
 }
@@ -97,7 +102,7 @@ export function reportSkipped(ctx: CliContext, skipped: { path: string; reason: 
   ctx.exit(EXIT.partial);
   ctx.err(ctx.t('skipped.head', { count: total }));
   for (const s of skipped.slice(0, SKIPPED_SHOWN)) {
-    const why = hasMessage(`skip.${s.reason}`) ? ctx.t(`skip.${s.reason}`, { device: s.device ?? '' }) : s.reason;
+    const why = hasMessage(`skip.${s.reason}`) ? ctx.t(`skip.${s.reason}`, { device: s.device ?? '' }) : ctx.t('skip.system', { errno: s.reason });
     ctx.err(`  ${s.path}: ${why}`);
   }
   if (total > SKIPPED_SHOWN) ctx.err(ctx.t('skipped.more', { count: total - SKIPPED_SHOWN }));

@@ -3,7 +3,7 @@ import { CommanderError, type Command } from 'commander';
 import { EXIT, PicvaultError, systemStop, type ExitCode } from '../errors.js';
 import type { CliContext } from './context.js';
 import { buildProgram } from './program.js';
-import { helpHint, usageMessage } from './usage-errors.js';
+import { helpHint, missingSubcommand, reachedCommand, usageMessage } from './usage-errors.js';
 import { detectLang, translator, type Translate } from '../i18n/index.js';
 
 /** Commander's ways of saying it has shown what was asked (help, the version): not failures. */
@@ -29,12 +29,12 @@ export function sayFailure(asJson: boolean, exit: number, message: string, write
 /** What went wrong, in the user's language, with its exit code (SPEC "Exit codes"). */
 function describe(err: unknown, t: Translate, program: Command, argv: string[]): { exit: ExitCode; message: string; bug?: boolean } {
   if (err instanceof CommanderError) {
-    const { key, params } = usageMessage(err, helpHint(program, argv));
+    const { key, params } = missingSubcommand(err, reachedCommand(program, argv)) ?? usageMessage(err, helpHint(program, argv));
     return { exit: EXIT.usage, message: t(key, params) };
   }
   if (err instanceof PicvaultError) return { exit: err.exitCode, message: t(err.key, err.params) };
   const stop = systemStop(err);
-  if (stop) return { exit: EXIT.failed, message: t(stop.path ? 'io.stoppedAt' : 'io.stopped', { reason: t(stop.reason), code: stop.code, path: stop.path ?? '' }) };
+  if (stop) return { exit: EXIT.failed, message: t(stop.path ? 'io.stoppedAt' : 'io.stopped', { errno: stop.code, path: stop.path ?? '' }) };
   return { exit: EXIT.failed, message: t('bug', { detail: err instanceof Error ? err.message : String(err) }), bug: true };
 }
 
@@ -64,6 +64,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<Exit
   } catch (err) {
     if (err instanceof CommanderError && SHOWN.has(err.code)) return EXIT.ok;
     const { exit, message, bug } = describe(err, t, program, argv);
+    // `catalog --vault V`: the group's help (its subcommands) above the line saying to name one.
+    const group = err instanceof CommanderError ? reachedCommand(program, argv) : null;
+    if (group && missingSubcommand(err as CommanderError, group) && !wantsJson(argv)) group.outputHelp();
     sayFailure(wantsJson(argv), exit, message, ctx);
     if (bug && env.PICVAULT_DEBUG) ctx.err(String((err as Error)?.stack));
     return exit;

@@ -1,7 +1,7 @@
 import { usageError } from '../errors.js';
 import { wechatKeyProblem } from '../media/dat.js';
 import type { Selection } from '../core/selection.js';
-import { IMAGE_KINDS, SOURCE_KINDS, type ImageKind, type SourceKind } from '../sources/types.js';
+import { KIND_WORDS, SOURCE_WORDS, parseWord } from './words.js';
 
 /** The selection flags as commander hands them over. */
 export interface SelectionFlags {
@@ -80,8 +80,8 @@ export function toSelection(flags: SelectionFlags): Selection {
   if (flags.hash) sel.hashes = list(flags.hash)!.map(parseHash);
   if (flags.path) sel.path = flags.path;
   if (flags.minSize) sel.minSize = parseSize('--min-size', flags.minSize);
-  if (flags.source) sel.sources = list(flags.source)!.map((s) => parseChoice<SourceKind>('--source', s, SOURCE_KINDS));
-  if (flags.kind) sel.kinds = list(flags.kind)!.map((s) => parseChoice<ImageKind>('--kind', s, IMAGE_KINDS));
+  if (flags.source) sel.sources = list(flags.source)!.map((s) => parseWord('--source', s, SOURCE_WORDS));
+  if (flags.kind) sel.kinds = list(flags.kind)!.map((s) => parseWord('--kind', s, KIND_WORDS));
   if (flags.device) sel.devices = list(flags.device);
   if (flags.chat) sel.chats = list(flags.chat)!.map((c) => c.toLowerCase());
   refuseEmptyRange(sel, flags);

@@ -3,6 +3,7 @@ import './heap-growth.js';
 import { EXIT } from '../errors.js';
 import { main, sayFailure, wantsJson } from './main.js';
 import { handInterrupt } from './interrupt.js';
+import { sayLastWords } from '../core/last-words.js';
 import { detectLang, translator } from '../i18n/index.js';
 
 // `picvault catalog list | head` closes the pipe early: the reader has what it wanted.
@@ -17,6 +18,7 @@ const argv = process.argv.slice(2);
 
 process.on('SIGINT', () => {
   if (handInterrupt()) return;
+  sayLastWords();
   // A killed run is safe by construction (SPEC invariant 2): say so and leave.
   process.stderr.write('\n');
   sayFailure(wantsJson(argv), EXIT.interrupted, translator(detectLang(argv, process.env))('interrupted'));

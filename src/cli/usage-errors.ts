@@ -36,16 +36,32 @@ export function usageMessage(err: CommanderError, help: string): Said {
   }
 }
 
-/** `picvault catalog list --help`: where to look, for the command the user was typing. */
-export function helpHint(program: Command, argv: readonly string[]): string {
-  const names = [program.name()];
+/** The command the words on the line lead to: `catalog` for `catalog --vault V`, `catalog list` for `catalog list …`. */
+export function reachedCommand(program: Command, argv: readonly string[]): Command {
   let cmd = program;
   for (const token of argv) {
     if (token === '--') break;
     const sub = cmd.commands.find((c) => c.name() === token || c.aliases().includes(token));
-    if (!sub) continue;
-    names.push(sub.name());
-    cmd = sub;
+    if (sub) cmd = sub;
   }
+  return cmd;
+}
+
+/** `picvault catalog list --help`: where to look, for the command the user was typing. */
+export function helpHint(program: Command, argv: readonly string[]): string {
+  const names: string[] = [];
+  for (let cmd: Command | null = reachedCommand(program, argv); cmd; cmd = cmd.parent) names.unshift(cmd.name());
   return `${names.join(' ')} --help`;
+}
+
+/**
+ * A group of subcommands (`catalog`) given a subcommand's option but no subcommand
+ * (`catalog --vault V`): what to name, rather than "unknown option". Its help is shown with it.
+ */
+export function missingSubcommand(err: CommanderError, cmd: Command): Said | null {
+  if (err.code !== 'commander.unknownOption' || cmd.parent === null || cmd.commands.length === 0) return null;
+  const option = /'([^']*)'/.exec(err.message)?.[1] ?? '';
+  const subcommands = cmd.commands.map((c) => c.name()).filter((name) => name !== 'help');
+  const command = `${cmd.parent.name()} ${cmd.name()}`;
+  return { key: 'usage.needsSubcommand', params: { command, subcommands: subcommands.join(', '), option, example: `${command} ${subcommands[0]} ${option}` } };
 }

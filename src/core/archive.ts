@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { storedAmong } from '../catalog/images.js';
-import { recordRun } from '../catalog/runs.js';
+import { countRun, finishRun, startRun, type RunRecord } from '../catalog/runs.js';
+import { onInterrupt } from './last-words.js';
 import { knownFile } from '../catalog/locations.js';
 import { sameFileTime } from '../media/file-time.js';
 import { ReadPool } from './read-pool.js';
@@ -70,6 +71,15 @@ const READ_AHEAD_PLACES = 4_000;
  */
 export const MONTH_SLICE = 2_000;
 
+/** A plan now in the catalogue: its new images' hashes, its places and the bytes it stored. */
+interface Committed {
+  stored: string[];
+  files: number;
+  bytes: number;
+}
+
+const newBytesOf = (plan: MonthPlan) => plan.newImages.reduce((n, i) => n + i.size, 0);
+
 /**
  * Writes month plans (a slice of a month each, see MONTH_SLICE) as they come, a few at a time:
  * renames and catalogue commits in month order (see renameGate and orderedCommitter). Plans wait
@@ -78,11 +88,11 @@ export const MONTH_SLICE = 2_000;
  * `catalogued` once its zips are in the catalogue. The first failure stops the run.
  */
 function monthWriter(
-  vault: Vault, io: MonthIo, options: ArchiveOptions, skipped: Skipped[], archives: WrittenArchive[], catalogued: (stored: string[]) => void,
+  vault: Vault, io: MonthIo, options: ArchiveOptions, skipped: Skipped[], archives: WrittenArchive[], catalogued: (committed: Committed) => void,
 ) {
   const commit = orderedCommitter(vault.db, skipped);
-  /** Each plan's new images, until its commit. */
-  const storing = new Map<number, string[]>();
+  /** Each plan's new images and places, until its commit. */
+  const storing = new Map<number, Committed>();
   const gate = renameGate();
   const inFlight = new Set<Promise<void>>();
   const queue: { plan: MonthPlan; index: number }[] = [];
@@ -93,7 +103,7 @@ function monthWriter(
     while (!failure && inFlight.size < MONTH_CONCURRENCY && queue.length > 0) {
       const { plan, index: i } = queue.shift()!;
       queuedPlaces -= plan.locations.length;
-      storing.set(i, plan.newImages.map((img) => img.hash));
+      storing.set(i, { stored: plan.newImages.map((img) => img.hash), files: plan.locations.length, bytes: newBytesOf(plan) });
       const job = writeMonth(vault, plan, {
         io, maxArchiveSize: options.maxArchiveSize ?? DEFAULT_MAX_ARCHIVE_SIZE, forceZip64: options.forceZip64, skipped, mayRename: gate.mayRename(i),
         wechatKey: options.wechatKey,
@@ -156,6 +166,16 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
     });
   const writes = vault !== null && !dryRun;
   const spool = new GroupSpool<ScannedFile>((f) => f.month, options.spoolLimit);
+  let runId = 0;
+  let runEnded = false;
+  let forgetEnding = () => {};
+  /** What the run stored so far: the places and new bytes of the plans in the catalogue. */
+  const done = { files: 0, bytes: 0 };
+  let skipped: Skipped[] = [];
+  const endRun = (outcome: RunRecord['outcome']) => {
+    runEnded = true;
+    finishRun(vault!.db, runId, { ...done, skipped: skipped.length, outcome });
+  };
   try {
     const recovery = writes ? await recoverVault(vault) : null;
     // Files are spooled by month as they are found (see GroupSpool); a file catalogued before from
@@ -177,7 +197,7 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
         toReadBytes += f.size;
       }
     });
-    const skipped: Skipped[] = [...scanned.unreadable];
+    skipped = [...scanned.unreadable];
 
     const keepHash = needsHash(selection) ? compileSelection({ hashes: selection.hashes }) : null;
     // A .dat is selected by its own hash or by its picture's.
@@ -188,8 +208,18 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
     const summary: ArchiveResult['plan'] = { newBytes: 0, newImages: 0, duplicates: 0, months: [] };
     const archives: WrittenArchive[] = [];
     // The reader threads write the zips and read them back (ReadPool is a MonthIo).
-    const writing = writes ? monthWriter(vault, pool, options, skipped, archives, (stored) => planner.release(stored)) : null;
-    let chosenCount = 0;
+    // The run is in the log from its start, its counts those of its last catalogue commit, so a
+    // run stopped midway (Ctrl-C, SIGKILL, an error) says what it stored (catalog/runs.ts).
+    if (writes) runId = startRun(vault.db, { command: 'archive', device, startedAt, sources: scanned.sources, selection });
+    if (writes) forgetEnding = onInterrupt(() => endRun('interrupted'));
+    const writing = writes
+      ? monthWriter(vault, pool, options, skipped, archives, (committed) => {
+          planner.release(committed.stored);
+          done.files += committed.files;
+          done.bytes += committed.bytes;
+          countRun(vault.db, runId, done);
+        })
+      : null;
 
     // Months in ascending order, each in slices (see MONTH_SLICE): later slices are read and
     // hashed while earlier ones' zips are written and flushed, so the disk's fsyncs overlap the
@@ -214,9 +244,8 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
       const hashed = await hashing;
       // Only a selection by hash picks among hashed files (a spread of each file cost as much as the rest).
       const chosen = keepHash ? hashed.filter(chosenByHash) : hashed;
-      chosenCount += chosen.length;
       const plan = planner.planMonth(month, chosen);
-      const newBytes = plan.newImages.reduce((n, i) => n + i.size, 0);
+      const newBytes = newBytesOf(plan);
       const counted = summary.months.at(-1);
       if (counted?.month === month) {
         counted.files += plan.locations.length;
@@ -231,12 +260,7 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
     await writing?.finish();
     progress.end();
     archives.sort((a, b) => a.name.localeCompare(b.name));
-    if (writes) {
-      recordRun(vault.db, {
-        command: 'archive', device, startedAt, sources: scanned.sources, selection,
-        files: chosenCount, bytes: summary.newBytes, skipped: skipped.length, outcome: skipped.length > 0 ? 'partial' : 'done',
-      });
-    }
+    if (writes) endRun(skipped.length > 0 ? 'partial' : 'done');
     return {
       vault: vault?.dir ?? options.vault,
       device,
@@ -249,6 +273,8 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
       recovery,
     };
   } finally {
+    forgetEnding();
+    if (runId !== 0 && !runEnded) endRun('interrupted');
     spool.close();
     await pool.close();
     await vault?.close();

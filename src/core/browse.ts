@@ -3,7 +3,8 @@ import {
   type GridPicture, type MonthFacets, type MonthFilter, type MonthSort, type SearchRow, type SourceReport, type StoredPicture,
 } from '../catalog/browse.js';
 import { locationsOfHash, type LocationRow } from '../catalog/locations.js';
-import { listRuns, runById, type RunRow } from '../catalog/runs.js';
+import { listRuns, runById, undoRuns, type RunRow } from '../catalog/runs.js';
+import { lockHeld } from '../vault/lock.js';
 import { openVault, type Vault } from '../vault/vault.js';
 import { VaultDuplicates } from './vault-duplicates.js';
 import { Thumbnails, type PictureFacts, type Thumb, type ThumbSize } from './thumbnails.js';
@@ -43,7 +44,7 @@ export interface DeviceSummary {
 export interface LoggedRun extends RunRow {
   /** Whether the page may offer to undo it (restore what it removed). */
   undoable: boolean;
-  /** A restore that undid it (restore --run), among the runs listed with it. */
+  /** The restore that undid it (the first `restore --run` of it that finished): it is not offered again. */
   undoneBy: number | null;
 }
 
@@ -138,13 +139,13 @@ export class Browse {
   }
 
   private logged = (runs: RunRow[]): LoggedRun[] => {
-    const undone = new Map(runs.filter((r) => r.command === 'restore' && typeof r.selection.run === 'number').map((r) => [r.selection.run as number, r.id]));
+    const undone = undoRuns(this.vault.db);
     return runs.map((r) => ({ ...r, undoable: canUndo(this.vault.db, r), undoneBy: undone.get(r.id) ?? null }));
   };
 
   /** One run of the log, as the page offers it. */
   run(id: number): LoggedRun | undefined {
-    const found = runById(this.vault.db, id);
+    const found = runById(this.vault.db, id, lockHeld(this.vault.dir));
     return found && this.logged([found])[0];
   }
 
@@ -157,7 +158,7 @@ export class Browse {
       devices: devicesOf(sources),
       sources,
       months,
-      runs: this.logged(listRuns(db, RECENT_RUNS)).reverse(),
+      runs: this.logged(listRuns(db, RECENT_RUNS, lockHeld(this.vault.dir))).reverse(),
     };
   }
 
@@ -188,7 +189,7 @@ export class Browse {
   }
 
   runs(): LoggedRun[] {
-    return this.logged(listRuns(this.vault.db)).reverse();
+    return this.logged(listRuns(this.vault.db, -1, lockHeld(this.vault.dir))).reverse();
   }
 
   /**

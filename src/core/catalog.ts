@@ -2,6 +2,7 @@ import { resolveHashes, imageByHash } from '../catalog/images.js';
 import { iterateLocations, locationsOfHash, type LocationRow } from '../catalog/locations.js';
 import { deviceReports, monthReports, vaultTotals, type DeviceReport, type MonthReport, type VaultTotals } from '../catalog/reports.js';
 import type { DatFormat } from '../media/dat.js';
+import { lockHeld } from '../vault/lock.js';
 import { openVault, type Vault } from '../vault/vault.js';
 import { listRuns, type RunRow } from '../catalog/runs.js';
 import { compileSelection, type Selection } from './selection.js';
@@ -70,4 +71,4 @@ export const catalogShow = (dir: string, hash: string): Promise<ImageDetail> =>
     };
   });
 
-export const catalogLog = (dir: string): Promise<RunRow[]> => withVault(dir, (v) => listRuns(v.db));
+export const catalogLog = (dir: string): Promise<RunRow[]> => withVault(dir, (v) => listRuns(v.db, -1, lockHeld(v.dir)));

@@ -1,4 +1,5 @@
 import { rmdirSync, statSync, unlinkSync } from 'node:fs';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import path from 'node:path';
 import { parseRecipe, placeIdentity } from '../catalog/locations.js';
 import { markRemoved, planRemovals, settleRemovals } from '../catalog/removals.js';
@@ -6,6 +7,7 @@ import { finishRun, startRun } from '../catalog/runs.js';
 import type { Rebuild } from '../media/picture-identity.js';
 import { EXIT, PicvaultError } from '../errors.js';
 import { isInside, isProtectedPath } from '../sources/protected.js';
+import { onInterrupt } from './last-words.js';
 import { openVault } from '../vault/vault.js';
 import type { CleanCandidate, CleanPlan, KeptFile, KeptFiles } from './clean-plan.js';
 import { silentProgress, type Progress } from './progress.js';
@@ -45,6 +47,8 @@ export interface CleanResult {
 const MARK_BATCH = 256;
 /** Files the reader threads re-hash at a time: 8 of their batches, enough to keep both busy. */
 const REHASH_CHUNK = 256;
+/** Deletes between two turns of the event loop, where a Ctrl-C is heard. */
+const SIGNAL_TURN = 16;
 
 /**
  * Deletes what the plan says, re-checking each file just before (SPEC invariant 1): still inside
@@ -73,6 +77,15 @@ export async function executeClean(plan: CleanPlan, options: CleanExecuteOptions
     pending = [];
   };
   const emptied = new Set<string>();
+  /** The run's record, ended with what it deleted: the places it planned and kept are struck off its list. */
+  let ended = false;
+  const endRun = (outcome: 'done' | 'partial' | 'interrupted') => {
+    ended = true;
+    flush();
+    settleRemovals(vault.db, result.runId);
+    finishRun(vault.db, result.runId, { files: result.deleted, bytes: result.bytes, skipped: result.kept.size, outcome });
+  };
+  let forgetEnding = () => {};
   try {
     // The run and every place it plans to delete are recorded before the first delete: a run
     // killed midway can still be undone (`restore --run`, catalog/removals.ts).
@@ -82,6 +95,7 @@ export async function executeClean(plan: CleanPlan, options: CleanExecuteOptions
     planRemovals(vault.db, result.runId, (function* () {
       for (const chunk of plan.remove.chunks()) yield chunk.map((c) => c.locationId);
     })());
+    forgetEnding = onInterrupt(() => endRun('interrupted'));
     progress.begin('phase.clean', plan.remove.size, plan.bytes);
     const check = { hashOf, verified: (archive: string) => verified.get(archive) === 1 };
     for await (const [c, read] of rehashed(plan.remove.chunks(REHASH_CHUNK), pool, readBack, plan.sources)) {
@@ -101,11 +115,12 @@ export async function executeClean(plan: CleanPlan, options: CleanExecuteOptions
     flush();
     progress.end();
     result.removedFolders = removeEmptiedFolders(emptied, plan.sources);
-    settleRemovals(vault.db, result.runId);
-    finishRun(vault.db, result.runId, { files: result.deleted, bytes: result.bytes, skipped: result.kept.size, outcome: result.kept.size > 0 ? 'partial' : 'done' });
+    endRun(result.kept.size > 0 ? 'partial' : 'done');
     return result;
   } finally {
-    if (pending.length > 0) flush();
+    forgetEnding();
+    // Stopped by an error: ended with what it did, like Ctrl-C.
+    if (result.runId !== 0 && !ended) endRun('interrupted');
     await pool.close();
     await vault.close();
   }
@@ -142,7 +157,12 @@ async function* rehashed(
     const following = next();
     const reads = await current.reads;
     let r = 0;
-    for (const [i, c] of current.chunk.entries()) yield [c, current.verdicts[i] ?? reads[r++]];
+    for (const [i, c] of current.chunk.entries()) {
+      // A turn of the event loop now and then: Ctrl-C (cli/run.ts) is heard within a few deletes,
+      // not after the last one, when the threads' reads are ready before the deletes need them.
+      if (i % SIGNAL_TURN === 0) await nextTurn();
+      yield [c, current.verdicts[i] ?? reads[r++]];
+    }
     current = following;
   }
 }

@@ -40,6 +40,8 @@ export interface DuplicateGroup {
    * cleaned) but the kept one.
    */
   bytes: number;
+  /** The copies those bytes are: what the group's tier total adds up (DedupeReport.tiers). */
+  going: number;
 }
 
 export interface GroupOptions {
@@ -87,6 +89,15 @@ export function buildGroups(table: PlaceTable, options: GroupOptions, prepared =
   return { groups, marksHonoured };
 }
 
+/**
+ * Each group's number as the text shows it: its place within its tier (1, 2, … per tier, in the
+ * report's order). The sheet and the web page number by this too, so "#1 same picture" is one group.
+ */
+export function groupNumbers(groups: readonly DuplicateGroup[]): Map<DuplicateGroup, number> {
+  const next: Record<Tier, number> = { identical: 0, 'same-picture': 0, similar: 0 };
+  return new Map(groups.map((g) => [g, ++next[g.tier]]));
+}
+
 function describe(table: PlaceTable, rows: number[], options: GroupOptions): DuplicateGroup {
   const looksOf = (row: number) => options.similar?.looks.get(table.picture[row]!) ?? null;
   // One object of one shape per copy, made field by field: at 300 000 copies, spreads of the
@@ -123,7 +134,14 @@ function describe(table: PlaceTable, rows: number[], options: GroupOptions): Dup
   const others = members.filter((_, i) => i !== kept).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const tier: Tier = others.some((m) => m.match === 'similar') ? 'similar' : others.some((m) => m.match === 'same-picture') ? 'same-picture' : 'identical';
   const all = [keptMember, ...others];
-  return { tier, why, members: all, bytes: all.reduce((n, m) => n + goingCopies(m, options.vaultOnly) * m.size, 0) };
+  let going = 0;
+  let bytes = 0;
+  for (const m of all) {
+    const n = goingCopies(m, options.vaultOnly);
+    going += n;
+    bytes += n * m.size;
+  }
+  return { tier, why, members: all, bytes, going };
 }
 
 /**

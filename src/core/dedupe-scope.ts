@@ -30,7 +30,7 @@ const isDat = (f: Pick<ScannedFile, 'path' | 'source'>) => /\.dat$/i.test(f.path
 /**
  * Fills the table with everything dedupe compares, handing each row to `found` as it comes (SPEC "Duplicates", scope): the files of the
  * sources (the selection applies to them), the files of the reference folders, and, with a vault,
- * the pictures it holds from other devices (from every device when no source is named). A
+ * the pictures it holds from other devices and this device's cleaned ones (from every device when no source is named). A
  * reference folder inside a source is left out of the source's walk and the other way round, so
  * no file is both; the vault is never walked.
  */
@@ -53,7 +53,8 @@ export async function gatherScope(table: PlaceTable, db: Db | null, device: stri
   }
   const { stored } = options;
   if (db) {
-    // With sources, this device's own copies are on the disk: the vault adds the other devices'.
+    // With sources, this device's own copies are on the disk: the vault adds the other devices',
+    // and this device's that it no longer holds (cleaned), whose looks only their zips can give.
     for (const c of vaultCopies(db, sources.length > 0 ? device : null)) {
       const row = table.add({
         where: 'vault', path: c.path, root: c.root, source: c.source as SourceKind, kind: c.kind as ImageKind, account: c.account ?? undefined,

@@ -4,7 +4,7 @@ import { PicvaultError, usageError } from '../errors.js';
 import type { PerceptualHash } from '../media/perceptual.js';
 import { openVault, type Vault } from '../vault/vault.js';
 import { CopyExaminer } from './dedupe-examine.js';
-import { buildGroups, goingCopies, preparedGroups, TIERS, type DuplicateGroup, type PreparedGroups, type Tier } from './dedupe-groups.js';
+import { buildGroups, preparedGroups, TIERS, type DuplicateGroup, type PreparedGroups, type Tier } from './dedupe-groups.js';
 import { keepOrder, type KeepRule } from './dedupe-keep.js';
 import { NO_MARKS, readMarks, type DedupeMarks } from './dedupe-marks.js';
 import { PlaceTable } from './dedupe-places.js';
@@ -61,8 +61,10 @@ export interface DedupeReport {
   keep: KeepRule[];
   /**
    * Per tier: the groups of that tier (a group's weakest match: identical when every copy has the
-   * same bytes), and the copies that would go by how they match the kept copy, with their bytes
-   * (looking at the vault alone: the places that would go if only each kept copy stayed).
+   * same bytes), and the sums of those groups' `going` and `bytes` (looking at the vault alone: the
+   * places that would go if only each kept copy stayed). A copy counts in its group's tier, even
+   * one with the kept copy's very bytes in a same-picture group, so each total adds up what its
+   * groups show.
    */
   tiers: Record<Tier, { groups: number; files: number; bytes: number }>;
   /** What `--clean` would free, per source folder and chat (largest first) and per month (in order). */
@@ -138,7 +140,7 @@ export async function gatherDuplicates(options: DedupeOptions): Promise<Duplicat
         const { groups, marksHonoured } = buildGroups(table, { keep, notDuplicates: given.notDuplicates, kept: given.kept, device, vaultOnly, similar: similarTier }, prepared);
         return {
           device, vault: vaultDir, sources: scope.sources, against: scope.against, similar: similar ? options.similar! : null, keep,
-          tiers: tierTotals(groups, vaultOnly), freed: freedBy(groups), marksHonoured, ...looksCounted(similar ? examined.looks : null, table), groups, unreadable,
+          tiers: tierTotals(groups), freed: freedBy(groups), marksHonoured, ...looksCounted(similar ? examined.looks : null, table), groups, unreadable,
         };
       },
     };
@@ -166,17 +168,12 @@ function notYetAVault(err: unknown, fine: boolean | undefined): null {
   throw err;
 }
 
-function tierTotals(groups: DuplicateGroup[], vaultOnly: boolean): DedupeReport['tiers'] {
+function tierTotals(groups: DuplicateGroup[]): DedupeReport['tiers'] {
   const tiers = Object.fromEntries(TIERS.map((t) => [t, { groups: 0, files: 0, bytes: 0 }])) as DedupeReport['tiers'];
   for (const g of groups) {
     tiers[g.tier].groups++;
-    for (const m of g.members) {
-      const going = goingCopies(m, vaultOnly);
-      // The kept copy's other places (the vault alone) hold its very bytes.
-      const match = m.match === 'kept' ? 'identical' : m.match;
-      tiers[match].files += going;
-      tiers[match].bytes += going * m.size;
-    }
+    tiers[g.tier].files += g.going;
+    tiers[g.tier].bytes += g.bytes;
   }
   return tiers;
 }

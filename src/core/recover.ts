@@ -1,5 +1,6 @@
 import { archiveNames } from '../catalog/archives.js';
 import { recordArchive } from '../catalog/record.js';
+import { addToStoppedArchive } from '../catalog/runs.js';
 import { listArchiveFiles, removePartials } from '../vault/archive-files.js';
 import type { checkZip } from '../vault/check-zip.js';
 import type { Vault } from '../vault/vault.js';
@@ -49,6 +50,7 @@ export async function recoverVault(vault: Vault): Promise<Recovery> {
     for (const { archive: a, manifest, bytes } of whole) {
       recordArchive(db, { name: a.name, month: a.month, xxh64: a.xxh64, bytes, createdAt: manifest.createdAt, verifiedAt }, manifest);
       recovery.adopted.push(a.name);
+      addToStoppedArchive(db, { files: manifest.locations.length, bytes: manifest.images.reduce((n, i) => n + i.size, 0) });
     }
     recovery.lostPlaces = db.prepare('DELETE FROM locations WHERE hash NOT IN (SELECT hash FROM images)').run().changes;
     db.exec('COMMIT');

@@ -30,8 +30,14 @@ export interface VerifyResult {
   archives: number;
   images: number;
   damaged: DamagedArchive[];
-  /** The original files whose only stored copy is damaged (archives markedBefore: run verify --read-data to know). */
-  affected: { device: string; path: string; hash: string; month: string }[];
+  /**
+   * The original files whose only stored copy is in a damaged archive (archives markedBefore: run
+   * verify --read-data to know). `known`: this check found that copy bad (missing, or re-hashed
+   * wrong); false: its zip changed somewhere and no picture was read (a plain verify), so it may
+   * be whole. `state`: cleaned places' files are gone from their disk; archived or restored ones
+   * are still there (repair stores them again from there).
+   */
+  affected: { device: string; path: string; hash: string; month: string; known: boolean; state: 'archived' | 'cleaned' | 'restored' }[];
   /** Zips in the vault that the catalogue does not know (reindex adopts them). */
   uncatalogued: string[];
   /**
@@ -102,13 +108,19 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
     const result: VerifyResult = {
       readData, archives: 0, images: 0, damaged: [], affected: [], uncatalogued: [], notRebuilt: [], recorded: !vault.readOnly,
     };
-    const badHashes = new Set<string>();
+    // Per bad image: whether this check knows it bad, or only that its zip changed somewhere.
+    const badHashes = new Map<string, boolean>();
     const notRebuilt = new Set<string>();
     const verdicts: { archive: CatalogArchive; damage: string[]; expected: string[] }[] = [];
     for await (const { archive, check, expected, bad } of checkArchives(vault.dir, vault.db, readData, progress)) {
       result.archives++;
       result.images += expected.length;
-      for (const h of bad) badHashes.add(h);
+      const listed = new Set(check.manifest?.images.map((i) => i.hash));
+      for (const h of bad) {
+        const known = !check.manifest || check.badImages.has(h) || !listed.has(h);
+        // Read and re-hashed right (--read-data), an image of a changed zip has a good copy there: repair stores it again from it.
+        if (known || !readData) badHashes.set(h, known || (badHashes.get(h) ?? false));
+      }
       for (const k of check.notRebuilt) notRebuilt.add(k);
       verdicts.push({ archive, damage: check.damage, expected });
     }
@@ -128,7 +140,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
     // of a hundred thousand places, and whole rows of them all would cost several hundred MB.
     if (badHashes.size > 0) {
       for (const r of iterateLocations(vault.db, (row) => badHashes.has(row.hash))) {
-        result.affected.push({ device: r.device, path: r.path, hash: r.hash, month: r.month });
+        result.affected.push({ device: r.device, path: r.path, hash: r.hash, month: r.month, known: badHashes.get(r.hash)!, state: r.state });
       }
     }
     for (const hash of new Set([...notRebuilt].map((k) => k.slice(0, k.indexOf(':'))))) {

@@ -50,10 +50,22 @@ export function translator(lang: Lang): Translate {
     return text.replace(PLACEHOLDER, (m, name: string, one?: string, other?: string) => {
       if (!(name in params)) return m;
       const value = params[name];
+      if (name === 'errno') return errnoInWords(lang, String(value));
       if (one === undefined) return String(value);
       return (Number(value) === 1 ? one : other!).replace(/#/g, String(value));
     });
   };
+}
+
+/**
+ * A system error's code, as every message says it (the `{errno}` placeholder): in words, with the
+ * code in brackets for support, "the disk is full (ENOSPC)". A code without words (or a message
+ * where no code was known) is said as it is.
+ */
+function errnoInWords(lang: Lang, code: string): string {
+  const words = MESSAGES[`io.${code}`]?.[lang];
+  if (!words) return code;
+  return lang === 'zh' ? `${words}（${code}）` : `${words} (${code})`;
 }
 
 /** The names a sentence is filled from, for checking both languages take the same ones. */

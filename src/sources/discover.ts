@@ -15,15 +15,38 @@ export interface Discovery {
   lookedIn: Candidate[];
 }
 
-/** Default cache places, relative to the home folder, on Windows and macOS. */
-const DEFAULTS: { app: CacheApp; rel: string[] }[] = [
-  { app: 'QQ', rel: ['Documents', 'Tencent Files'] },
-  { app: 'WeChat', rel: ['Documents', 'WeChat Files'] },
-  { app: 'WeChat 4', rel: ['Documents', 'xwechat_files'] },
-  { app: 'QQ', rel: ['Library', 'Containers', 'com.tencent.qq', 'Data', 'Library', 'Application Support', 'QQ'] },
-  { app: 'WeChat', rel: ['Library', 'Containers', 'com.tencent.xinWeChat', 'Data', 'Library', 'Application Support', 'com.tencent.xinWeChat'] },
-  { app: 'WeChat 4', rel: ['Library', 'Containers', 'com.tencent.xinWeChat', 'Data', 'Documents', 'xwechat_files'] },
-];
+/**
+ * Default cache places, relative to the home folder, per system. Windows keeps them in Documents.
+ * macOS keeps them in the apps' containers. QQ for Linux (QQNT) keeps each account in
+ * `~/.config/QQ/nt_qq_<hash>/nt_data` (the layout qqnt reads); WeChat for Linux 4.x keeps
+ * `~/Documents/xwechat_files` (`~/xwechat_files` where it cannot reach Documents, as in its
+ * Flatpak), and the Windows apps run under Wine keep theirs in Documents as on Windows.
+ */
+const DEFAULTS: Partial<Record<NodeJS.Platform, { app: CacheApp; rel: string[] }[]>> & { other: { app: CacheApp; rel: string[] }[] } = {
+  win32: [
+    { app: 'QQ', rel: ['Documents', 'Tencent Files'] },
+    { app: 'WeChat', rel: ['Documents', 'WeChat Files'] },
+    { app: 'WeChat 4', rel: ['Documents', 'xwechat_files'] },
+  ],
+  darwin: [
+    { app: 'QQ', rel: ['Library', 'Containers', 'com.tencent.qq', 'Data', 'Library', 'Application Support', 'QQ'] },
+    { app: 'WeChat', rel: ['Library', 'Containers', 'com.tencent.xinWeChat', 'Data', 'Library', 'Application Support', 'com.tencent.xinWeChat'] },
+    { app: 'WeChat 4', rel: ['Library', 'Containers', 'com.tencent.xinWeChat', 'Data', 'Documents', 'xwechat_files'] },
+  ],
+  other: [
+    { app: 'QQ', rel: ['.config', 'QQ'] },
+    { app: 'WeChat 4', rel: ['Documents', 'xwechat_files'] },
+    { app: 'WeChat 4', rel: ['xwechat_files'] },
+    { app: 'QQ', rel: ['Documents', 'Tencent Files'] },
+    { app: 'WeChat', rel: ['Documents', 'WeChat Files'] },
+  ],
+};
+
+/** Where this system's apps keep their caches by default, in its own path flavour. */
+export function defaultCachePlaces(home: string, platform: NodeJS.Platform = process.platform): Candidate[] {
+  const flavour = platform === 'win32' ? path.win32 : path.posix;
+  return (DEFAULTS[platform] ?? DEFAULTS.other).map((d) => ({ app: d.app, path: flavour.join(home, ...d.rel), via: 'default' as const }));
+}
 
 const isDir = (p: string) => stat(p).then((s) => s.isDirectory(), () => false);
 
@@ -101,7 +124,7 @@ const joinAny = (base: string, name: string) => (/^[A-Za-z]:/.test(base) ? path.
 /** The chat caches of this machine (or of a fake home, for tests): what exists, and what was looked for. */
 export async function discoverCaches(home: string): Promise<Discovery> {
   const lookedIn: Candidate[] = [
-    ...DEFAULTS.map((d) => ({ app: d.app, path: path.join(home, ...d.rel), via: 'default' as const })),
+    ...defaultCachePlaces(home),
     ...(await movedBySettings(home)),
   ];
   const seen = new Set<string>();

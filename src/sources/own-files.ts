@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import type { Dirent } from 'node:fs';
+import { ARCHIVES_DIR, DB_FILE } from '../vault/layout.js';
 
 /**
  * The temporary files picvault writes outside the vault, and how to know one again. A restore
@@ -36,4 +38,20 @@ export function restorePartOwner(name: string): number | 'legacy' | null {
 export function isOwnTemporaryName(name: string): boolean {
   // Every one starts with a dot: the walk asks for every file of a cache, nearly none of which do.
   return name.charCodeAt(0) === 0x2e && (restorePartOwner(name) !== null || ZIP_PARTIAL.test(name));
+}
+
+/**
+ * A folder's entries are a vault's (its catalogue beside its archives folder): picvault's own
+ * files, never a user's pictures, wherever the vault sits. A vault made inside a source folder
+ * (or an old one left there) is skipped by the walk, so scan does not count its zips as files
+ * that are not images and archive does not store its own archives.
+ */
+export function holdsVault(entries: readonly Dirent[]): boolean {
+  let db = false;
+  let archives = false;
+  for (const e of entries) {
+    if (e.name === DB_FILE && e.isFile()) db = true;
+    else if (e.name === ARCHIVES_DIR && e.isDirectory()) archives = true;
+  }
+  return db && archives;
 }

@@ -1,6 +1,6 @@
 import { lstatSync, readdirSync, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
-import { isOwnTemporaryName } from './own-files.js';
+import { holdsVault, isOwnTemporaryName } from './own-files.js';
 import { NAME_NOT_UTF8, undecodableNames } from './raw-names.js';
 import { ALLOWED_INSIDE_MSG, isInside, isProtectedFileName, isProtectedFolderName } from './protected.js';
 
@@ -31,9 +31,9 @@ const isDirectory = (p: string) => {
 
 /**
  * Every regular file below root, depth first, with its stat. Symbolic links are not followed
- * (a link could lead outside the source), protected folders are not entered, and picvault's own
- * temporary files (a killed restore's or archive's, see own-files.ts) are never yielded. Each folder is
- * read and its files stat'ed synchronously: a cache is tens of thousands of small files, and a
+ * (a link could lead outside the source), protected folders and vaults (holdsVault) are not
+ * entered, and picvault's own temporary files (a killed restore's or archive's, see own-files.ts)
+ * are never yielded. Each folder is read and its files stat'ed synchronously: a cache is tens of thousands of small files, and a
  * promise per stat cost 0.5 s per 20 000 files where the system calls cost a tenth of that. The
  * generator is synchronous too (an async one cost a promise per file): its consumer hands the
  * event loop back between batches (see scanEach).
@@ -54,6 +54,7 @@ export function* walkFiles(root: string, options: WalkOptions): Generator<Walked
       options.onUnreadable?.(dir, err);
       continue;
     }
+    if (holdsVault(entries)) continue;
     // dir is normalised (the root is resolved, each folder below it made here) and a name from
     // readdir is one plain component, so this is what path.join gives, without its normalising
     // (70 ms per 20 000 files).

@@ -1,4 +1,4 @@
-import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -88,4 +88,21 @@ export async function acquireLock(vault: string): Promise<() => Promise<void>> {
     if ((await readFile(lockPath, 'utf8').catch(() => null)) === text) rmSync(lockPath, { force: true });
   }
   throw new PicvaultError('vault.locked', { pid: '?', host: '?', since: '?', lock: lockPath }, EXIT.locked);
+}
+
+/**
+ * Whether a live run holds VAULT's lock, for readers that take no lock (`catalog log`, serve): a
+ * run the log calls running while none does was killed. A lock from another host counts as live.
+ */
+export function lockHeld(vault: string): boolean {
+  let text: string;
+  try {
+    text = readFileSync(path.join(vault, LOCK_FILE), 'utf8');
+  } catch {
+    return false;
+  }
+  const holder = parseLock(text);
+  // Empty for the microseconds after its create: being taken, so held.
+  if (!holder) return text === '';
+  return holder.host !== os.hostname() || !processGone(holder.pid, holder.process);
 }

@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { access, mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { openCatalog, type Db } from '../catalog/db.js';
+import { endKilledRuns } from '../catalog/runs.js';
 import { isReadOnlyCode } from '../catalog/read-only.js';
 import { EXIT, PicvaultError, errnoCode } from '../errors.js';
 import { ARCHIVES_DIR, DB_FILE } from './layout.js';
@@ -35,7 +36,7 @@ const isFile = (p: string) => stat(p).then((s) => !s.isDirectory(), () => false)
 const writable = (p: string) => access(p, constants.W_OK).then(() => true, () => false);
 
 function vaultError(key: string, dir: string, err?: unknown): PicvaultError {
-  return new PicvaultError(key, { vault: dir, reason: errnoCode(err) ?? String((err as Error)?.message ?? '') }, EXIT.notVault);
+  return new PicvaultError(key, { vault: dir, errno: errnoCode(err) ?? String((err as Error)?.message ?? '') }, EXIT.notVault);
 }
 
 /**
@@ -53,6 +54,8 @@ export async function openVault(given: string, options: OpenVaultOptions): Promi
   let readOnly = false;
   try {
     ({ db, readOnly } = await openCatalogFor(dir, locked));
+    // The lock is ours: a run the log still calls running was killed.
+    if (locked) endKilledRuns(db);
   } catch (err) {
     await release();
     throw err;
@@ -98,8 +101,10 @@ export async function claimVaultDir(given: string, options: OpenVaultOptions): P
     return { dir, release: await acquireLock(dir), locked: true };
   } catch (err) {
     if (err instanceof PicvaultError) throw err;
-    if (options.write === 'if-writable' && isReadOnlyCode(errnoCode(err))) return { dir, release: async () => undefined, locked: false };
-    throw vaultError('vault.unwritable', dir, err);
+    const readOnly = isReadOnlyCode(errnoCode(err));
+    if (options.write === 'if-writable' && readOnly) return { dir, release: async () => undefined, locked: false };
+    // A vault that cannot be written is still one picvault reads: the message says what works there.
+    throw vaultError(readOnly && catalogue?.size ? 'vault.unwritable.readOnly' : 'vault.unwritable', dir, err);
   }
 }
 

@@ -64,6 +64,6 @@ export class RestoreJobs {
 function describe(err: unknown): JobView['error'] {
   if (err instanceof PicvaultError) return { key: err.key, params: err.params };
   const stop = systemStop(err);
-  if (stop) return { key: stop.path ? 'io.stoppedAt' : 'io.stopped', params: { reasonKey: stop.reason, code: stop.code, path: stop.path ?? '' } };
+  if (stop) return { key: stop.path ? 'io.stoppedAt' : 'io.stopped', params: { errno: stop.code, path: stop.path ?? '' } };
   return { key: 'bug', params: { detail: err instanceof Error ? err.message : String(err) } };
 }

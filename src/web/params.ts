@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { flavourOf } from '../core/restore-target.js';
 import { isInside } from '../sources/protected.js';
@@ -38,3 +39,9 @@ export function restoreFolder(given: string | undefined, vault: string, target: 
   if (isInside(vault, folder, target)) return { problem: 'web.folder.inVault' };
   return { folder };
 }
+
+/**
+ * The folder the restore box suggests: the user's own Pictures/restored, in this machine's path
+ * flavour (a Windows example on Linux was refused when typed in as shown).
+ */
+export const exampleFolder = (home: string = os.homedir(), target: path.PlatformPath = path): string => target.join(home, 'Pictures', 'restored');

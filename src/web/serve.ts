@@ -179,7 +179,7 @@ function jobReport(job: JobView, t: ReturnType<typeof translator>) {
   let message = '';
   if (job.state === 'waiting') message = t('web.job.waiting');
   else if (job.state === 'running') message = t('web.job.running', { done: job.done, total: job.total });
-  else if (job.error) message = t(job.error.key, { ...job.error.params, reason: t(String(job.error.params.reasonKey ?? '')) });
+  else if (job.error) message = t(job.error.key, job.error.params);
   else if (job.result) {
     const r = job.result;
     message = r.selected === 0 ? t('restore.none') : t('web.job.done', { restored: r.restored, already: r.already, skipped: r.skipped.length });
@@ -187,6 +187,13 @@ function jobReport(job: JobView, t: ReturnType<typeof translator>) {
   }
   const skipped = job.result?.skipped.map((s) => `${s.from}: ${t(`skip.${s.skip}`, { device: '' })}`) ?? [];
   return { state: job.state, done: job.done, total: job.total, message, skipped };
+}
+
+/** Why the port could not be taken, in words (a bare EADDRINUSE told the user nothing): bad usage, exit 2. */
+function listenError(err: unknown, port: number): PicvaultError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const key = code === 'EADDRINUSE' ? 'web.portBusy' : code === 'EACCES' ? 'web.portDenied' : 'web.cannotListen';
+  return new PicvaultError(key, { port, errno: code ?? String(err) }, EXIT.usage);
 }
 
 export interface ServeOptions {
@@ -219,8 +226,7 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
     });
   } catch (err) {
     await browse.close();
-    const code = (err as NodeJS.ErrnoException).code ?? String(err);
-    throw new PicvaultError('web.portBusy', { port: options.port ?? 0, reason: code }, EXIT.usage);
+    throw listenError(err, options.port ?? 0);
   }
   const port = (server.address() as AddressInfo).port;
   const g = makeGuard(port);

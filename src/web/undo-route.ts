@@ -16,6 +16,7 @@ export function undoRoute(app: Hono, ctx: AppContext): void {
     const id = Number(c.req.param('id'));
     const run = Number.isSafeInteger(id) && id > 0 ? browse.run(id) : undefined;
     if (!run?.undoable) return c.json({ error: t('web.undo.cannot') }, 400);
+    if (run.undoneBy !== null) return c.json({ error: t('web.undo.already', { run: id, undo: run.undoneBy }) }, 409);
     if (run.device !== ctx.device) return c.json({ error: t('web.undo.otherDevice', { device: run.device, run: id }) }, 400);
     const job = jobs.start((progress) => restore({ vault: browse.dir, run: id, device: ctx.device, progress, items: false }));
     return c.json({ job: job.id }, 202);

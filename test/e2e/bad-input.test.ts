@@ -34,7 +34,7 @@ test('bad usage: exit 2 and one line, in English or Chinese, nothing changed', a
   assertClean(await picvault(['restore', '--from', vault, '--hash', '0123456789']), 2, /no image in the vault has a hash/);
   assertClean(await picvault(['archive', src, '--to', vault, '--min-size', 'lots']), 2, /--min-size wants a size/);
   assertClean(await picvault(['restore', '--from', vault, '--overwrite', 'maybe']), 2, /--overwrite must be one of never\|if-different\|always/);
-  assertClean(await picvault(['archive', src]), 2, /name the vault with --vault/);
+  assertClean(await picvault(['archive', src]), 2, /name the vault with --to DIR/);
   for (const name of ['..', '', 'pc\n2']) {
     assertClean(await picvault(['archive', src, '--to', vault, '--device-name', name]), 2, /a device name must be one a folder can have/);
   }

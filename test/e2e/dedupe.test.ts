@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
+import { Browse } from '../../src/core/browse.js';
 import { SIMILAR_DEFAULT } from '../../src/core/similar-index.js';
 import { assertClean, picvault } from '../helpers/cli.js';
 import { buildDuplicateTree, corpusPhoto, put } from '../helpers/duplicates.js';
@@ -81,6 +82,44 @@ test('a pair marked "not duplicates" on one device is never grouped again, on an
   assert.equal(onPc.groups.length, 1);
   assert.deepEqual(onPc.groups[0].members.map((m) => [m.where, m.match]), [['vault', 'kept'], ['source', 'identical']]);
   assert.ok(!onPc.groups[0].members.some((m) => m.picture === a), 'the marked photo is in no group with it');
+});
+
+test('pictures this device cleaned get their looks from their zips, and with no cache on the machine dedupe --vault looks at the vault alone', async () => {
+  const root = await tempDir();
+  const vault = path.join(root, 'vault');
+  const { photo, wechat } = await corpusPhoto();
+  const pc = path.join(root, 'pc');
+  await put(path.join(pc, 'camera', 'car.jpg'), photo, '2024-01-01');
+  await put(path.join(pc, 'chat', 'car-small.jpg'), wechat, '2024-01-02');
+  const asPc = { env: { PICVAULT_DEVICE: 'pc' } };
+  assert.equal((await picvault(['archive', pc, '--to', vault], asPc)).code, 0);
+  const cleaned = await picvault(['clean', path.join(pc, 'chat'), '--vault', vault, '--yes', '--preview', path.join(root, 'preview.png')], asPc);
+  assert.equal(cleaned.code, 0, cleaned.stderr);
+
+  // The cache named: the small copy lives only in the vault now, and is compared from its zip.
+  type Looks = Report & { looksKnown: number; looksMissing: number };
+  const named = (await report([pc, '--vault', vault, '--similar'])) as Looks;
+  assert.deepEqual([named.looksKnown, named.looksMissing], [2, 0]);
+  assert.deepEqual(named.groups.map((g) => [g.tier, g.members.map((m) => [m.where, m.device ?? null]).sort()]), [['similar', [['source', null], ['vault', 'pc']]]]);
+  // The duplicates page counts from the looks the catalogue keeps: none missing now.
+  const browse = await Browse.open({ vault, cacheDir: path.join(root, 'thumbs') });
+  try {
+    assert.equal((await browse.duplicates.report()).looksMissing, 0, 'the page no longer asks for a run that cannot help');
+  } finally {
+    await browse.close();
+  }
+
+  // No QQ or WeChat cache on this machine: the page's advice, `dedupe --vault V --similar`, works on the vault alone.
+  const home = path.join(root, 'home');
+  for (const [lang, said] of [['en', /no QQ or WeChat cache found on this machine: looking at the vault alone/], ['zh', /本机未找到 QQ 或微信缓存：只查看仓库/]] as const) {
+    const alone = await picvault(['dedupe', '--vault', vault, '--similar', '--lang', lang], { env: { PICVAULT_DEVICE: 'pc', PICVAULT_HOME: home } });
+    assert.equal(alone.code, 0, alone.stderr);
+    assert.match(alone.stderr, said);
+  }
+  const json = JSON.parse((await run(['--vault', vault, '--similar', '--json'], { PICVAULT_DEVICE: 'pc', PICVAULT_HOME: home })).stdout) as Looks;
+  assert.deepEqual([json.groups.length, json.groups[0]!.tier, json.looksMissing], [1, 'similar', 0]);
+  // --clean removes copies from the caches it finds: with none found it still says so and stops.
+  assertClean(await picvault(['dedupe', '--vault', vault, '--clean', '--yes'], { env: { PICVAULT_DEVICE: 'pc', PICVAULT_HOME: home } }), 2, /no QQ or WeChat cache found on this machine; name a folder/);
 });
 
 test('bad input is one clear line and exit 2, in either language, and changes nothing', async () => {

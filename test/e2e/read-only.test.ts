@@ -76,7 +76,7 @@ test('a vault on a read-only mount: every reading command works, writing ones sa
     await assertReadsWork(view, src, path.join(root, 'out'));
     const archive = await picvault(['archive', src, '--to', view], { env });
     assert.equal(archive.code, 10, archive.stderr);
-    assert.match(archive.stderr, /cannot write to the vault .* \(EROFS\)/);
+    assert.match(archive.stderr, /cannot write to the vault .*: the drive or folder is read-only \(EROFS\)\. picvault can still read it there \(catalog, verify, restore and serve work\)/);
     const clean = await picvault(['clean', src, '--vault', view, '--yes'], { env });
     assert.equal(clean.code, 10, clean.stderr);
     assert.match(clean.stderr, /read-only: clean records each delete/);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, request } from 'node:http';
 import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -64,6 +65,9 @@ test('overview, a month with its thumbnails, a picture, restoring it into a fold
   await page.locator('.pick').nth(0).click();
   await page.locator('.pick').nth(1).click();
   assert.equal(await page.locator('[data-picked-count]').textContent(), '2 pictures selected');
+  assert.equal(await page.locator('h1').textContent(), '2024-05');
+  // The folder box suggests a folder of this user on this machine, one it accepts as typed.
+  assert.equal(await page.locator('aside.picked input[name=folder]').getAttribute('placeholder'), `a full path, e.g. ${path.join(os.homedir(), 'Pictures', 'restored')}`);
   await shot(page, 'month');
   // The two picked pictures restored into a folder from the bar under the grid.
   const picked = await page.locator('.grid input[name=hash]:checked').evaluateAll((boxes) => boxes.map((b) => (b as HTMLInputElement).value));
@@ -96,6 +100,13 @@ test('overview, a month with its thumbnails, a picture, restoring it into a fold
   await page.getByRole('heading', { name: '恢复' }).waitFor();
   assert.equal(new URL(page.url()).pathname, `/picture/${turned}`, 'the switch comes back to the same page');
   assert.match(await page.locator('nav').textContent() ?? '', /总览.*搜索.*重复图片.*运行记录/);
+  assert.equal(await page.locator('.facts dt').first().textContent(), '文件格式');
+  await shot(page, 'picture-zh');
+  await page.goto(new URL('/month/2024-01', served.url).href);
+  // Each filter its own word: a place's source and a picture's file type were both 类型.
+  assert.deepEqual(await page.locator('form.filters label').evaluateAll((ls) => ls.map((l) => l.firstChild?.textContent?.trim())), ['来源', '聊天', '种类', '设备', '文件格式', '排序']);
+  assert.equal(await page.locator('h1').textContent(), '2024-01');
+  await shot(page, 'month-zh');
   await page.goto(new URL('/', served.url).href);
   await page.getByRole('heading', { name: '按月份' }).waitFor();
   await shot(page, 'overview-zh');
@@ -161,6 +172,7 @@ test('duplicates: the three tiers with a thumbnail of every copy; a similar pair
   // The log is drawn again: the undo is a restore run, and the clean says it was undone.
   await page.getByText(/restore: undo of #\d+/).waitFor();
   await page.getByText(/undone \(#\d+\)/).waitFor();
+  assert.equal(await row.getByRole('button', { name: 'Undo' }).count(), 0, 'an undone run offers no second undo');
   await shot(page, 'runs-undone');
   await page.close();
 });

@@ -80,7 +80,7 @@ test('a clean killed between deletions is in the log as interrupted, and restore
   assert.ok(left.size < original.size, 'the kill landed after some deletes');
   const runs = await log(vault);
   const clean = runs.find((r) => r.command === 'clean')!;
-  assert.ok(clean.outcome === 'interrupted' || (clean.outcome === 'done' && left.size === 0), `${clean.outcome} with ${left.size} left`);
+  assert.ok(clean.outcome === 'killed' || (clean.outcome === 'done' && left.size === 0), `${clean.outcome} with ${left.size} left`);
   const undo = await picvault(['restore', '--from', vault, '--run', String(clean.id)], { env });
   assert.equal(undo.code, 0, undo.stderr);
   await assertBack(src, original, 'killed run undone');

@@ -1,4 +1,4 @@
-import { mkdir, readFile, readdir, stat, utimes, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { HashedFile } from '../../src/core/archive-plan.js';
 import { sampleImage } from '../../src/core/demo-cache.js';
@@ -72,4 +72,19 @@ export async function buildTree(dir: string, n: number, months: string[], seedBa
 export async function noisyImage(seed: number, format: 'jpeg' | 'png' | 'webp' | 'avif' | 'tiff', size = 64): Promise<Buffer> {
   const { default: sharp } = await import('sharp');
   return sharp({ create: { width: size, height: size, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 100 + (seed % 50), sigma: 40 } } })[format]().toBuffer();
+}
+
+/**
+ * A tree of `n` files made of `distinct` real images (buildTree), each copied with its time: many
+ * places cheaply, for runs that must last long enough to be interrupted among their deletes.
+ */
+export async function buildCopies(dir: string, n: number, months: string[], distinct = 6): Promise<void> {
+  const originals = await buildTree(dir, distinct, months);
+  for (let i = distinct; i < n; i++) {
+    const from = originals[i % distinct];
+    const to = path.join(path.dirname(from), `copy${i}${path.extname(from)}`);
+    await copyFile(from, to);
+    const { atime, mtime } = await stat(from);
+    await utimes(to, atime, mtime);
+  }
 }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { BIN } from './cli.js';
@@ -16,18 +17,52 @@ export function runKilledAfter(args: string[], ms: number, env: NodeJS.ProcessEn
   });
 }
 
-/** The real binary, SIGKILLed the moment `watched` is deleted: a kill inside a clean's deletes. */
-export function runKilledWhenGone(args: string[], watched: string, env: NodeJS.ProcessEnv): Promise<number | null> {
+/** The real binary, sent `signal` (SIGKILL unless said) the first time `ready()` says so, polled every 2 ms: its exit code (null when a kill landed). */
+export function runSignalledWhen(args: string[], ready: () => Promise<boolean>, env: NodeJS.ProcessEnv, signal: NodeJS.Signals = 'SIGKILL'): Promise<number | null> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], { stdio: 'ignore', env });
+    let sent = false;
     const poll = setInterval(() => {
-      stat(watched).catch(() => child.kill('SIGKILL'));
+      if (!sent) void ready().then((yes) => yes && !sent && (sent = true) && child.kill(signal));
     }, 2);
     child.on('exit', (code) => {
       clearInterval(poll);
       resolve(code);
     });
   });
+}
+
+/**
+ * The real binary, sent `signal` the moment a file goes from one of `dirs`: a clean deletes a batch
+ * of small files in a few milliseconds, faster than a poll sees, so a watcher process of its own
+ * (inotify, an idle event loop: no test's work in its way) sends the signal.
+ */
+export async function runSignalledAtFirstDelete(args: string[], dirs: string[], env: NodeJS.ProcessEnv, signal: NodeJS.Signals): Promise<number | null> {
+  // Watching before the run starts: it is told the run's pid once it says it is ready.
+  const watcher = spawn(process.execPath, ['-e', WATCHER, signal, ...dirs], { stdio: ['pipe', 'pipe', 'ignore'] });
+  await once(watcher.stdout, 'data');
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: 'ignore', env });
+  watcher.stdin.end(String(child.pid));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  watcher.kill();
+  return code;
+}
+
+const WATCHER = `
+const [signal, ...dirs] = process.argv.slice(1);
+let pid = '';
+process.stdin.on('data', (d) => (pid += d));
+const stop = () => {
+  try { process.kill(Number(pid), signal); } catch {}
+  process.exit(0);
+};
+for (const d of dirs) require('node:fs').watch(d, stop);
+process.stdout.write('ready');
+`;
+
+/** The real binary, sent `signal` (SIGKILL unless said) the moment `watched` is deleted: a signal inside a clean's deletes. */
+export function runKilledWhenGone(args: string[], watched: string, env: NodeJS.ProcessEnv, signal: NodeJS.Signals = 'SIGKILL'): Promise<number | null> {
+  return runSignalledWhen(args, () => stat(watched).then(() => false, () => true), env, signal);
 }
 
 /**

@@ -90,10 +90,11 @@ export interface Serving {
 }
 
 /** The real binary's `serve` on a random port, as a user starts it; resolves with the address it prints. */
-export async function spawnServe(vault: string, cache: string, as: { uid?: number; gid?: number } = {}): Promise<Serving> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--vault', vault], {
-    env: { ...process.env, LANG: 'en_US.UTF-8', LC_ALL: '', PICVAULT_CACHE_DIR: cache, PICVAULT_DEVICE: 'pc', PICVAULT_VAULT: '' },
-    ...as,
+export async function spawnServe(vault: string, cache: string, as: { uid?: number; gid?: number; args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<Serving> {
+  const { args = [], env = {}, ...user } = as;
+  const child = spawn(process.execPath, [BIN, 'serve', '--vault', vault, ...args], {
+    env: { ...process.env, LANG: 'en_US.UTF-8', LC_ALL: '', PICVAULT_CACHE_DIR: cache, PICVAULT_DEVICE: 'pc', PICVAULT_VAULT: '', ...env },
+    ...user,
   });
   let out = '';
   const url = await new Promise<URL>((resolve, reject) => {

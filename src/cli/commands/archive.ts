@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { ArchiveResult } from '../../core/archive.js';
 import { discoveredSources } from './discover.js';
 import { parseSize, toSelection, type SelectionFlags } from '../options.js';
-import { addDeviceName, addSelection, deviceName, json, progressFor, refuseDeviceFilter, reportSkipped, vaultOf, type CliContext, type CommonFlags } from '../context.js';
+import { addDeviceName, addSelection, deviceName, json, progressFor, refuseDeviceFilter, reportSkipped, vaultNamedBy, type CliContext, type CommonFlags } from '../context.js';
 import { formatBytes, table } from '../render/format.js';
 import { addCleanFlags, runClean, type CleanFlags } from './clean.js';
 
@@ -62,7 +62,7 @@ export function registerArchive(program: Command, ctx: CliContext): void {
     .option('--max-archive-size <size>', 'help.archive.maxArchiveSize', '2GiB')
     .option('--clean', 'help.archive.clean');
   refuseDeviceFilter(addCleanFlags(addDeviceName(addSelection(cmd))), 'archive').action(async (sources: string[], flags: ArchiveFlags) => {
-    const vault = vaultOf(ctx, flags.to, flags.vault);
+    const vault = vaultNamedBy(ctx, '--to', flags.to, flags.vault);
     const selection = toSelection(flags);
     if (sources.length === 0) sources = await discoveredSources(ctx, flags.json || flags.quiet);
     const device = deviceName(ctx, flags);

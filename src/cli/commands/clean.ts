@@ -11,6 +11,7 @@ import { askYesNo, onTerminal } from '../render/confirm.js';
 import { privateTempDir } from '../../core/private-temp.js';
 import { hasMessage } from '../../i18n/index.js';
 import { formatBytes, table } from '../render/format.js';
+import { noPictureWords } from '../render/sheet-words.js';
 
 export interface CleanFlags {
   dryRun?: boolean;
@@ -99,7 +100,7 @@ async function showAskDelete(
     import('../../core/clean.js'), import('../../core/preview.js'), import('../../sources/apps-running.js'),
   ]);
   if (opts.dryRun) {
-    const preview = opts.preview && plan.remove.size > 0 ? (await writeContactSheet(plan.sample, path.resolve(opts.preview), { wechatKey: opts.wechatKey })).file : null;
+    const preview = opts.preview && plan.remove.size > 0 ? (await writeContactSheet(plan.sample, path.resolve(opts.preview), { wechatKey: opts.wechatKey, noPicture: noPictureWords(ctx) })).file : null;
     if (opts.json) return print(cleanDocument(plan, { dryRun: true, deleted: plan.remove.size, bytes: plan.bytes, files: plan.remove, kept: plan.keep, removedFolders: null, readBack: null, preview }));
     ctx.out(t('clean.dryRun'));
     // A summary; every file only when asked (--list, or --json).
@@ -116,7 +117,7 @@ async function showAskDelete(
   // Every delete is recorded in the catalogue: on a read-only vault there is nothing to ask.
   if (plan.readOnly) throw new PicvaultError('clean.readOnlyVault', { vault: plan.vault }, EXIT.notVault);
   const named = opts.preview ? path.resolve(opts.preview) : null;
-  const sheetOptions = { wechatKey: opts.wechatKey };
+  const sheetOptions = { wechatKey: opts.wechatKey, noPicture: noPictureWords(ctx) };
   if (!opts.yes && !onTerminal()) {
     if (named) await writeContactSheet(plan.sample, named, sheetOptions);
     throw usageError('clean.needYes', { count: plan.remove.size, bytes: formatBytes(plan.bytes) });

@@ -6,7 +6,7 @@ import type { ArchiveResult } from '../../core/archive.js';
 import type { CleanResult } from '../../core/clean.js';
 import type { KeptFile } from '../../core/clean-plan.js';
 import type { DedupeReport, DuplicateGroup, DuplicateMember, FreedRow } from '../../core/dedupe.js';
-import { TIERS } from '../../core/dedupe-groups.js';
+import { groupNumbers, TIERS } from '../../core/dedupe-groups.js';
 import { SIMILAR_DEFAULT } from '../../core/similar-index.js';
 import { usageError } from '../../errors.js';
 import { hasMessage } from '../../i18n/index.js';
@@ -14,6 +14,7 @@ import { parseHash, toSelection, type SelectionFlags } from '../options.js';
 import { addDeviceName, addSelection, deviceName, jsonStreamed, progressFor, refuseDeviceFilter, reportSkipped, SKIPPED_SHOWN, type CliContext, type CommonFlags } from '../context.js';
 import { askYesNo, onTerminal } from '../render/confirm.js';
 import { displayWidth, formatBytes, table } from '../render/format.js';
+import { noPictureWords } from '../render/sheet-words.js';
 import { discoveredSources } from './discover.js';
 
 interface DedupeFlags extends CommonFlags, SelectionFlags {
@@ -60,9 +61,12 @@ const matchOf = (ctx: CliContext, m: DuplicateMember) => (m.match === 'kept' ? '
 const placeOf = (ctx: CliContext, m: DuplicateMember) =>
   m.where === 'vault' ? ctx.t('dedupe.inVault', { device: m.device ?? '?', places: m.places ?? 1, path: m.path }) : m.path;
 
-function groupHeading(ctx: CliContext, g: DuplicateGroup, n: number): string {
+/** A group's heading: its copies (and how many of them are shown, when not all), the ones that would go and their bytes. */
+function groupHeading(ctx: CliContext, g: DuplicateGroup, n: number, shown = g.members.length): string {
+  const count = g.members.length;
   return ctx.t('dedupe.groupHead', {
-    n, tier: ctx.t(`dedupe.short.${g.tier}`), count: g.members.length, bytes: formatBytes(g.bytes), why: ctx.t(`dedupe.why.${g.why}`),
+    n, tier: ctx.t(`dedupe.short.${g.tier}`), copies: ctx.t(shown < count ? 'dedupe.copiesShown' : 'dedupe.copies', { count, shown }),
+    going: g.going, bytes: formatBytes(g.bytes), why: ctx.t(`dedupe.why.${g.why}`),
   });
 }
 
@@ -91,12 +95,13 @@ export function renderDedupe(ctx: CliContext, r: DedupeReport): void {
     ctx.out(t('dedupe.tierLine', { tier: t(`dedupe.tier.${tier}`, { threshold: r.similar ?? 0 }), groups: totals.groups, files: totals.files, bytes: formatBytes(totals.bytes) }));
   }
   if (r.marksHonoured > 0) ctx.out(t('dedupe.marksHonoured', { count: r.marksHonoured }));
+  const numbers = groupNumbers(r.groups);
   for (const tier of TIERS) {
     const groups = r.groups.filter((g) => g.tier === tier);
-    groups.slice(0, GROUPS_SHOWN).forEach((g, i) => {
+    for (const g of groups.slice(0, GROUPS_SHOWN)) {
       ctx.out('');
-      renderGroup(ctx, g, i + 1);
-    });
+      renderGroup(ctx, g, numbers.get(g)!);
+    }
     if (groups.length > GROUPS_SHOWN) ctx.out(t('dedupe.more', { count: groups.length - GROUPS_SHOWN }));
   }
   if (r.freed.files === 0) return;
@@ -111,7 +116,8 @@ async function writeSheet(ctx: CliContext, report: DedupeReport, file: string, w
   const { writeDedupeSheet } = await import('../../core/dedupe-sheet.js');
   const sheet = await writeDedupeSheet(report, path.resolve(file), {
     wechatKey,
-    heading: (g, n) => groupHeading(ctx, g, n),
+    noPicture: noPictureWords(ctx),
+    heading: (g, n, shown) => groupHeading(ctx, g, n, shown),
     label: (m, group) => [
       `${role(ctx, m)} · ${formatBytes(m.size)} · ${m.type}`,
       `${m.width ? `${m.width}×${m.height} · ` : ''}${ctx.t(`kind.${m.kind}`)}`,
@@ -221,7 +227,9 @@ export function registerDedupe(program: Command, ctx: CliContext): void {
     if (flags.clean && !vault) throw usageError('dedupe.cleanNeedsVault');
     const sources = [...given];
     const similar = similarOf(flags.similar, sources);
-    if (sources.length === 0) sources.push(...(await discoveredSources(ctx, flags.json)));
+    // No cache on this machine and a vault to look at: the vault alone (its pictures' looks come from their zips). Not for
+    // --clean, which removes copies from the caches it finds.
+    if (sources.length === 0) sources.push(...(await discoveredSources(ctx, flags.json, vault && !flags.clean ? { key: 'dedupe.vaultAlone' } : undefined)));
     const { findDuplicates } = await import('../../core/dedupe.js');
     const report = await findDuplicates({
       sources, vault, against: flags.against, similar, keep: flags.keep?.split(',').map((s) => s.trim()).filter(Boolean),

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Overwrite, RestoreResult } from '../../core/restore.js';
 import { parseChoice, parseRunId, toSelection, type SelectionFlags } from '../options.js';
-import { addDeviceFilter, addDeviceName, addSelection, collect, deviceName, json, progressFor, reportSkipped, vaultOf, type CliContext, type CommonFlags } from '../context.js';
+import { addDeviceFilter, addDeviceName, addSelection, collect, deviceName, json, progressFor, reportSkipped, vaultNamedBy, type CliContext, type CommonFlags } from '../context.js';
 import { formatBytes } from '../render/format.js';
 
 interface RestoreFlags extends CommonFlags, SelectionFlags {
@@ -43,7 +43,7 @@ export function registerRestore(program: Command, ctx: CliContext): void {
   addDeviceName(addDeviceFilter(addSelection(cmd))).action(async (flags: RestoreFlags) => {
     const { restore } = await import('../../core/restore.js');
     const result = await restore({
-      vault: vaultOf(ctx, flags.from, flags.vault),
+      vault: vaultNamedBy(ctx, '--from', flags.from, flags.vault),
       selection: toSelection(flags),
       to: flags.to,
       roots: flags.root,

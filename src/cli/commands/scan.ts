@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import type { GroupBy, MonthRow, ScanSummary } from '../../core/scan.js';
-import { parseChoice, toSelection, type SelectionFlags } from '../options.js';
+import type { MonthRow, ScanSummary } from '../../core/scan.js';
+import { toSelection, type SelectionFlags } from '../options.js';
+import { GROUP_WORDS, parseWord } from '../words.js';
 import { discoveredSources } from './discover.js';
 import { addSelection, json, progressFor, reportSkipped, type CliContext, type CommonFlags } from '../context.js';
 import { formatBytes, table } from '../render/format.js';
@@ -42,7 +43,7 @@ export function registerScan(program: Command, ctx: CliContext): void {
     .option('--by <group>', 'help.scan.by');
   addSelection(cmd)
     .action(async (given: string[], flags: CommonFlags & SelectionFlags & { by?: string }) => {
-      const by = flags.by === undefined ? undefined : parseChoice<GroupBy>('--by', flags.by, ['source', 'chat', 'kind']);
+      const by = flags.by === undefined ? undefined : parseWord('--by', flags.by, GROUP_WORDS);
       const selection = toSelection(flags);
       const sources = given.length > 0 ? given : await discoveredSources(ctx, flags.json || flags.quiet);
       const { scanSummary } = await import('../../core/scan.js');

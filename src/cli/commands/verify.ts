@@ -3,20 +3,28 @@ import type { VerifyResult } from '../../core/verify.js';
 import { EXIT } from '../../errors.js';
 import { json, progressFor, vaultOf, type CliContext, type CommonFlags } from '../context.js';
 
+/** Places whose stored copy is (or may be) bad, those whose file is still on disk said so: they are not lost. */
+function affectedList(ctx: CliContext, places: VerifyResult['affected'], heading: string): void {
+  if (places.length === 0) return;
+  ctx.err(heading);
+  for (const a of places.slice(0, 50)) ctx.err(`  ${a.month}  ${a.device}  ${a.path}${a.state === 'cleaned' ? '' : `  (${ctx.t('verify.stillOnDisk')})`}`);
+  if (places.length > 50) ctx.err(ctx.t('skipped.more', { count: places.length - 50 }));
+  const onDisk = places.filter((a) => a.state !== 'cleaned').length;
+  if (onDisk > 0) ctx.err(ctx.t('verify.onDiskHint', { count: onDisk }));
+}
+
 export function renderVerify(ctx: CliContext, r: VerifyResult, vault: string): void {
   const { t } = ctx;
   if (r.damaged.length === 0 && r.notRebuilt.length === 0) {
     ctx.out(t('verify.ok', { archives: r.archives, images: r.images, data: t(r.readData ? 'verify.data' : 'verify.noData') }));
-  } else {
+  } else if (r.damaged.length > 0) {
     ctx.err(t('verify.damaged', { count: r.damaged.length }));
     for (const d of r.damaged) {
       ctx.err(d.markedBefore ? `  ${d.name}: ${t('verify.markedBefore', { damage: d.damage.join('; '), vault })}` : `  ${d.name}: ${d.damage.join('; ')}`);
     }
-    if (r.affected.length > 0) {
-      ctx.err(t('verify.affected', { count: r.affected.length }));
-      for (const a of r.affected.slice(0, 50)) ctx.err(`  ${a.month}  ${a.device}  ${a.path}`);
-      if (r.affected.length > 50) ctx.err(t('skipped.more', { count: r.affected.length - 50 }));
-    }
+    affectedList(ctx, r.affected.filter((a) => a.known), t('verify.affected', { count: r.affected.filter((a) => a.known).length }));
+    const unread = r.affected.filter((a) => !a.known);
+    affectedList(ctx, unread, t('verify.mayBeAffected', { count: unread.length, vault }));
     ctx.err(t(r.recorded ? 'verify.repairHint' : 'verify.repairHint.readOnly', { vault }));
   }
   if (r.notRebuilt.length > 0) {

@@ -3,7 +3,7 @@ import type { Messages } from '../types.js';
 /** clean and why files stay. */
 export const clean: Messages = {
   'clean.noSources': { en: 'no source named, and the catalogue records no archive run of device {device} (catalog log); name the folders to clean', zh: '未指定来源，且目录中没有设备 {device} 的归档记录（见 catalog log）；请指定要清理的文件夹' },
-  'clean.needYes': { en: 'clean deletes {count|# file|# files} ({bytes}) and asks first, but this is not a terminal; add --yes to delete (--preview FILE writes a contact sheet of them)', zh: '清理将删除 {count} 个文件（{bytes}），需要确认，但当前不是终端；请加 --yes 确认删除（--preview FILE 可生成这些图片的预览图）' },
+  'clean.needYes': { en: 'clean deletes {count|# file|# files} ({bytes}) and asks first, but this is not a terminal; add --yes to delete (--preview FILE writes a contact sheet of {count|it|them})', zh: '清理将删除 {count} 个文件（{bytes}），需要确认，但当前不是终端；请加 --yes 确认删除（--preview FILE 可生成这些图片的预览图）' },
   'clean.appRunning': { en: 'QQ or WeChat is running ({apps}); close it first, or add --force', zh: 'QQ 或微信正在运行（{apps}）；请先退出，或加 --force' },
   'clean.dryRun': { en: 'dry run: nothing was deleted. This is what clean would do:', zh: '演练：未删除任何文件。清理将会：' },
   'clean.wouldDelete': { en: 'delete', zh: '删除' },
@@ -22,7 +22,7 @@ export const clean: Messages = {
   'clean.done': { en: '{count|# file|# files} deleted, {bytes} freed, {folders|# emptied folder|# emptied folders} removed', zh: '已删除 {count} 个文件，释放 {bytes}，移除 {folders} 个空文件夹' },
   'clean.listHint': { en: 'add --list to see every file that would be deleted, or --json for every file and why each stays', zh: '加 --list 可列出每个将被删除的文件，加 --json 可查看每个文件及保留原因' },
   'clean.readBack': {
-    en: 'before deleting, {count|# picture|# pictures} ({bytes}) were read back from the vault and re-hashed',
+    en: 'before deleting, picvault read back {count|# picture|# pictures} ({bytes}) from the vault and re-hashed {count|it|them}',
     zh: '删除前已从仓库读回并重新校验 {count} 张图片（{bytes}）',
   },
   'clean.damaged': {
@@ -30,7 +30,11 @@ export const clean: Messages = {
     zh: '{count} 个文件因仓库中的图片副本已损坏而保留；请运行 picvault repair --vault {vault}',
   },
   'clean.preview': { en: 'preview of what went: {preview}', zh: '已删除内容的预览：{preview}' },
-  'keep.not-in-vault': { en: 'not in the vault (archive them first)', zh: '不在仓库中（请先归档）' },
+  // The catalogue knows no place at these paths; their pictures may well be in the vault from other places.
+  'keep.not-in-vault': {
+    en: 'never archived from these places; archive them first (a picture the vault already holds is only recorded, not stored again)',
+    zh: '这些位置从未归档；请先归档（仓库中已有的图片只记录位置，不会重复存储）',
+  },
   'keep.not-image': { en: 'not an image, left alone', zh: '不是图片，不处理' },
   'keep.changed': { en: 'changed since they were archived', zh: '归档后已被修改' },
   'keep.archive-unverified': { en: 'their archive is not verified (run verify)', zh: '所在归档未通过校验（请运行 verify）' },

@@ -3,6 +3,8 @@ import type { Messages } from '../types.js';
 /** Words many commands share: progress phases, column names, states, kinds, date rules, skip reasons. */
 export const common: Messages = {
   'phase.scan': { en: 'reading', zh: '读取' },
+  'preview.undecodable': { en: 'no preview: cannot be decoded here', zh: '无法预览：此处无法解码' },
+  'preview.unreadable': { en: 'could not be read', zh: '无法读取' },
   'phase.store': { en: 'archiving', zh: '归档' },
   'phase.restore': { en: 'restoring', zh: '恢复' },
   'phase.verify': { en: 'verifying', zh: '校验' },
@@ -49,7 +51,7 @@ export const common: Messages = {
   'rule.exif': { en: 'EXIF', zh: 'EXIF' },
   'rule.folder': { en: 'folder month', zh: '文件夹月份' },
   'rule.file-time': { en: 'file time', zh: '文件时间' },
-  'skip.not-in-vault': { en: 'not in the vault', zh: '不在仓库中' },
+  'skip.not-in-vault': { en: 'never archived from this place', zh: '此位置从未归档' },
   'skip.archive-unverified': { en: 'its archive is not verified', zh: '所在归档未校验' },
   'skip.archive-missing': { en: 'its archive is missing', zh: '所在归档缺失' },
   'skip.changed-since-plan': { en: 'changed since it was archived (kept)', zh: '归档后已被修改（已保留）' },
@@ -76,7 +78,7 @@ export const common: Messages = {
   'kind.original': { en: 'original', zh: '原图' },
   'kind.thumb': { en: 'thumbnail', zh: '缩略图' },
   'kind.sticker': { en: 'sticker', zh: '表情' },
-  'by.source': { en: 'layout', zh: '类型' },
+  'by.source': { en: 'source', zh: '来源' },
   'by.chat': { en: 'chat', zh: '聊天' },
   'by.kind': { en: 'kind', zh: '种类' },
   'yes': { en: 'yes', zh: '是' },

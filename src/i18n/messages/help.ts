@@ -49,8 +49,8 @@ export const help: Messages = {
   'help.select.hash': { en: 'full hash or unique prefix of at least 6 hex digits', zh: '完整哈希，或至少 6 位且唯一的十六进制前缀' },
   'help.select.path': { en: 'path glob (a glob without "/" matches file names at any depth)', zh: '路径通配符（不含 "/" 时匹配任意层级的文件名）' },
   'help.select.minSize': { en: 'at least this size, e.g. 2MB', zh: '不小于此大小，如 2MB' },
-  'help.select.source': { en: 'qq|qqnt|wechat|wechat4|android|folder (repeatable)', zh: 'qq|qqnt|wechat|wechat4|android|folder（可重复）' },
-  'help.select.kind': { en: 'thumb|original|sticker (repeatable)', zh: 'thumb|original|sticker（缩略图|原图|表情，可重复）' },
+  'help.select.source': { en: 'qq|qqnt|wechat|wechat4|android|folder, in any case, as scan prints them (repeatable)', zh: 'qq|qqnt|wechat|wechat4|android|folder，不分大小写，与 scan 显示的一致（可重复）' },
+  'help.select.kind': { en: 'original|thumb|sticker, or as scan --by kind prints them: thumbnail… (repeatable)', zh: 'original|thumb|sticker，或 scan --by kind 显示的词：原图|缩略图|表情（可重复）' },
   'help.select.chat': { en: 'the chat folder (md5, or a prefix) of QQNT / WeChat layouts (repeatable)', zh: 'QQNT / 微信的聊天文件夹（md5 或其前缀，可重复）' },
   'help.select.device': {
     en: 'a filter: places archived from this device (repeatable); not this device\'s name, which is --device-name',
@@ -61,7 +61,7 @@ export const help: Messages = {
   // scan
   'help.scan': { en: 'what is there: a year/month table of images and bytes per source', zh: '查看有什么：按来源列出每年每月的图片数和大小' },
   'help.scan.source': { en: 'folders to look in (default: the QQ and WeChat caches of this machine)', zh: '要查看的文件夹（默认：本机的 QQ 和微信缓存）' },
-  'help.scan.by': { en: 'one table per source (layout), chat or kind', zh: '按来源（类型）、聊天或种类分表' },
+  'help.scan.by': { en: 'one table per source (qq, qqnt, wechat…), chat or kind: source|chat|kind', zh: '按来源（qq、qqnt、wechat…）、聊天或种类分表：source|chat|kind（来源|聊天|种类）' },
 
   // archive
   'help.archive': { en: 'copy images into the vault as dated, content-hashed zips and verify them; originals are kept', zh: '把图片按日期、按内容哈希复制进仓库的 zip 归档并校验；原文件保留' },

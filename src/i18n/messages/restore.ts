@@ -16,7 +16,7 @@ export const restore: Messages = {
     zh: '其中 {count} 个是微信 4.x V2 文件：解码需要该账号的密钥 --wechat-key（16 个字符，或 img_key 的 32 位十六进制）',
   },
   'restore.v2WrongKey': {
-    en: '{count|# of them is a WeChat 4.x V2 file|# of them are WeChat 4.x V2 files} that the --wechat-key given does not open: it is not the key of the account that wrote them',
+    en: '{count|# of them is a WeChat 4.x V2 file|# of them are WeChat 4.x V2 files} that the --wechat-key given does not open: it is not the key of the account that wrote {count|it|them}',
     zh: '其中 {count} 个是微信 4.x V2 文件，所给的 --wechat-key 无法解开：它不是写入这些文件的账号的密钥',
   },
   'restore.notDecoded': { en: '{count|# .dat file|# .dat files} could not be decoded and {count|was|were} restored as {count|it is|they are}', zh: '{count} 个 .dat 文件无法解码，已按原样恢复' },

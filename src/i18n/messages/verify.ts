@@ -7,6 +7,15 @@ export const verify: Messages = {
   'verify.noData': { en: ' (archives hashed; add --read-data to re-hash every image)', zh: '（已校验归档哈希；加 --read-data 可逐张校验图片）' },
   'verify.damaged': { en: 'DAMAGE in {count|# archive|# archives}:', zh: '{count} 个归档已损坏：' },
   'verify.affected': { en: '{count|# original file has|# original files have} no good copy in the vault:', zh: '{count} 个原始文件在仓库中没有完好的副本：' },
+  'verify.mayBeAffected': {
+    en: '{count|# original file|# original files} may have no good copy in the vault: this check read no picture, and picvault verify --read-data --vault {vault} finds out which:',
+    zh: '{count} 个原始文件在仓库中可能没有完好的副本：本次检查未读取图片，运行 picvault verify --read-data --vault {vault} 可查明是哪些：',
+  },
+  'verify.stillOnDisk': { en: 'still on disk: never cleaned', zh: '仍在磁盘上：从未清理' },
+  'verify.onDiskHint': {
+    en: '{count|# of them was|# of them were} never cleaned and {count|is|are} not lost: repair stores {count|it|them} again from {count|its folder|their folders} (name {count|it|them})',
+    zh: '其中 {count} 个文件从未清理，并未丢失：repair 可从其所在文件夹重新存储（请给出这些文件夹）',
+  },
   'verify.markedBefore': {
     en: 'found whole by this check, but a stronger one marked it damaged ({damage}), and only a check as strong clears that: run picvault verify --read-data --vault {vault}',
     zh: '本次检查未发现问题，但更严格的检查曾将其标记为损坏（{damage}），只有同样严格的检查才能解除：请运行 picvault verify --read-data --vault {vault}',
@@ -16,7 +25,7 @@ export const verify: Messages = {
     zh: 'picvault repair --vault {vault} 会从任何完好的副本重新存储受损图片（可加上可能存有它们的文件夹），并把损坏的归档移到一旁',
   },
   'verify.notRebuilt': {
-    en: '{count|# WeChat .dat is|# WeChat .dat files are} not rebuilt exactly by the picture stored for them (a damaged recipe in the catalogue), so restore and clean leave them; picvault reindex --vault {vault} reads the recipes again from the archives:',
+    en: '{count|# WeChat .dat is|# WeChat .dat files are} not rebuilt exactly by the picture stored for {count|it|them} (a damaged recipe in the catalogue), so restore and clean leave {count|it|them}; picvault reindex --vault {vault} reads the recipes again from the archives:',
     zh: '{count} 个微信 .dat 无法由为其存储的图片精确重建（目录中的重建配方已损坏），restore 和 clean 不会处理它们；picvault reindex --vault {vault} 会从归档重新读取重建配方：',
   },
   'verify.repairHint.readOnly': {
@@ -25,7 +34,7 @@ export const verify: Messages = {
   },
   'verify.uncatalogued': { en: '{count|# archive is|# archives are} not in the catalogue (run picvault reindex): {names}', zh: '{count} 个归档未登记（请运行 picvault reindex）：{names}' },
   'verify.uncatalogued.readOnly': {
-    en: '{count|# archive is|# archives are} not in the catalogue (picvault reindex adopts them, once the vault is writable): {names}',
+    en: '{count|# archive is|# archives are} not in the catalogue (picvault reindex adopts {count|it|them}, once the vault is writable): {names}',
     zh: '{count} 个归档未登记（待仓库可写后，picvault reindex 会将其登记）：{names}',
   },
   'verify.notRecorded': {

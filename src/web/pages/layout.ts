@@ -2,6 +2,7 @@ import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { Lang, Translate } from '../../i18n/index.js';
 import { formatBytes } from '../../cli/render/format.js';
+import { exampleFolder } from '../params.js';
 
 /** What every page is drawn with: the language, its words, and the request's form token. */
 export interface View {
@@ -81,7 +82,7 @@ export function restoreForm(v: View, hashes: string[], month: string | null, pla
   ${hashes.map((h) => html`<input type="hidden" name="hash" value="${h}">`)}
   <fieldset>
     <label><input type="radio" name="mode" value="folder" checked> ${t('web.restore.intoFolder')}</label>
-    <input type="text" name="folder" placeholder="${t('web.restore.folderHint')}" autocomplete="off" spellcheck="false">
+    <input type="text" name="folder" placeholder="${t('web.restore.folderHint', { example: exampleFolder() })}" autocomplete="off" spellcheck="false">
     <label class="${placesHere ? '' : 'off'}"><input type="radio" name="mode" value="places" ${placesHere ? '' : 'disabled'}> ${t('web.restore.toPlaces')}</label>
   </fieldset>
   <button type="submit">${t('web.restore.button')}</button>

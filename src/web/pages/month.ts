@@ -25,7 +25,7 @@ export function monthPage(v: View, m: MonthPage): Html {
     </select></label>`;
   const sorts = ['date', 'date-desc', 'size-desc', 'size'] as const;
   const filters = html`<form class="filters" method="get" data-autosubmit>
-  ${select('source', 'by.source')}${m.facets.chat.length > 0 ? select('chat', 'by.chat') : ''}${select('kind', 'by.kind')}${select('device', 'col.device')}${select('type', 'col.type')}
+  ${select('source', 'web.col.source')}${m.facets.chat.length > 0 ? select('chat', 'by.chat') : ''}${select('kind', 'by.kind')}${select('device', 'col.device')}${select('type', 'web.col.type')}
   <label>${t('web.sort')}<select name="sort">${sorts.map((s) => html`<option value="${s}" ${m.sort === s ? 'selected' : ''}>${t(`web.sort.${s}`)}</option>`)}</select></label>
   <noscript><button type="submit">${t('web.filter.apply')}</button></noscript>
 </form>`;
@@ -35,8 +35,8 @@ export function monthPage(v: View, m: MonthPage): Html {
   <span>${t('web.range', { first: m.total === 0 ? 0 : m.offset + 1, last, total: count(v, m.total) })}</span>
   ${last < m.total ? html`<a href="${query(m.offset + PAGE_SIZE)}" rel="next">${t('web.next')} →</a>` : html`<span></span>`}
 </nav>`;
-  const [y, mo] = f.month.split('-');
-  return layout(v, 'month', f.month, html`<p class="crumbs"><a href="/">← ${t('web.nav.overview')}</a></p><h1>${t('web.monthTitle', { year: y, month: Number(mo) })}</h1>
+  // YYYY-MM, as every other month on the page and in the CLI is written, in both languages.
+  return layout(v, 'month', f.month, html`<p class="crumbs"><a href="/">← ${t('web.nav.overview')}</a></p><h1>${f.month}</h1>
 ${filters}
 ${m.total === 0 ? html`<p class="empty">${t('web.noneHere')}</p>` : html`${pager}<div class="grid" data-pickable>${m.pictures.map((p) => tile(v, p, true))}</div>${pager}`}
 <aside class="picked" hidden data-one="${t('web.picked', { count: 1 })}" data-many="${t('web.picked', { count: '#' })}"><span data-picked-count></span>${restoreForm(v, [], f.month, true)}</aside>`);

@@ -19,7 +19,7 @@ export function overviewPage(v: View, o: Overview, device: string): Html {
 </table></section>`;
 
   const sources = html`<section><h2>${t('web.sources')}</h2><table class="list">
-  <thead><tr><th>${t('col.device')}</th><th>${t('by.source')}</th><th>${t('web.folder')}</th><th class="n">${t('col.files')}</th><th class="n">${t('col.bytes')}</th><th class="n">${t('state.cleaned')}</th></tr></thead>
+  <thead><tr><th>${t('col.device')}</th><th>${t('web.col.source')}</th><th>${t('web.folder')}</th><th class="n">${t('col.files')}</th><th class="n">${t('col.bytes')}</th><th class="n">${t('state.cleaned')}</th></tr></thead>
   <tbody>${o.sources.map((s) => html`<tr><td>${s.device}</td><td>${t(`web.source.${s.source}`)}</td><td class="path">${s.root}</td><td class="n">${count(v, s.files)}</td><td class="n">${bytes(s.bytes)}</td><td class="n">${count(v, s.cleaned)}</td></tr>`)}</tbody>
 </table></section>`;
 
@@ -62,7 +62,7 @@ function monthTable(v: View, months: Overview['months']): Html {
 /**
  * Runs, newest first: when, what, where, how many, how it ended, and for a clean or dedupe run that
  * removed something its undo (`restore --run`, as a job whose progress shows in the row; the log
- * is drawn again once it is done, with the restore that undid it).
+ * is drawn again once it is done, with the restore that undid it in place of the button).
  */
 export function runTable(v: View, runs: LoggedRun[], device: string): Html {
   const { t } = v;
@@ -71,9 +71,9 @@ export function runTable(v: View, runs: LoggedRun[], device: string): Html {
     r.command === 'restore' && typeof r.selection.run === 'number' ? t('web.command.undo', { run: r.selection.run }) : t(`web.command.${r.command}`);
   const undo = (r: LoggedRun) => {
     if (!r.undoable) return '';
-    const undone = r.undoneBy !== null ? html`<small>${t('web.undo.undone', { run: r.undoneBy })}</small> ` : '';
-    if (r.device !== device) return html`${undone}<small>${t('web.undo.elsewhere', { device: r.device })}</small>`;
-    return html`${undone}<form method="post" action="/runs/${r.id}/undo" data-restore data-reload><input type="hidden" name="_csrf" value="${v.csrf}"><button type="submit">${t('web.undo')}</button><div class="progress" hidden><progress max="1" value="0"></progress><output></output></div></form>`;
+    if (r.undoneBy !== null) return html`<small>${t('web.undo.undone', { run: r.undoneBy })}</small>`;
+    if (r.device !== device) return html`<small>${t('web.undo.elsewhere', { device: r.device })}</small>`;
+    return html`<form method="post" action="/runs/${r.id}/undo" data-restore data-reload><input type="hidden" name="_csrf" value="${v.csrf}"><button type="submit">${t('web.undo')}</button><div class="progress" hidden><progress max="1" value="0"></progress><output></output></div></form>`;
   };
   return html`<table class="list runs">
   <thead><tr><th class="n">#</th><th>${t('col.when')}</th><th>${t('col.command')}</th><th>${t('col.device')}</th><th class="n">${t('col.files')}</th><th class="n">${t('col.bytes')}</th><th class="n">${t('col.skipped')}</th><th>${t('col.outcome')}</th><th></th></tr></thead>

@@ -15,7 +15,7 @@ export function picturePage(v: View, d: PictureDetail, device: string): Html {
 <div class="facts">
   <h1 class="hash">${p.hash}</h1>
   <dl>
-    <dt>${t('col.type')}</dt><dd>${typeName(p.ext, p.decodedExt)}${f.animated ? html` <span class="tag">${t('web.animated')}</span>` : ''}${f.broken ? html` <span class="tag bad">${t(`web.broken.${f.broken}`)}</span>` : ''}</dd>
+    <dt>${t('web.col.type')}</dt><dd>${typeName(p.ext, p.decodedExt)}${f.animated ? html` <span class="tag">${t('web.animated')}</span>` : ''}${f.broken ? html` <span class="tag bad">${t(`web.broken.${f.broken}`)}</span>` : ''}</dd>
     <dt>${t('col.bytes')}</dt><dd>${bytes(p.size)} <small>(${p.size.toLocaleString('en-US')} B)</small></dd>
     <dt>${t('web.pixels')}</dt><dd>${pixels}</dd>
     <dt>${t('web.archive')}</dt><dd class="path">${p.archive} <small>${p.entry}</small><br><small class="${p.archiveDamage ? 'bad' : ''}">${archiveState}</small></dd>
@@ -28,7 +28,7 @@ export function picturePage(v: View, d: PictureDetail, device: string): Html {
 </div>
 <section><h2>${t('web.places', { count: d.places.length })}</h2>
 <table class="list places">
-  <thead><tr><th>${t('col.taken')}</th><th>${t('web.rule')}</th><th>${t('web.exifDate')}</th><th>${t('col.device')}</th><th>${t('by.source')}</th><th>${t('col.state')}</th><th>${t('col.path')}</th></tr></thead>
+  <thead><tr><th>${t('col.taken')}</th><th>${t('web.rule')}</th><th>${t('web.exifDate')}</th><th>${t('col.device')}</th><th>${t('web.col.source')}</th><th>${t('col.state')}</th><th>${t('col.path')}</th></tr></thead>
   <tbody>${d.places.map((l) => html`<tr><td>${l.taken}</td><td>${t(`rule.${l.dateRule}`)}</td><td>${l.exifDate ?? '—'}</td><td>${l.device}</td>
     <td>${t(`web.source.${l.source}`)} · ${t(`kind.${l.kind}`)}${l.chat ? html`<br><a href="/search?chat=${l.chat}"><small>${l.chat.slice(0, 12)}</small></a>` : ''}</td>
     <td><span class="state ${l.state}">${t(`state.${l.state}`)}</span></td><td class="path">${l.path}</td></tr>`)}</tbody>

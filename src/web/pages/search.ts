@@ -20,7 +20,7 @@ export function searchPage(v: View, q: SearchInput, result: SearchResult | null,
   else if (result) {
     body = html`<p>${result.more ? t('web.search.more', { count: SEARCH_LIMIT }) : t('web.search.found', { count: result.rows.length })}</p>
 <table class="list found">
-  <thead><tr><th></th><th>${t('col.taken')}</th><th>${t('col.type')}</th><th class="n">${t('col.bytes')}</th><th>${t('col.device')}</th><th>${t('col.path')}</th></tr></thead>
+  <thead><tr><th></th><th>${t('col.taken')}</th><th>${t('web.col.type')}</th><th class="n">${t('col.bytes')}</th><th>${t('col.device')}</th><th>${t('col.path')}</th></tr></thead>
   <tbody>${result.rows.map((r) => html`<tr><td><a href="/picture/${r.hash}"><img class="mini" src="/thumb/${r.hash}" loading="lazy" alt="${r.hash}" width="64" height="64"></a></td>
     <td>${when(r.taken)}</td><td>${typeName(r.ext, r.decodedExt)}</td><td class="n">${bytes(r.size)}</td><td>${r.device}</td><td class="path"><a href="/picture/${r.hash}">${r.path}</a></td></tr>`)}</tbody>
 </table>`;
