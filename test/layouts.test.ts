@@ -44,6 +44,15 @@ test('each cache layout is recognised from its path, on Windows and POSIX paths'
     ['/sdcard/Tencent/MobileQQ/chatpic/chatthumb/8a1/Cache_1a2b', { source: 'qq', kind: 'thumb' }],
     ['/home/u/Pictures/holiday/IMG_0001.jpg', null],
     ['/home/u/Pictures/Cache/2024-01/IMG_0001.jpg', null],
+    // Any case, either separator: the folders are told by name, as Windows and macOS compare them.
+    ['D:\\TENCENT FILES\\1\\IMAGE\\GROUP2\\AB\\CD\\x.jpg', { source: 'qq', kind: 'original', account: '1' }],
+    ['/backup/PIC/2023-02/ORI/abc.gif', { source: 'qqnt', kind: 'original', account: undefined, folderMonth: '2023-02' }],
+    ['D:\\WECHAT FILES\\wxid_a\\FILESTORAGE\\IMAGE\\2023-11\\a.dat', { source: 'wechat', kind: 'original', account: 'wxid_a', folderMonth: '2023-11' }],
+    ['/x/wxid_a_1f2e/MSG/ATTACH/9e107d9d372bb6826bd81d3542a419d6/2024-05/IMG/a.dat',
+      { source: 'wechat4', kind: 'original', account: 'wxid_a_1f2e', chat: '9e107d9d372bb6826bd81d3542a419d6', folderMonth: '2024-05' }],
+    ['/sdcard/MicroMsg/0123456789abcdef0123456789abcdef/IMAGE2/e4/d9/x', { source: 'android', kind: 'original', account: '0123456789abcdef0123456789abcdef' }],
+    ['/home/u/Pictures/holiday/IMG_0001.jpg', null],
+    ['/home/u/Pictures/pic', null],
     ['/home/u/Pictures/Image/notes.jpg', null],
   ];
   for (const [p, want] of cases) {
@@ -92,4 +101,18 @@ test('the walk works out a folder layout once, yet gives each file the kind its 
     const alone = classify(f.path);
     assert.equal(alone?.kind ?? 'original', f.kind, name);
   }
+});
+
+test('the walk never enters an excluded folder (the vault inside a source), and walks nothing of a root inside one', async () => {
+  const { walkFiles } = await import('../src/sources/walk.js');
+  const root = await tempDir();
+  for (const rel of ['a/x.jpg', 'vault/archives/2024/2024-01/z.zip', 'vault/picvault.db-x', 'b/c/y.jpg']) {
+    await mkdir(path.dirname(path.join(root, rel)), { recursive: true });
+    await writeFile(path.join(root, rel), rel);
+  }
+  const walked = (r: string, exclude: string[]) => [...walkFiles(r, { exclude })].map((f) => path.relative(root, f.path)).sort();
+  assert.deepEqual(walked(root, [path.join(root, 'vault')]), ['a/x.jpg', 'b/c/y.jpg']);
+  assert.deepEqual(walked(root, [path.join(root, 'b', 'c')]), ['a/x.jpg', 'vault/archives/2024/2024-01/z.zip', 'vault/picvault.db-x']);
+  assert.deepEqual(walked(path.join(root, 'b'), [root]), []);
+  assert.deepEqual(walked(path.join(root, 'b'), [path.join(root, 'a')]), ['b/c/y.jpg']);
 });

@@ -1,20 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { HEAD_BYTES, sniffImage, sniffWithFileType } from '../src/media/sniff.js';
-import { CORPUS } from './helpers/vault.js';
+import { CORPUS, corpusFiles } from './helpers/vault.js';
 import { sampleImage } from './helpers/images.js';
-
-async function corpusFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory() && e.name !== '_licenses') out.push(...(await corpusFiles(p)));
-    else if (e.isFile() && !/\.(md|txt)$|SHA256SUMS/.test(e.name)) out.push(p);
-  }
-  return out;
-}
 
 test('the JPEG, PNG and GIF fast path gives file-type\'s answer for every corpus file and sharp-made image', async () => {
   const files = await corpusFiles(CORPUS);

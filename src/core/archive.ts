@@ -12,6 +12,7 @@ import { silentProgress, type Progress } from './progress.js';
 import { recoverVault, type Recovery } from './recover.js';
 import { checkSources, scanEach, type ScannedFile, type Skipped } from './scan.js';
 import { GroupSpool } from './group-spool.js';
+import type { HeadFile } from './heads.js';
 import { compileSelection, needsHash, type Selection } from './selection.js';
 import { AccountXorKeys } from '../media/account-keys.js';
 import { checkDeviceName } from './device-name.js';
@@ -183,7 +184,10 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
     let selected = 0;
     let unchanged = 0;
     let toReadBytes = 0;
-    const scanned = await scanEach({ sources: options.sources, exclude: [options.vault], selection, progress, wechatKey: options.wechatKey }, (f) => {
+    // A plain folder's files are dated by their EXIF: their heads are read in the reader threads,
+    // idle until the first month is hashed, while this thread walks on.
+    const inspectHeads = (files: HeadFile[]) => pool.inspectAll(files);
+    const scanned = await scanEach({ sources: options.sources, exclude: [options.vault], selection, progress, wechatKey: options.wechatKey, inspectHeads }, (f) => {
       if (options.only && !options.only(f.path)) return;
       selected++;
       const k = known(f.path);

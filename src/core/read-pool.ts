@@ -1,4 +1,5 @@
 import type { InspectOptions } from '../media/inspect.js';
+import type { HeadFile, HeadResult } from './heads.js';
 import type { EntriesCheck, WantedEntry } from '../vault/check-zip.js';
 import type { ReadResult, ReadTask, WorkerJob, WorkerReply } from './read-worker.js';
 import { ThreadPool, workerUrl } from './thread-pool.js';
@@ -20,12 +21,25 @@ const BATCH = 32;
  * batches: they are what the catalogue commits wait on, while hashing is read ahead.
  */
 export class ReadPool {
-  private readonly pool = new ThreadPool(workerUrl('read-worker', import.meta.url));
+  private readonly pool: ThreadPool;
 
-  constructor(private readonly options: InspectOptions) {}
+  /** `threads`: both cores by default; scan lends one to the heads while it walks on the other. */
+  constructor(private readonly options: InspectOptions, threads?: number) {
+    this.pool = new ThreadPool(workerUrl('read-worker', import.meta.url), threads);
+  }
 
   private submit<J extends WorkerJob>(job: J, urgent: boolean, thread?: number): Promise<WorkerReply<J>> {
     return this.pool.run(job, { urgent, thread });
+  }
+
+  /** Reads and inspects the heads of these files (a plain folder's, at scan), results in order. */
+  async inspectAll(files: HeadFile[]): Promise<HeadResult[]> {
+    const batches: Promise<HeadResult[]>[] = [];
+    for (let i = 0; i < files.length; i += BATCH) {
+      const tasks = files.slice(i, i + BATCH).map(({ path, size, source }) => ({ path, size, source }));
+      batches.push(this.submit({ kind: 'inspect', tasks, options: this.options }, false));
+    }
+    return (await Promise.all(batches)).flat();
   }
 
   /** Reads and hashes all tasks, results in order. */

@@ -3,6 +3,7 @@ import { parentPort } from 'node:worker_threads';
 import { wechatAesKeys } from '../media/dat.js';
 import { hashBytes, hashFile } from '../media/hash.js';
 import { inspectBytes, inspectFile, type InspectOptions } from '../media/inspect.js';
+import { headsHere, reasonOf, type HeadFile, type HeadResult } from './heads.js';
 import { pictureFromDat, readDat, type DatPicture } from '../media/picture-identity.js';
 import type { FoundFile } from '../sources/types.js';
 import type { EntriesCheck, WantedEntry } from '../vault/check-zip.js';
@@ -12,7 +13,9 @@ import type { ImageReader, ZipJob, ZipJobResult } from './zip-parts.js';
 
 /**
  * A reader thread. Archive's reading, hashing and zip writing run here, so the main thread only
- * walks, plans and keeps the catalogue: with two of these both cores stay busy. Three jobs:
+ * walks, plans and keeps the catalogue: with two of these both cores stay busy. Four jobs:
+ * - inspect: a plain folder's files' heads, for their type and EXIF date, while the main thread
+ *   walks on (scan needs the date before it can spool a file by month);
  * - hash: read files whole (plain synchronous reads: no per-call async cost) and from the same
  *   bytes give each file's type, EXIF date and xxh64, and for a WeChat .dat the picture it hides
  *   when proven, with its hash and recipe (media/picture-identity.ts);
@@ -46,12 +49,15 @@ export type ReadResult =
   | { ok: false; reason: string };
 
 export type WorkerJob =
+  | { kind: 'inspect'; tasks: HeadFile[]; options: InspectOptions }
   | { kind: 'hash'; tasks: ReadTask[]; options: InspectOptions }
   | { kind: 'zips'; job: ZipJob }
   | { kind: 'check'; zip: string }
   | { kind: 'readBack'; zip: string; entries: WantedEntry[] };
 
-export type WorkerReply<J extends WorkerJob> = J extends { kind: 'hash' }
+export type WorkerReply<J extends WorkerJob> = J extends { kind: 'inspect' }
+  ? HeadResult[]
+  : J extends { kind: 'hash' }
   ? ReadResult[]
   : J extends { kind: 'zips' }
     ? ZipJobResult
@@ -92,7 +98,7 @@ async function read(task: ReadTask, options: InspectOptions, aesKeys: Buffer[]):
     }
     return result;
   } catch (err) {
-    return { ok: false, reason: (err as NodeJS.ErrnoException).code ?? (err as Error).message };
+    return { ok: false, reason: reasonOf(err) };
   }
 }
 
@@ -138,8 +144,13 @@ function readInto(path: string, into: Uint8Array): number {
   }
 }
 
+let heads: ReturnType<typeof headsHere> | undefined;
+
 async function run(job: WorkerJob): Promise<unknown> {
   switch (job.kind) {
+    case 'inspect':
+      heads ??= headsHere(job.options);
+      return heads(job.tasks);
     case 'hash': {
       const results: ReadResult[] = [];
       const aesKeys = wechatAesKeys(job.options.wechatKey);

@@ -17,11 +17,13 @@ const ABANDONED_MS = 60 * 60 * 1000;
  * `DEST/<device>`, or at any level, is followed only when its real path lies inside the real
  * destination, so no folder is ever made outside it (`mkdir -p` and a check afterwards would have
  * made the whole tree first). Each folder is checked once a run, and the first time a restore
- * enters one it removes the temporary files a killed restore left there.
+ * enters one it removes the temporary files a killed restore left there (none in one it just made).
  */
 export class RestoreFolders {
   private readonly checked = new Map<string, boolean>();
   private readonly realRoots = new Map<string, string>();
+  /** Folders just made, until entered: empty, so no killed restore's leftovers to look for (a Group2 cache restores into 17 000 folders). */
+  private readonly made = new Set<string>();
 
   /**
    * True when `dir` is (now) a folder inside `root`, through any symlink; false when it would
@@ -40,7 +42,7 @@ export class RestoreFolders {
       safe = parent !== dir && isInside(root, dir) && this.enter(parent, root) && this.step(dir, root);
     }
     this.checked.set(dir, safe);
-    if (safe) removeLeftovers(dir);
+    if (safe && !this.made.delete(dir)) removeLeftovers(dir);
     return safe;
   }
 
@@ -50,6 +52,7 @@ export class RestoreFolders {
     if (!st) {
       try {
         mkdirSync(dir);
+        this.made.add(dir);
       } catch (err) {
         if (errnoCode(err) !== 'EEXIST') throw err;
       }

@@ -2,11 +2,12 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { usageError } from '../errors.js';
 import { dateOf, type Dating } from '../media/dating.js';
-import { inspectFile, type Inspection } from '../media/inspect.js';
+import type { Inspection } from '../media/inspect.js';
 import type { ImageExt } from '../media/sniff.js';
 import { listFiles } from '../sources/list.js';
 import type { EveryField, FoundFile } from '../sources/types.js';
-import { mapLimit } from './pool.js';
+import { headsHere, reasonOf, type HeadFile, type HeadInspector, type HeadResult } from './heads.js';
+import { ReadPool } from './read-pool.js';
 import { silentProgress, type Progress } from './progress.js';
 import { compileSelection, type Selection } from './selection.js';
 
@@ -37,6 +38,8 @@ export interface ScanOptions {
    * pictures from other files. A file read and found not an image goes to `notImages`.
    */
   readHead?: (file: FoundFile) => boolean;
+  /** Where those heads are read: here by default; archive lends its reader threads. */
+  inspectHeads?: HeadInspector;
 }
 
 export interface ScanResult {
@@ -45,8 +48,6 @@ export interface ScanResult {
   notImages: { path: string; size: number }[];
   unreadable: Skipped[];
 }
-
-const INSPECT_CONCURRENCY = 16;
 
 /** Sources must exist and be folders: a typo must not look like an empty cache. */
 export async function checkSources(sources: string[]): Promise<string[]> {
@@ -106,20 +107,19 @@ export async function scanEach(options: ScanOptions, onFile: (file: ScannedFile)
   const sources = await checkSources(options.sources);
   const exclude = (options.exclude ?? []).map((p) => path.resolve(p));
   const unreadable: Skipped[] = [];
-  const onUnreadable = (p: string, err: unknown) => unreadable.push({ path: p, reason: describe(err) });
+  const onUnreadable = (p: string, err: unknown) => unreadable.push({ path: p, reason: reasonOf(err) });
   const keep = compileSelection({ ...options.selection, hashes: undefined });
   const notImages: ScanResult['notImages'] = [];
+  const inspect = options.inspectHeads ?? headsHere({ wechatKey: options.wechatKey });
+  const readsHead = options.readHead ?? ((f: FoundFile) => f.source === 'folder');
 
-  const settle = async (batch: FoundFile[]) => {
-    const toInspect = batch.filter(options.readHead ?? ((f) => f.source === 'folder'));
-    const inspected = new Map<FoundFile, Inspection | Error>();
-    await mapLimit(toInspect, INSPECT_CONCURRENCY, async (f) => {
-      inspected.set(f, await inspectFile(f, { wechatKey: options.wechatKey }).catch((err: unknown) => err as Error));
-    });
+  /** Hands a batch's files on, in the walk's order, once the heads it reads are inspected. */
+  const deliver = (batch: FoundFile[], toInspect: FoundFile[], results: HeadResult[]) => {
+    const inspected = new Map<FoundFile, HeadResult>(toInspect.map((f, i) => [f, results[i]]));
     for (const f of batch) {
       const ins = inspected.get(f) ?? NOT_READ;
-      if (ins instanceof Error) {
-        onUnreadable(f.path, ins);
+      if ('unreadable' in ins) {
+        unreadable.push({ path: f.path, reason: ins.unreadable });
         continue;
       }
       if (!ins.ext && inspected.has(f)) {
@@ -130,6 +130,17 @@ export async function scanEach(options: ScanOptions, onFile: (file: ScannedFile)
       if (keep(file)) onFile(file);
     }
     progress.advance(batch.length, batch.reduce((n, f) => n + f.size, 0));
+  };
+
+  // One batch is inspected (in the reader threads, when archive lends them) while the walk goes
+  // on to the next; files are still handed on in the walk's order.
+  let delivering: Promise<void> = Promise.resolve();
+  const settle = async (batch: FoundFile[]) => {
+    const toInspect = batch.filter(readsHead);
+    const inspecting = toInspect.length > 0 ? inspect(toInspect) : Promise.resolve([]);
+    await delivering;
+    delivering = inspecting.then((results) => deliver(batch, toInspect, results));
+    delivering.catch(() => undefined); // awaited in its turn; a walk that stops early must not leave it unhandled
     // The walk is synchronous: between batches the event loop runs (progress, Ctrl-C, the reader
     // threads' answers while archive hashes the months already found).
     await new Promise((resolve) => setImmediate(resolve));
@@ -146,13 +157,9 @@ export async function scanEach(options: ScanOptions, onFile: (file: ScannedFile)
     }
   }
   await settle(batch);
+  await delivering;
   progress.end();
   return { sources, notImages, unreadable };
-}
-
-export function describe(err: unknown): string {
-  if (err && typeof err === 'object' && 'code' in err && typeof err.code === 'string') return err.code;
-  return err instanceof Error ? err.message : String(err);
 }
 
 export interface MonthRow {
@@ -204,7 +211,11 @@ export async function scanSummary(options: ScanOptions, by?: GroupBy): Promise<S
   const total = new MonthTally();
   const perSource = new Map<string, { layouts: Set<string>; tally: MonthTally }>();
   const groups = new Map<string, MonthTally>();
-  const rest = await scanEach(options, (f) => {
+  // A plain folder's heads are read in a reader thread while this one walks (see heads.ts), started
+  // on the first such file: a chat cache reads none. One thread: the walk keeps the other core.
+  let pool: ReadPool | null = null;
+  const inspectHeads = options.inspectHeads ?? ((files: HeadFile[]) => (pool ??= new ReadPool({ wechatKey: options.wechatKey }, 1)).inspectAll(files));
+  const rest = await scanEach({ ...options, inspectHeads }, (f) => {
     total.add(f);
     const s = perSource.get(f.root) ?? { layouts: new Set<string>(), tally: new MonthTally() };
     s.layouts.add(f.source);
@@ -215,7 +226,7 @@ export async function scanSummary(options: ScanOptions, by?: GroupBy): Promise<S
     const g = groups.get(key) ?? new MonthTally();
     g.add(f);
     groups.set(key, g);
-  });
+  }).finally(() => (pool as ReadPool | null)?.close());
   return {
     ...rest,
     files: total.files,

@@ -24,6 +24,15 @@ export function isPlausibleStamp(stamp: string, nowMs: number): boolean {
 const DATE_TIME_ORIGINAL = 0x9003;
 
 /**
+ * One object per kind of call: exifr keeps the options it was given in a map keyed by the object
+ * (Options.useCached) and never lets go, so a literal per call left one parsed options object (and
+ * its tag filters, set up again each time) behind per image: a scan of 20 000 camera photos grew
+ * to 256 MB and spent a third of its CPU there (docs/performance.md, thirteenth round).
+ */
+const EXIFR_OPTIONS = { pick: ['DateTimeOriginal'], reviveValues: false, translateValues: false };
+const EXIFR_RAW_OPTIONS = { translateKeys: false, translateValues: false, reviveValues: false, mergeOutput: false };
+
+/**
  * DateTimeOriginal from an image's bytes or its file, normalised but not yet judged plausible.
  * Broken EXIF is common in the wild (see the corpus) and is never an error: it yields null.
  * `ifd0AsExif`: the tag may sit in the first directory (a CR3's CMT2 box is the EXIF directory
@@ -34,14 +43,10 @@ export async function readExifDate(input: Uint8Array | string, options: { ifd0As
     // Loaded on first use, like file-type (see sniff.ts): only images with an EXIF block need it.
     const { default: exifr } = await import('exifr');
     if (options.ifd0AsExif) {
-      const raw = await exifr.parse(input as Buffer, { translateKeys: false, translateValues: false, reviveValues: false, mergeOutput: false });
+      const raw = await exifr.parse(input as Buffer, EXIFR_RAW_OPTIONS);
       return normaliseExifStamp(raw?.exif?.[DATE_TIME_ORIGINAL] ?? raw?.ifd0?.[DATE_TIME_ORIGINAL]);
     }
-    const tags = await exifr.parse(input as Buffer, {
-      pick: ['DateTimeOriginal'],
-      reviveValues: false,
-      translateValues: false,
-    });
+    const tags = await exifr.parse(input as Buffer, EXIFR_OPTIONS);
     return normaliseExifStamp(tags?.DateTimeOriginal);
   } catch {
     return null;

@@ -39,10 +39,14 @@ const isDirectory = (p: string) => {
  * event loop back between batches (see scanEach).
  */
 export function* walkFiles(root: string, options: WalkOptions): Generator<WalkedFile> {
-  const stack = [path.normalize(root)];
+  const start = path.normalize(root);
+  // Only an excluded folder inside the root (or holding it) can be met on the way: the others are
+  // not checked at every folder (a Group2 cache has 17 000 of them; path.relative is 3 µs each).
+  const exclude = options.exclude.filter((ex) => isInside(start, ex) || isInside(ex, start));
+  const stack = [start];
   while (stack.length > 0) {
     const dir = stack.pop()!;
-    if (options.exclude.some((ex) => isInside(ex, dir))) continue;
+    if (exclude.length > 0 && exclude.some((ex) => isInside(ex, dir))) continue;
     let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });

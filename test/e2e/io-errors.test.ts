@@ -142,3 +142,29 @@ test('restore onto a disk that fills: exit 1 saying so, no part-written file, th
     execFileSync('umount', [out]);
   }
 });
+
+test('a plain folder file the user may not read: scan and archive list it (exit 3) and archive every other file', async (t) => {
+  if (!isRoot()) return t.skip('a file the user may not read needs another user than root');
+  const root = await tempDir();
+  const src = path.join(root, 'phone');
+  // Plain folders are dated by their EXIF, read at scan (archive reads them in its reader threads).
+  for (const [i, day] of ['2024-01-05', '2024-02-05', '2024-03-05'].entries()) {
+    await putFile(path.join(src, `IMG_${i}.jpg`), await sharp({ create: { width: 40, height: 40, channels: 3, background: `#${i}0a0c0` } }).jpeg().toBuffer(), day);
+  }
+  const locked = path.join(src, 'IMG_1.jpg');
+  await chmod(locked, 0o000);
+  const vault = path.join(root, 'vault');
+  await mkdir(vault);
+  await chown(vault, NOBODY, NOBODY);
+  const asUser = { uid: NOBODY, gid: NOBODY };
+
+  for (const args of [['scan', src], ['archive', src, '--to', vault]]) {
+    const r = await picvault(args, asUser);
+    assert.equal(r.code, 3, `${args[0]}: ${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`${locked}: .*EACCES|${locked}: permission denied`, 'i'), args[0]);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+  }
+  const listed = await picvault(['catalog', 'list', '--vault', vault, '--json'], asUser);
+  const paths = listed.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { path: string }).path).sort();
+  assert.deepEqual(paths, [path.join(src, 'IMG_0.jpg'), path.join(src, 'IMG_2.jpg')]);
+});

@@ -22,6 +22,17 @@ export async function vaultZips(vault: string): Promise<string[]> {
 
 export const CORPUS = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '../../../shared/corpus');
 
+/** Every sample file of the corpus (its notes and licences left out). */
+export async function corpusFiles(dir = CORPUS): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory() && e.name !== '_licenses') out.push(...(await corpusFiles(p)));
+    else if (e.isFile() && !/\.(md|txt)$|SHA256SUMS/.test(e.name)) out.push(p);
+  }
+  return out;
+}
+
 /** Every place catalogList yields, collected. */
 export async function listAll(vault: string, selection: Selection = {}): Promise<CatalogPlace[]> {
   const rows: CatalogPlace[] = [];
