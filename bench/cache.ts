@@ -3,7 +3,7 @@ import { link, mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'nod
 import path from 'node:path';
 import sharp from 'sharp';
 import { encodeDat3 } from '../src/media/dat.js';
-import { mapLimit } from '../src/core/pool.js';
+import { mapLimit } from '../src/engine/pool.js';
 
 /**
  * The bench's trees, one per shape of cache (SPEC "Performance"), built once and kept under the

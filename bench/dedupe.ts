@@ -19,7 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { sampleImage } from '../src/core/demo-cache.js';
-import { mapLimit } from '../src/core/pool.js';
+import { mapLimit } from '../src/engine/pool.js';
 import { buildCache, exists, LINKS_ABOVE } from './cache.js';
 import { CORPUS } from './labelled-set.js';
 

@@ -25,7 +25,7 @@ import { link, mkdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/prom
 import path from 'node:path';
 import sharp from 'sharp';
 import { chromium } from 'playwright-core';
-import { mapLimit } from '../src/core/pool.js';
+import { mapLimit } from '../src/engine/pool.js';
 import { encodeDat3 } from '../src/media/dat.js';
 
 const arg = (name: string, fallback: string) => {

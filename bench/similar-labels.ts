@@ -10,9 +10,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { SIMILAR_DEFAULT } from '../src/core/similar-index.js';
+import { SIMILAR_DEFAULT } from '../src/core/dedupe/similar-index.js';
 import { perceptualHash } from '../src/media/perceptual.js';
-import { mapLimit } from '../src/core/pool.js';
+import { mapLimit } from '../src/engine/pool.js';
 import { buildLabelledSet, thresholdTable } from './labelled-set.js';
 
 const dir = await mkdtemp(path.join(os.tmpdir(), 'picvault-labels-'));

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildGroups } from '../src/core/dedupe-groups.js';
-import { keepOrder, KeptCopies } from '../src/core/dedupe-keep.js';
-import { PlaceTable } from '../src/core/dedupe-places.js';
+import { buildGroups } from '../src/core/dedupe/groups.js';
+import { keepOrder, KeptCopies } from '../src/core/dedupe/keep.js';
+import { PlaceTable } from '../src/core/dedupe/places.js';
 import type { PerceptualHash } from '../src/media/perceptual.js';
 
 /** A pHash of 256 bits with the bits from..to set: three pictures in a chain, A-B and B-C close, A-C twice as far. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { chooseKept, keepOrder, KEEP_RULES, type KeepFacts } from '../src/core/dedupe-keep.js';
+import { chooseKept, keepOrder, KEEP_RULES, type KeepFacts } from '../src/core/dedupe/keep.js';
 import { PicvaultError } from '../src/errors.js';
 
 const copy = (over: Partial<KeepFacts>): KeepFacts => ({ where: 'source', kind: 'original', pixels: 0, size: 1000, taken: '2024-05-01 12:00:00', path: '/c/a.jpg', ...over });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { archive } from '../src/core/archive.js';
 import { findDuplicates, type DedupeReport, type DuplicateGroup } from '../src/core/dedupe.js';
-import { SIMILAR_DEFAULT } from '../src/core/similar-index.js';
+import { SIMILAR_DEFAULT } from '../src/core/dedupe/similar-index.js';
 import { hashBytes } from '../src/media/hash.js';
 import { buildDuplicateTree, corpusColor, corpusPhoto, put } from './helpers/duplicates.js';
 import { sampleImage, snapshot } from './helpers/images.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { GroupSpool } from '../src/core/group-spool.js';
+import { GroupSpool } from '../src/engine/group-spool.js';
 
 type Item = { group: string; n: number; path: string };
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { json, jsonStreamed, type CliContext } from '../src/cli/context.js';
-import { ListSpool } from '../src/core/list-spool.js';
-import { Reservoir } from '../src/core/reservoir.js';
+import { ListSpool } from '../src/engine/list-spool.js';
+import { Reservoir } from '../src/engine/reservoir.js';
 
 type Item = { n: number; path: string; size: number };
 

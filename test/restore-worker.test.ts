@@ -4,7 +4,7 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { hashBytes } from '../src/media/hash.js';
-import { restoreImage } from '../src/core/restore-worker.js';
+import { restoreImage } from '../src/engine/restore-worker.js';
 import { tempDir } from './helpers/tmp.js';
 
 test('a drive that fills mid-image: the targets written before count as written, the rest are not tried, no temporary file is left', async (t) => {

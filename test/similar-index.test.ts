@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { hammingHex } from '../src/media/hamming.js';
-import { CANDIDATE_DHASH, SimilarIndex } from '../src/core/similar-index.js';
+import { CANDIDATE_DHASH, SimilarIndex } from '../src/core/dedupe/similar-index.js';
 
 /** A small deterministic generator (mulberry32), so the test sees the same hashes every run. */
 function random(seed: number): () => number {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildLabelledSet, thresholdTable } from '../bench/labelled-set.js';
-import { mapLimit } from '../src/core/pool.js';
-import { SIMILAR_DEFAULT } from '../src/core/similar-index.js';
+import { mapLimit } from '../src/engine/pool.js';
+import { SIMILAR_DEFAULT } from '../src/core/dedupe/similar-index.js';
 import { hammingHex } from '../src/media/hamming.js';
 import { perceptualHash } from '../src/media/perceptual.js';
 import { tempDir } from './helpers/tmp.js';

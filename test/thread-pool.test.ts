@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ThreadPool } from '../src/core/thread-pool.js';
+import { ThreadPool } from '../src/engine/thread-pool.js';
 
 test('a worker thread that stops mid-job fails the job and every later one instead of hanging', { timeout: 10_000 }, async () => {
   const pool = new ThreadPool(new URL('./helpers/exiting-worker.mjs', import.meta.url), 1);

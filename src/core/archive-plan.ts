@@ -1,7 +1,7 @@
 import type { StoredAmong } from '../catalog/images.js';
 import type { DatPicture } from '../media/picture-identity.js';
 import type { ManifestLocation } from '../vault/manifest.js';
-import type { ImageSource } from './zip-parts.js';
+import type { ImageSource } from '../engine/zip-parts.js';
 import type { ScannedFile } from './scan.js';
 
 /** A file read and hashed: `hash` and `ext` are its own bytes'. */

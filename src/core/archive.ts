@@ -4,14 +4,14 @@ import { countRun, finishRun, startRun, type RunRecord } from '../catalog/runs.j
 import { onInterrupt } from './last-words.js';
 import { knownFile } from '../catalog/locations.js';
 import { sameFileTime } from '../media/file-time.js';
-import { ReadPool } from './read-pool.js';
+import { ReadPool } from '../engine/read-pool.js';
 import { openVault, type Vault } from '../vault/vault.js';
 import { ArchivePlanner, type HashedFile, type MonthPlan } from './archive-plan.js';
-import { orderedCommitter, renameGate, writeMonth, type MonthIo, type WrittenArchive } from './month-writer.js';
+import { orderedCommitter, renameGate, writeMonth, type MonthIo, type WrittenArchive } from '../engine/month-writer.js';
 import { silentProgress, type Progress } from './progress.js';
 import { recoverVault, type Recovery } from './recover.js';
 import { checkSources, scanEach, type ScannedFile, type Skipped } from './scan.js';
-import { GroupSpool } from './group-spool.js';
+import { GroupSpool } from '../engine/group-spool.js';
 import type { HeadFile } from './heads.js';
 import { compileSelection, needsHash, type Selection } from './selection.js';
 import { AccountXorKeys } from '../media/account-keys.js';

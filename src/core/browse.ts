@@ -2,11 +2,14 @@ import {
   catalogueVersion, monthCounts, newestArchive, pathBytesAfter, placePathsAfter, monthFacets, monthPictures, searchPlaces, sourceReports, storeTotals, storedPicture,
   type GridPicture, type MonthFacets, type MonthFilter, type MonthSort, type SearchRow, type SourceReport, type StoredPicture,
 } from '../catalog/browse.js';
+
+/** The page's words for a month's sorting and filters, as the catalogue answers them. */
+export type { MonthFacets, MonthSort } from '../catalog/browse.js';
 import { locationsOfHash, type LocationRow } from '../catalog/locations.js';
 import { listRuns, runById, undoRuns, type RunRow } from '../catalog/runs.js';
 import { lockHeld } from '../vault/lock.js';
 import { openVault, type Vault } from '../vault/vault.js';
-import { VaultDuplicates } from './vault-duplicates.js';
+import { VaultDuplicates } from './dedupe/vault-duplicates.js';
 import { Thumbnails, type PictureFacts, type Thumb, type ThumbSize } from './thumbnails.js';
 import { canUndo } from './undo.js';
 import { PathIndex } from './path-index.js';

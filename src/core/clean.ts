@@ -11,10 +11,10 @@ import { onInterrupt } from './last-words.js';
 import { openVault } from '../vault/vault.js';
 import type { CleanCandidate, CleanPlan, KeptFile, KeptFiles } from './clean-plan.js';
 import { silentProgress, type Progress } from './progress.js';
-import { ListSpool } from './list-spool.js';
+import { ListSpool } from '../engine/list-spool.js';
 import { PictureReadBack, type ReadBackTotals } from './read-back.js';
-import { ReadPool } from './read-pool.js';
-import type { ReadResult } from './read-worker.js';
+import { ReadPool } from '../engine/read-pool.js';
+import type { ReadResult } from '../engine/read-worker.js';
 
 export interface CleanExecuteOptions {
   progress?: Progress;

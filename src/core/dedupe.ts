@@ -3,20 +3,20 @@ import path from 'node:path';
 import { PicvaultError, usageError } from '../errors.js';
 import type { PerceptualHash } from '../media/perceptual.js';
 import { openVault, type Vault } from '../vault/vault.js';
-import { CopyExaminer } from './dedupe-examine.js';
-import { buildGroups, preparedGroups, TIERS, type DuplicateGroup, type PreparedGroups, type Tier } from './dedupe-groups.js';
-import { keepOrder, type KeepRule } from './dedupe-keep.js';
-import { NO_MARKS, readMarks, type DedupeMarks } from './dedupe-marks.js';
-import { PlaceTable } from './dedupe-places.js';
-import { gatherScope, type StoredAt } from './dedupe-scope.js';
-import { PicturePool } from './picture-pool.js';
+import { CopyExaminer } from './dedupe/examine.js';
+import { buildGroups, preparedGroups, TIERS, type DuplicateGroup, type PreparedGroups, type Tier } from './dedupe/groups.js';
+import { keepOrder, type KeepRule } from './dedupe/keep.js';
+import { NO_MARKS, readMarks, type DedupeMarks } from './dedupe/marks.js';
+import { PlaceTable } from './dedupe/places.js';
+import { gatherScope, type StoredAt } from './dedupe/scope.js';
+import { PicturePool } from '../engine/picture-pool.js';
 import type { Progress } from './progress.js';
 import type { Skipped } from './scan.js';
 import type { Selection } from './selection.js';
 
-export type { DuplicateGroup, DuplicateMember, Tier } from './dedupe-groups.js';
-export type { KeepRule, KeptBecause } from './dedupe-keep.js';
-export type { DedupeMarks } from './dedupe-marks.js';
+export type { DuplicateGroup, DuplicateMember, Tier } from './dedupe/groups.js';
+export type { KeepRule, KeptBecause } from './dedupe/keep.js';
+export type { DedupeMarks } from './dedupe/marks.js';
 
 export interface DedupeOptions {
   /** Source folders. None, with a vault: the vault alone, every device's pictures in it. */

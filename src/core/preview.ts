@@ -3,7 +3,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { decodeDatProven, wechatAesKeys } from '../media/dat.js';
 import { sniffImage } from '../media/sniff.js';
-import { mapLimit } from './pool.js';
+import { mapLimit } from '../engine/pool.js';
 
 export interface PreviewFile {
   path: string;

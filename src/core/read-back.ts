@@ -4,7 +4,7 @@ import { storedEntryOf } from '../catalog/images.js';
 import type { EntriesCheck, WantedEntry } from '../vault/check-zip.js';
 import { rebuildKey, type Rebuild } from '../media/picture-identity.js';
 import { absArchivePath } from '../vault/layout.js';
-import { groupBy } from './group.js';
+import { groupBy } from '../engine/group.js';
 
 /** good: read back and hashed right; damaged: it did not; moved: the catalogue no longer stores it where the plan said. */
 export type StoredCopy = 'good' | 'damaged' | 'moved';

@@ -15,11 +15,11 @@ import { DEFAULT_MAX_ARCHIVE_SIZE } from './archive.js';
 import type { HashedFile, MonthPlan, NewImage } from './archive-plan.js';
 import { recordCheckedZip } from './found-zip.js';
 import { GoodCopies, type CopyKind, type GoodCopy, type Wanted } from './good-copies.js';
-import { fsyncDir, writeMonth, type MonthIo, type WrittenArchive } from './month-writer.js';
+import { fsyncDir, writeMonth, type MonthIo, type WrittenArchive } from '../engine/month-writer.js';
 import { silentProgress, type Progress } from './progress.js';
 import { recoverVault } from './recover.js';
 import { checkArchives } from './verify.js';
-import { writeZips } from './zip-parts.js';
+import { writeZips } from '../engine/zip-parts.js';
 
 export interface RepairOptions {
   vault: string;

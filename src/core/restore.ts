@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
-import { groupBy } from './group.js';
-import { mapLimit } from './pool.js';
+import { groupBy } from '../engine/group.js';
+import { mapLimit } from '../engine/pool.js';
 import os from 'node:os';
 import path from 'node:path';
 import { iterateLocations, type LocationRow } from '../catalog/locations.js';
@@ -16,12 +16,12 @@ import { ZipReader } from '../vault/zip-reader.js';
 import { silentProgress, type Progress } from './progress.js';
 import { folderHolding, originalTarget, targetUnder, withHashSuffix, withPictureExtension } from './restore-target.js';
 import { compileSelection, type Selection } from './selection.js';
-import type { WriteJob, WriteOutcome, WriteReply } from './restore-worker.js';
+import type { WriteJob, WriteOutcome, WriteReply } from '../engine/restore-worker.js';
 import { AccountXorKeys } from '../media/account-keys.js';
 import type { PlaceFile } from '../media/picture-identity.js';
-import { ownArrayBuffer, ThreadPool, workerUrl } from './thread-pool.js';
-import { GroupSpool } from './group-spool.js';
-import { SpillingMap } from './spilling-map.js';
+import { ownArrayBuffer, ThreadPool, workerUrl } from '../engine/thread-pool.js';
+import { GroupSpool } from '../engine/group-spool.js';
+import { SpillingMap } from '../engine/spilling-map.js';
 
 /**
  * A planned place is a catalogue row and what to do with it: about 2.5 KB of objects and strings.
@@ -170,7 +170,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
         progress.advance(1, outcome ? 0 : row.size);
         tally(planned);
       };
-      const writers = new ThreadPool(workerUrl('restore-worker', import.meta.url));
+      const writers = new ThreadPool(workerUrl('restore-worker'));
       /**
        * The drive stopped the run (full, read-only, failing; see restore-worker): no image is
        * started after it, the ones in flight finish (a writer thread is never stopped mid-file, so

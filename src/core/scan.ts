@@ -7,7 +7,7 @@ import type { ImageExt } from '../media/sniff.js';
 import { listFiles } from '../sources/list.js';
 import type { EveryField, FoundFile } from '../sources/types.js';
 import { headsHere, reasonOf, type HeadFile, type HeadInspector, type HeadResult } from './heads.js';
-import { ReadPool } from './read-pool.js';
+import { ReadPool } from '../engine/read-pool.js';
 import { silentProgress, type Progress } from './progress.js';
 import { compileSelection, type Selection } from './selection.js';
 

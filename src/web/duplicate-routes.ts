@@ -1,6 +1,6 @@
 import type { Context, Hono } from 'hono';
-import { TIERS, type Tier } from '../core/dedupe-groups.js';
-import { markKept, markNotDuplicates, unmarkKept, unmarkNotDuplicates } from '../core/dedupe-marks.js';
+import { TIERS, type Tier } from '../core/dedupe/groups.js';
+import { markKept, markNotDuplicates, unmarkKept, unmarkNotDuplicates } from '../core/dedupe/marks.js';
 import { fullHash, offset, word } from './params.js';
 import { GROUPS_PER_PAGE, duplicatesPage } from './pages/duplicates.js';
 import type { AppContext } from './serve.js';

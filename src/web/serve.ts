@@ -20,10 +20,10 @@ import { picturePage } from './pages/picture.js';
 import { runsPage } from './pages/runs.js';
 import { searchPage } from './pages/search.js';
 import { brokenTile } from './pages/tiles.js';
-import type { MonthSort } from '../catalog/browse.js';
+import type { MonthSort } from '../core/browse.js';
 
 /** The page's stylesheet and script, shipped in the package (src/web/assets): no CDN, works offline. */
-const ASSETS_DIR = fileURLToPath(new URL('../../src/web/assets/', import.meta.url));
+const ASSETS_DIR = fileURLToPath(new URL('./assets', import.meta.url));
 const ASSETS: Record<string, string> = { 'style.css': 'text/css; charset=utf-8', 'app.js': 'text/javascript; charset=utf-8' };
 const IMMUTABLE = 'private, max-age=31536000, immutable';
 

@@ -82,7 +82,7 @@ test('a copy that changed after dedupe looked is not removed, and neither are th
   // A first pass archives everything; a copy then changes and the kept copy of another group goes.
   assert.equal((await picvault(['archive', src, '--to', vault], { env })).code, 0);
   const { findDuplicates } = await import('../../src/core/dedupe.js');
-  const { planDedupeClean } = await import('../../src/core/dedupe-clean.js');
+  const { planDedupeClean } = await import('../../src/core/dedupe/clean.js');
   const { executeClean } = await import('../../src/core/clean.js');
   const report = await findDuplicates({ sources: [src], vault, device: 'pc' });
   const stickerGroup = report.groups.find((g) => g.tier === 'identical')!;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { markKept, unmarkKept } from '../../src/core/dedupe-marks.js';
+import { markKept, unmarkKept } from '../../src/core/dedupe/marks.js';
 import { hashBytes } from '../../src/media/hash.js';
 import { picvault } from '../helpers/cli.js';
 import { put } from '../helpers/duplicates.js';

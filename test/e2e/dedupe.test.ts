@@ -3,7 +3,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { Browse } from '../../src/core/browse.js';
-import { SIMILAR_DEFAULT } from '../../src/core/similar-index.js';
+import { SIMILAR_DEFAULT } from '../../src/core/dedupe/similar-index.js';
 import { assertClean, picvault } from '../helpers/cli.js';
 import { buildDuplicateTree, corpusPhoto, put } from '../helpers/duplicates.js';
 import { snapshot } from '../helpers/images.js';

@@ -2,7 +2,7 @@
 // and answers its thread and when it started and ended (see thread-pool.test.ts).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parentPort, threadId } from 'node:worker_threads';
-import { serveJobs } from '../../dist/core/thread-pool.js';
+import { serveJobs } from '../../dist/engine/thread-pool.js';
 
 serveJobs(parentPort, async (job) => {
   const start = Date.now();

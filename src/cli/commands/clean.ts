@@ -8,7 +8,7 @@ import { addDeviceName, addSelection, deviceName, refuseDeviceFilter, jsonStream
 import type { ArchiveResult } from '../../core/archive.js';
 import type { ReadBackTotals } from '../../core/read-back.js';
 import { askYesNo, onTerminal } from '../render/confirm.js';
-import { privateTempDir } from '../../core/private-temp.js';
+import { privateTempDir } from '../../engine/private-temp.js';
 import { hasMessage } from '../../i18n/index.js';
 import { formatBytes, table } from '../render/format.js';
 import { noPictureWords } from '../render/sheet-words.js';

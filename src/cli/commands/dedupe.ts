@@ -6,8 +6,8 @@ import type { ArchiveResult } from '../../core/archive.js';
 import type { CleanResult } from '../../core/clean.js';
 import type { KeptFile } from '../../core/clean-plan.js';
 import type { DedupeReport, DuplicateGroup, DuplicateMember, FreedRow } from '../../core/dedupe.js';
-import { groupNumbers, TIERS } from '../../core/dedupe-groups.js';
-import { SIMILAR_DEFAULT } from '../../core/similar-index.js';
+import { groupNumbers, TIERS } from '../../core/dedupe/groups.js';
+import { SIMILAR_DEFAULT } from '../../core/dedupe/similar-index.js';
 import { usageError } from '../../errors.js';
 import { hasMessage } from '../../i18n/index.js';
 import { parseHash, toSelection, type SelectionFlags } from '../options.js';
@@ -113,7 +113,7 @@ export function renderDedupe(ctx: CliContext, r: DedupeReport): void {
 
 /** The contact sheet's words, in the user's language. */
 async function writeSheet(ctx: CliContext, report: DedupeReport, file: string, wechatKey?: string): Promise<string> {
-  const { writeDedupeSheet } = await import('../../core/dedupe-sheet.js');
+  const { writeDedupeSheet } = await import('../../core/dedupe/sheet.js');
   const sheet = await writeDedupeSheet(report, path.resolve(file), {
     wechatKey,
     noPicture: noPictureWords(ctx),
@@ -147,7 +147,7 @@ const NOT_ELIGIBLE = new Set<KeptFile['reason']>(['not-in-vault', 'other-device'
 /** dedupe --clean: show, ask, archive what is not in the vault yet, and remove through clean's execute step. */
 async function cleanDuplicates(ctx: CliContext, report: DedupeReport, flags: DedupeFlags): Promise<void> {
   const { t } = ctx;
-  const { planDedupeClean, toArchiveFirst } = await import('../../core/dedupe-clean.js');
+  const { planDedupeClean, toArchiveFirst } = await import('../../core/dedupe/clean.js');
   const summary = (clean: CleanSummary) => (flags.json ? jsonDocument(ctx, report, clean) : Promise.resolve());
   if (flags.dryRun) {
     const archive = await toArchiveFirst(report);
@@ -199,7 +199,7 @@ async function reportCleaned(ctx: CliContext, report: DedupeReport, flags: Dedup
 /** `dedupe --not-duplicate H1 H2`: a mark in the vault, then nothing else. */
 async function markPair(ctx: CliContext, vault: string | undefined, hashes: string[], device: string | undefined, asJson?: boolean): Promise<void> {
   if (!vault) throw usageError('dedupe.markNeedsVault');
-  const { markNotDuplicates } = await import('../../core/dedupe-marks.js');
+  const { markNotDuplicates } = await import('../../core/dedupe/marks.js');
   const mark = await markNotDuplicates(vault, hashes.map(parseHash), device);
   if (asJson) ctx.out(JSON.stringify(mark, null, 2));
   else ctx.out(ctx.t(mark.added ? 'dedupe.marked' : 'dedupe.markedAlready', { a: mark.a, b: mark.b }));

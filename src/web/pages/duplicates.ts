@@ -1,7 +1,7 @@
 import { html } from 'hono/html';
-import type { CopyView, DuplicatesPage, GroupView } from '../../core/vault-duplicates.js';
-import type { KeepMark, NotDuplicateMark } from '../../core/dedupe-marks.js';
-import { TIERS } from '../../core/dedupe-groups.js';
+import type { CopyView, DuplicatesPage, GroupView } from '../../core/dedupe/vault-duplicates.js';
+import type { KeepMark, NotDuplicateMark } from '../../core/dedupe/marks.js';
+import { TIERS } from '../../core/dedupe/groups.js';
 import { bytes, count, layout, typeName, when, type Html, type View } from './layout.js';
 
 export const GROUPS_PER_PAGE = 30;

@@ -1,6 +1,6 @@
 import { html } from 'hono/html';
 import type { MonthPage } from '../../core/browse.js';
-import type { MonthFacets } from '../../catalog/browse.js';
+import type { MonthFacets } from '../../core/browse.js';
 import { count, layout, restoreForm, tile, type Html, type View } from './layout.js';
 
 export const PAGE_SIZE = 120;

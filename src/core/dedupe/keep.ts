@@ -1,7 +1,7 @@
-import type { CopyRef } from '../catalog/marks.js';
-import { usageError } from '../errors.js';
-import type { ImageKind } from '../sources/types.js';
-import type { Where } from './dedupe-places.js';
+import type { CopyRef } from '../../catalog/marks.js';
+import { usageError } from '../../errors.js';
+import type { ImageKind } from '../../sources/types.js';
+import type { Where } from './places.js';
 
 /**
  * Which copy of a group stays (SPEC "Duplicates"): the rules in order, each deciding only when the
@@ -94,7 +94,7 @@ export function chooseKept(members: readonly KeepFacts[], order: readonly KeepRu
 const copyKey = (picture: string, device: string, path?: string) => (path === undefined ? `${picture}\n${device}` : `${picture}\n${device}\n${path}`);
 
 /**
- * The copies marked "keep this copy" (core/dedupe-marks.ts), as the groups look them up: a copy on
+ * The copies marked "keep this copy" (core/dedupe/marks.ts), as the groups look them up: a copy on
  * disk by its picture, device and path; a copy only in the vault (another device's, which stands
  * for all its places there) by its picture and device.
  */

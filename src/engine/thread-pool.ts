@@ -107,9 +107,9 @@ export class ThreadPool {
   }
 }
 
-/** A worker module's URL beside the calling module, compiled (see ThreadPool). */
-export const workerUrl = (name: string, from: string) =>
-  new URL(from.endsWith('.ts') ? `../../dist/core/${name}.js` : `./${name}.js`, from);
+/** A worker module's URL: every worker lives here in engine/, and runs compiled (see ThreadPool). */
+export const workerUrl = (name: string) =>
+  new URL(import.meta.url.endsWith('.ts') ? `../../dist/engine/${name}.js` : `./${name}.js`, import.meta.url);
 
 /** Bytes as an ArrayBuffer of their own, to hand to another thread (a small Buffer shares its pool's). */
 export function ownArrayBuffer(b: Uint8Array): ArrayBuffer {

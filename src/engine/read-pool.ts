@@ -1,5 +1,5 @@
 import type { InspectOptions } from '../media/inspect.js';
-import type { HeadFile, HeadResult } from './heads.js';
+import type { HeadFile, HeadResult } from '../core/heads.js';
 import type { EntriesCheck, WantedEntry } from '../vault/check-zip.js';
 import type { ReadResult, ReadTask, WorkerJob, WorkerReply } from './read-worker.js';
 import { ThreadPool, workerUrl } from './thread-pool.js';
@@ -25,7 +25,7 @@ export class ReadPool {
 
   /** `threads`: both cores by default; scan lends one to the heads while it walks on the other. */
   constructor(private readonly options: InspectOptions, threads?: number) {
-    this.pool = new ThreadPool(workerUrl('read-worker', import.meta.url), threads);
+    this.pool = new ThreadPool(workerUrl('read-worker'), threads);
   }
 
   private submit<J extends WorkerJob>(job: J, urgent: boolean, thread?: number): Promise<WorkerReply<J>> {

@@ -1,11 +1,11 @@
 import { statSync } from 'node:fs';
-import { catalogedFile } from '../catalog/pictures.js';
-import { PicvaultError, usageError } from '../errors.js';
-import { openVault } from '../vault/vault.js';
-import { archive, type ArchiveResult } from './archive.js';
-import { cleanPlanner, type CleanPlan } from './clean-plan.js';
-import type { DedupeReport, DuplicateMember } from './dedupe.js';
-import type { Progress } from './progress.js';
+import { catalogedFile } from '../../catalog/pictures.js';
+import { PicvaultError, usageError } from '../../errors.js';
+import { openVault } from '../../vault/vault.js';
+import { archive, type ArchiveResult } from '../archive.js';
+import { cleanPlanner, type CleanPlan } from '../clean-plan.js';
+import type { DedupeReport, DuplicateMember } from '../dedupe.js';
+import type { Progress } from '../progress.js';
 
 export interface DedupeCleanOptions {
   progress?: Progress;

@@ -29,7 +29,7 @@ export class PicturePool {
   constructor(private readonly wechatKey?: string) {}
 
   start(): ThreadPool {
-    return (this.pool ??= new ThreadPool(workerUrl('picture-worker', import.meta.url), THREADS, WALK_IN_FLIGHT));
+    return (this.pool ??= new ThreadPool(workerUrl('picture-worker'), THREADS, WALK_IN_FLIGHT));
   }
 
   /**

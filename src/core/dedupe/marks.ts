@@ -1,12 +1,12 @@
 import os from 'node:os';
-import type { Db } from '../catalog/db.js';
-import { addMark, listKeepMarks, listMarks, removeKeepMark, removeMark, setKeepMark, type CopyRef, type KeepMark, type NotDuplicateMark } from '../catalog/marks.js';
-import { resolvePictures } from '../catalog/pictures.js';
-import { usageError } from '../errors.js';
-import { openVault } from '../vault/vault.js';
-import { KeptCopies } from './dedupe-keep.js';
+import type { Db } from '../../catalog/db.js';
+import { addMark, listKeepMarks, listMarks, removeKeepMark, removeMark, setKeepMark, type CopyRef, type KeepMark, type NotDuplicateMark } from '../../catalog/marks.js';
+import { resolvePictures } from '../../catalog/pictures.js';
+import { usageError } from '../../errors.js';
+import { openVault } from '../../vault/vault.js';
+import { KeptCopies } from './keep.js';
 
-export type { CopyRef, KeepMark, NotDuplicateMark } from '../catalog/marks.js';
+export type { CopyRef, KeepMark, NotDuplicateMark } from '../../catalog/marks.js';
 
 /**
  * Two pictures, as the user gave them: a full hash is taken as it is (a picture dedupe showed

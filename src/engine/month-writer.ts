@@ -7,8 +7,8 @@ import { absArchivePath, archiveRelPath, monthDir } from '../vault/layout.js';
 import type { Manifest } from '../vault/manifest.js';
 import type { Vault } from '../vault/vault.js';
 import { PicvaultError, EXIT } from '../errors.js';
-import type { MonthPlan } from './archive-plan.js';
-import type { Skipped } from './scan.js';
+import type { MonthPlan } from '../core/archive-plan.js';
+import type { Skipped } from '../core/scan.js';
 import type { WrittenPart, ZipJob, ZipJobResult } from './zip-parts.js';
 
 export interface WrittenArchive {

@@ -1,15 +1,15 @@
-import type { Db } from '../catalog/db.js';
-import { catalogedFile, knownDatPictures, knownLooks, saveDatPictures, saveLooks, type DatPicture } from '../catalog/pictures.js';
-import type { PerceptualHash } from '../media/perceptual.js';
-import { absArchivePath } from '../vault/layout.js';
-import type { StoredEntry } from '../vault/stored-entry.js';
-import { ZipReader } from '../vault/zip-reader.js';
-import type { PlaceTable } from './dedupe-places.js';
-import type { StoredAt } from './dedupe-scope.js';
-import type { PicturePool } from './picture-pool.js';
-import type { PictureResult } from './picture-worker.js';
-import { silentProgress, type Progress } from './progress.js';
-import type { Skipped } from './scan.js';
+import type { Db } from '../../catalog/db.js';
+import { catalogedFile, knownDatPictures, knownLooks, saveDatPictures, saveLooks, type DatPicture } from '../../catalog/pictures.js';
+import type { PerceptualHash } from '../../media/perceptual.js';
+import { absArchivePath } from '../../vault/layout.js';
+import type { StoredEntry } from '../../vault/stored-entry.js';
+import { ZipReader } from '../../vault/zip-reader.js';
+import type { PlaceTable } from './places.js';
+import type { StoredAt } from './scope.js';
+import type { PicturePool } from '../../engine/picture-pool.js';
+import type { PictureResult } from '../../engine/picture-worker.js';
+import { silentProgress, type Progress } from '../progress.js';
+import type { Skipped } from '../scan.js';
 
 export interface ExamineOptions {
   pool: PicturePool;

@@ -1,8 +1,8 @@
-import { catalogueVersion, duplicateScopeKey, placeById, placesOfCopy, type CopyPlace } from '../catalog/browse.js';
-import type { Vault } from '../vault/vault.js';
-import { gatherDuplicates, type DedupeReport, type DuplicateGroup, type DuplicateMember, type DuplicateScope, type KeptBecause, type Tier } from './dedupe.js';
-import { chooseKept, keepOrder } from './dedupe-keep.js';
-import { listedMarks, readMarks, type CopyRef } from './dedupe-marks.js';
+import { catalogueVersion, duplicateScopeKey, placeById, placesOfCopy, type CopyPlace } from '../../catalog/browse.js';
+import type { Vault } from '../../vault/vault.js';
+import { gatherDuplicates, type DedupeReport, type DuplicateGroup, type DuplicateMember, type DuplicateScope, type KeptBecause, type Tier } from '../dedupe.js';
+import { chooseKept, keepOrder } from './keep.js';
+import { listedMarks, readMarks, type CopyRef } from './marks.js';
 import { SIMILAR_DEFAULT } from './similar-index.js';
 
 /**
@@ -14,11 +14,11 @@ import { SIMILAR_DEFAULT } from './similar-index.js';
  * Reading the scope costs a second or two at 300 000 places; grouping it again under new marks
  * about a tenth of that. So the scope is kept until places, pictures, zips, looks or runs change
  * (catalog/browse.ts duplicateScopeKey), and the groups until the catalogue changes at all
- * (SQLite's data_version: a mark set from the page is written by core/dedupe-marks.ts's own
+ * (SQLite's data_version: a mark set from the page is written by core/dedupe/marks.ts's own
  * connection, under the vault's lock, and seen here as a change).
  */
 
-export type { CopyPlace } from '../catalog/browse.js';
+export type { CopyPlace } from '../../catalog/browse.js';
 
 /** A copy as the page lists it: dedupe's member, with its first places on its device. */
 export interface CopyView extends DuplicateMember {

@@ -1,4 +1,4 @@
-import { hamming, hexWords } from '../media/hamming.js';
+import { hamming, hexWords } from '../../media/hamming.js';
 
 /**
  * Finds the pairs of pictures whose perceptual hashes are close (media/perceptual.ts), without

@@ -3,7 +3,7 @@ import { parentPort } from 'node:worker_threads';
 import { wechatAesKeys } from '../media/dat.js';
 import { hashBytes, hashFile } from '../media/hash.js';
 import { inspectBytes, inspectFile, type InspectOptions } from '../media/inspect.js';
-import { headsHere, reasonOf, type HeadFile, type HeadResult } from './heads.js';
+import { headsHere, reasonOf, type HeadFile, type HeadResult } from '../core/heads.js';
 import { pictureFromDat, readDat, type DatPicture } from '../media/picture-identity.js';
 import type { FoundFile } from '../sources/types.js';
 import type { EntriesCheck, WantedEntry } from '../vault/check-zip.js';

@@ -1,7 +1,7 @@
-import { hammingHex } from '../media/hamming.js';
-import type { PerceptualHash } from '../media/perceptual.js';
-import { chooseKept, type KeepRule, type KeptBecause, type KeptCopies } from './dedupe-keep.js';
-import type { PlaceFacts, PlaceTable } from './dedupe-places.js';
+import { hammingHex } from '../../media/hamming.js';
+import type { PerceptualHash } from '../../media/perceptual.js';
+import { chooseKept, type KeepRule, type KeptBecause, type KeptCopies } from './keep.js';
+import type { PlaceFacts, PlaceTable } from './places.js';
 import { SimilarIndex, type SimilarPair } from './similar-index.js';
 
 /** The three tiers, always reported apart (SPEC "Duplicates"). */
@@ -22,7 +22,7 @@ export interface DuplicateMember extends Omit<PlaceFacts, 'dat' | 'mtimeMs'> {
   match: 'kept' | Tier;
   /** For a similar copy: differing bits of its pHash and the kept copy's (of 256). */
   distance?: number;
-  /** The user marked it "keep this copy" (core/dedupe-marks.ts): it is never removed. */
+  /** The user marked it "keep this copy" (core/dedupe/marks.ts): it is never removed. */
   marked: boolean;
   /** `--clean` would remove it: a copy in a source that is neither the kept one nor marked to keep. */
   removable: boolean;
@@ -113,7 +113,7 @@ function describe(table: PlaceTable, rows: number[], options: GroupOptions): Dup
     };
   });
   // Another device's copy stands for all its places there; a copy on disk is marked by its path.
-  // With sources, this device's vault copies are those it cleaned (dedupe-scope): never kept over its disk.
+  // With sources, this device's vault copies are those it cleaned (scope.ts): never kept over its disk.
   const cleanedHere = (m: DuplicateMember) => !options.vaultOnly && m.where === 'vault' && m.device === options.device;
   for (const m of members) m.marked = cleanedHere(m) ? false : m.where === 'vault' ? options.kept.has(m.picture, m.device!) : options.kept.has(m.picture, options.device, m.path);
   const { kept, why } = chooseKept(

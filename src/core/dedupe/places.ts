@@ -1,4 +1,4 @@
-import { IMAGE_KINDS, SOURCE_KINDS, type FoundFile } from '../sources/types.js';
+import { IMAGE_KINDS, SOURCE_KINDS, type FoundFile } from '../../sources/types.js';
 
 /**
  * Where a copy dedupe compares is: in a named source (the only copies `--clean` may remove), in a

@@ -1,13 +1,13 @@
 import sharp from 'sharp';
-import { locationsOfHash } from '../catalog/locations.js';
-import { decodeDatProven, wechatAesKeys } from '../media/dat.js';
-import { absArchivePath } from '../vault/layout.js';
-import { openVault, type Vault } from '../vault/vault.js';
-import { ZipReader } from '../vault/zip-reader.js';
-import type { DedupeReport, DuplicateGroup, DuplicateMember } from './dedupe.js';
-import { groupNumbers } from './dedupe-groups.js';
-import { ENGLISH_NO_PICTURE, escapeXml, fittedLine, imageInput, wordsTile, type NoPictureWords } from './preview.js';
-import { mapLimit } from './pool.js';
+import { locationsOfHash } from '../../catalog/locations.js';
+import { decodeDatProven, wechatAesKeys } from '../../media/dat.js';
+import { absArchivePath } from '../../vault/layout.js';
+import { openVault, type Vault } from '../../vault/vault.js';
+import { ZipReader } from '../../vault/zip-reader.js';
+import type { DedupeReport, DuplicateGroup, DuplicateMember } from '../dedupe.js';
+import { groupNumbers } from './groups.js';
+import { ENGLISH_NO_PICTURE, escapeXml, fittedLine, imageInput, wordsTile, type NoPictureWords } from '../preview.js';
+import { mapLimit } from '../../engine/pool.js';
 
 const TILE = 170;
 const GAP = 10;

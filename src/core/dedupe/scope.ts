@@ -1,13 +1,13 @@
 import path from 'node:path';
-import type { Db } from '../catalog/db.js';
-import { vaultCopies } from '../catalog/pictures.js';
-import { usageError } from '../errors.js';
-import { isInside } from '../sources/protected.js';
-import type { ImageKind, SourceKind } from '../sources/types.js';
-import type { PlaceTable } from './dedupe-places.js';
-import type { Progress } from './progress.js';
-import { checkSources, scanEach, type ScannedFile, type Skipped } from './scan.js';
-import type { Selection } from './selection.js';
+import type { Db } from '../../catalog/db.js';
+import { vaultCopies } from '../../catalog/pictures.js';
+import { usageError } from '../../errors.js';
+import { isInside } from '../../sources/protected.js';
+import type { ImageKind, SourceKind } from '../../sources/types.js';
+import type { PlaceTable } from './places.js';
+import type { Progress } from '../progress.js';
+import { checkSources, scanEach, type ScannedFile, type Skipped } from '../scan.js';
+import type { Selection } from '../selection.js';
 
 export interface ScopeOptions {
   sources: string[];

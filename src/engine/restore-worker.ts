@@ -9,8 +9,8 @@ import { RebuildCache, type Rebuild } from '../media/picture-identity.js';
 import { restorePartName } from '../sources/own-files.js';
 import { KeptBuffer, readStoredEntry, type StoredEntry } from '../vault/stored-entry.js';
 import { writeFully } from '../vault/sync-io.js';
-import { RestoreFolders } from './restore-folders.js';
-import { withPictureExtension } from './restore-target.js';
+import { RestoreFolders } from '../core/restore-folders.js';
+import { withPictureExtension } from '../core/restore-target.js';
 import { serveJobs } from './thread-pool.js';
 
 /**
