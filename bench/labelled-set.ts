@@ -19,7 +19,7 @@ import type { PerceptualHash } from '../src/media/perceptual.js';
  * shots), and unrelated pictures: the other photos, and chat stickers that share their layout.
  * Every pair within a family is a positive; every other pair is a negative.
  */
-export const CORPUS = fileURLToPath(new URL('../../shared/corpus', import.meta.url));
+export const CORPUS = fileURLToPath(new URL('../../shared/corpus/', import.meta.url));
 
 /** Photos that decode with sharp and are not blank, largest first; `small` takes the first four. */
 const BASES = [

@@ -7,7 +7,7 @@ import { Database } from './sqlite.js';
 
 export type Db = Database.Database;
 
-const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
+const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
 
 /** How long a statement waits for another connection's write before giving up. */
 const BUSY_TIMEOUT_MS = 5_000;

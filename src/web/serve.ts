@@ -23,7 +23,7 @@ import { brokenTile } from './pages/tiles.js';
 import type { MonthSort } from '../core/browse.js';
 
 /** The page's stylesheet and script, shipped in the package (src/web/assets): no CDN, works offline. */
-const ASSETS_DIR = fileURLToPath(new URL('./assets', import.meta.url));
+const ASSETS_DIR = fileURLToPath(new URL('../../src/web/assets/', import.meta.url));
 const ASSETS: Record<string, string> = { 'style.css': 'text/css; charset=utf-8', 'app.js': 'text/javascript; charset=utf-8' };
 const IMMUTABLE = 'private, max-age=31536000, immutable';
 
