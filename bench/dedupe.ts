@@ -9,7 +9,7 @@
  * - peak memory of every picvault run under 300 MB.
  *
  * bench/run.ts calls benchDedupe once per cache shape; alone:
- *   node --import tsx bench/dedupe.ts [--files N] [--reps R] [--pictures N] [--peers]
+ *   node --import tsx bench/dedupe.ts [--files N] [--reps R] [--pictures N] [--peers] [--keep-trees]
  * (past 20 000 files the tree is hard-linked, see bench/cache.ts, and picvault runs alone unless
  * --peers: jdupes and rdfind treat hard links their own ways).
  */
@@ -198,4 +198,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   const report = [`dedupe bench: ${cache.files} files, ${(cache.bytes / 1e9).toFixed(2)} GB, ${cache.distinct} distinct images, ${new Date().toISOString()}`, '', ...lines].join('\n');
   console.log(report);
   if (await exists(work)) await writeFile(path.join(work, `results-dedupe-${files}.md`), report + '\n');
+  // As npm run bench does: the trees (3.6 GB at 20 000 files) go unless asked to stay for the next run.
+  if (!process.argv.includes('--keep-trees')) {
+    await rm(path.join(work, `cache-${files}`), { recursive: true, force: true });
+    await rm(path.join(work, `pictures-${Number(arg('pictures', '1000'))}`), { recursive: true, force: true });
+  }
 }
