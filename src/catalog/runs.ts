@@ -112,15 +112,17 @@ export function listRuns(db: Db, last = -1, running = true): RunRow[] {
 }
 
 /**
- * The undo of each undone run: the first `restore --run` of it that finished (outcome done), by the
- * run it undid. A later restore of the same run (it found everything in place), a dry run or an
- * interrupted one is not its undo.
+ * The undo of each undone run: the first `restore --run` of it that finished and brought files back
+ * (done, or partial when some were skipped: already in place, or a different file there), by the
+ * run it undid. A restore of it that brought nothing back (it found everything in place), a dry
+ * run or an interrupted one is not its undo.
  */
 export function undoRuns(db: Db): Map<number, number> {
   const rows = db
     .prepare(
       `SELECT json_extract(selection, '$.run') AS run, MIN(id) AS undo FROM runs
-       WHERE command = 'restore' AND outcome = 'done' AND json_type(selection, '$.run') = 'integer' GROUP BY 1`,
+       WHERE command = 'restore' AND (outcome = 'done' OR (outcome = 'partial' AND files > 0))
+         AND json_type(selection, '$.run') = 'integer' GROUP BY 1`,
     )
     .all() as { run: number; undo: number }[];
   return new Map(rows.map((r) => [r.run, r.undo]));
