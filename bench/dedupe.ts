@@ -70,13 +70,16 @@ const PHOTOS = [
   'exif-samples/jpg/tests/45-gps_ifd.jpg', 'wechat-dat2picture/sample/color.jpg', 'pillow/Tests/images/exif_typeerror.jpg',
 ];
 
+/** Where the chat-sized pictures of one count are made (and kept, like the caches, until removed). */
+const picturesFolder = (dir: string, count: number) => path.join(dir, `pictures-${count}`);
+
 /**
  * Chat-sized pictures, made once and kept: three in four a photo as a chat sends it (a crop of a
  * corpus photo at 1080, 720 or 480 px on its long side, JPEG quality 70-80), one in four a sticker
  * (240 px PNG or GIF). Every picture differs; some are near copies of others, as in a chat.
  */
 async function chatPictures(dir: string, count: number, log: (line: string) => void): Promise<string> {
-  const folder = path.join(dir, `pictures-${count}`);
+  const folder = picturesFolder(dir, count);
   if ((await readdir(folder).catch(() => [])).length === count) return folder;
   await rm(folder, { recursive: true, force: true });
   await mkdir(folder, { recursive: true });
@@ -193,14 +196,16 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   const peers = files <= LINKS_ABOVE || process.argv.includes('--peers');
   execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
   await mkdir(work, { recursive: true });
-  const cache = await buildCache(path.join(work, `cache-${files}`), { files }, (s) => process.stderr.write(s + '\n'));
-  const lines = await benchDedupe(cache.dir, work, { reps: Number(arg('reps', peers ? '3' : '1')), pictures: Number(arg('pictures', '1000')), peers });
+  const treeDir = path.join(work, `cache-${files}`);
+  const pictures = Number(arg('pictures', '1000'));
+  const cache = await buildCache(treeDir, { files }, (s) => process.stderr.write(s + '\n'));
+  const lines = await benchDedupe(cache.dir, work, { reps: Number(arg('reps', peers ? '3' : '1')), pictures, peers });
   const report = [`dedupe bench: ${cache.files} files, ${(cache.bytes / 1e9).toFixed(2)} GB, ${cache.distinct} distinct images, ${new Date().toISOString()}`, '', ...lines].join('\n');
   console.log(report);
   if (await exists(work)) await writeFile(path.join(work, `results-dedupe-${files}.md`), report + '\n');
   // As npm run bench does: the trees (3.6 GB at 20 000 files) go unless asked to stay for the next run.
   if (!process.argv.includes('--keep-trees')) {
-    await rm(path.join(work, `cache-${files}`), { recursive: true, force: true });
-    await rm(path.join(work, `pictures-${Number(arg('pictures', '1000'))}`), { recursive: true, force: true });
+    await rm(treeDir, { recursive: true, force: true });
+    await rm(picturesFolder(work, pictures), { recursive: true, force: true });
   }
 }
