@@ -22,7 +22,8 @@ export function renderVerify(ctx: CliContext, r: VerifyResult, vault: string): v
     for (const d of r.damaged) {
       ctx.err(d.markedBefore ? `  ${d.name}: ${t('verify.markedBefore', { damage: d.damage.join('; '), vault })}` : `  ${d.name}: ${d.damage.join('; ')}`);
     }
-    affectedList(ctx, r.affected.filter((a) => a.known), t('verify.affected', { count: r.affected.filter((a) => a.known).length }));
+    const known = r.affected.filter((a) => a.known);
+    affectedList(ctx, known, t('verify.affected', { count: known.length }));
     const unread = r.affected.filter((a) => !a.known);
     affectedList(ctx, unread, t('verify.mayBeAffected', { count: unread.length, vault }));
     ctx.err(t(r.recorded ? 'verify.repairHint' : 'verify.repairHint.readOnly', { vault }));
