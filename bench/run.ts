@@ -1,6 +1,7 @@
 /**
  * npm run bench [-- --shape chat,group2,folder,photos] [--files N] [--reps R] [--dir DIR]
  *               [--one-month] [--peers] [--keep-trees] [--suites core,clean,dedupe] [--serve]
+ *               [--build-only]
  *
  * picvault beside the tools a user would otherwise use, on the same tree, in one run, alternating
  * and repeated, on every shape of cache SPEC names (bench/cache.ts): scan, archive (against restic
@@ -10,6 +11,8 @@
  *
  * Shapes are measured one after another, each tree built (or reused), measured, then removed
  * unless --keep-trees: the disk holds one shape at a time (the bench says how much each needs).
+ * --build-only builds (or finds) each shape's tree, says where it is, and measures nothing: a tree
+ * to profile one command on while changing it.
  *
  * Steps come from suites (bench/suite.ts), one file each, listed in ALL_SUITES below (--suites
  * picks some): a new step is a suite added to that list; a suite that measures in its own way
@@ -72,7 +75,7 @@ interface ShapeResult {
   reports: string[];
 }
 
-async function benchShape(shape: Shape): Promise<ShapeResult> {
+async function benchShape(shape: Shape): Promise<ShapeResult | null> {
   const spec: CacheSpec = { shape, files: Number(arg('files') ?? DEFAULT_FILES[shape]), oneMonth: flag('one-month') };
   const big = spec.files > (shape === 'photos' ? DEFAULT_FILES.photos : LINKS_ABOVE);
   // The peers run on the default trees; on a hard-linked big one only with --peers.
@@ -84,6 +87,10 @@ async function benchShape(shape: Shape): Promise<ShapeResult> {
   log(`\n== ${shape}: ${spec.files} files; its tree takes about ${GB(treeOnDisk(spec))} of disk (${GB(freeBytes(work))} free)`);
   const cache = await buildCache(work, spec, log);
   log(`tree: ${cache.files} files, ${GB(cache.bytes)}, ${cache.distinct} distinct images (${(cache.distinctBytes / 1e6).toFixed(0)} MB distinct bytes)`);
+  if (flag('build-only')) {
+    log(`built only: the tree is ${cache.dir} (remove ${work} when done)`);
+    return null;
+  }
 
   const free = freeBytes(work);
   const ctx: BenchContext = {
@@ -154,6 +161,7 @@ async function main(): Promise<void> {
   const results: ShapeResult[] = [];
   for (const shape of shapes) {
     const r = await benchShape(shape);
+    if (!r) continue;
     const text = [formatShape(r.header, r.rows, r.targets), ...r.reports].join('\n');
     console.log(`\n${text}`);
     await writeFile(path.join(WORK, `results-${r.shape}.md`), text + '\n');
