@@ -54,8 +54,8 @@ CREATE INDEX places_path_key ON places(path_key);
 CREATE INDEX places_hash ON places(hash);
 CREATE INDEX places_month ON places(month, hash, size);
 
--- LEFT JOIN: a query that reads neither root nor path skips the roots table (SQLite omits a left
--- join on a unique key whose columns are unused); every place has its root (root_id NOT NULL).
+-- Every place has its root (root_id NOT NULL): the left join is the inner one, and leaves the
+-- places' table first in every plan.
 CREATE VIEW locations AS
   SELECT p.id, p.hash, p.size, p.device, p.source, p.kind, p.account, p.chat, r.root,
          CASE WHEN p.whole IS NULL THEN r.root || p.tail ELSE p.tail END AS path,
