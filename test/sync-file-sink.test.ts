@@ -11,8 +11,9 @@ test('small chunks gathered and large ones written straight keep the file, and w
   const seen: Buffer[] = [];
   const sink = new SyncFileSink(file, (chunk) => seen.push(Buffer.from(chunk)));
   const sent: Buffer[] = [];
-  // Header-sized pieces around data of every size class: below, at and past the gathering buffer.
-  const sizes = [2, 4, 8, 20, 65_535, 2, 4, 65_536, 4, 200_000, 1, 30_000, 40_000, 8];
+  // Header-sized pieces around data of every size class: below, at and past the gathering buffer,
+  // and past the pieces a large chunk is hashed and written in.
+  const sizes = [2, 4, 8, 20, 65_535, 2, 4, 65_536, 4, 200_000, 1, 30_000, 40_000, 8, 600_001, 3];
   sizes.forEach((size, i) => {
     const chunk = Buffer.alloc(size, i + 1);
     sent.push(chunk);

@@ -1,7 +1,7 @@
 import { closeSync, openSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { wechatAesKeys } from '../media/dat.js';
-import { hashBytes, hashFile } from '../media/hash.js';
+import { hashBytes, hashFile, streamHash64 } from '../media/hash.js';
 import { inspectBytes, inspectFile, type InspectOptions } from '../media/inspect.js';
 import { headsHere, reasonOf, type HeadFile, type HeadResult } from '../core/heads.js';
 import { pictureFromDat, readDat, type DatPicture } from '../media/picture-identity.js';
@@ -111,9 +111,12 @@ async function read(task: ReadTask, options: InspectOptions, aesKeys: Buffer[]):
 const imageReader = (aesKeys: Buffer[]): ImageReader => async (sources, hash, size) => {
   for (const source of sources) {
     let bytes: Buffer;
+    /** A picture stored as it is was hashed as it was read; a .dat's picture is hashed once decoded. */
+    let readHash: string | null = null;
     try {
       // One byte more than the file: a file that grew shows as a different size.
-      bytes = source.size < WHOLE_READ_LIMIT ? readWhole(source.path, source.size) : readOwn(source.path, source.size);
+      if (source.recipe) bytes = source.size < WHOLE_READ_LIMIT ? readWhole(source.path, source.size) : readOwn(source.path, source.size);
+      else ({ bytes, hash: readHash } = readHashing(source.path, source.size));
     } catch {
       continue;
     }
@@ -123,10 +126,36 @@ const imageReader = (aesKeys: Buffer[]): ImageReader => async (sources, hash, si
       if (!picture) continue;
       bytes = picture;
     }
-    if (bytes.length === size && (await hashBytes(bytes)) === hash) return bytes;
+    if (bytes.length === size && (readHash ?? (await hashBytes(bytes))) === hash) return bytes;
   }
   return null;
 };
+
+/** Bytes read and hashed at a time: well inside a core's own cache (L2, 1–2 MB). */
+const PIECE_BYTES = 256 * 1024;
+
+/**
+ * A file's bytes as readWhole and readOwn give them, and their xxh64, each piece hashed as soon as
+ * it is read, while it is still in the core's cache: read whole and then hashed, a camera photo
+ * (3.6 MB) passed through memory twice, in the thread whose time is mostly moving bytes
+ * (docs/performance.md, fourteenth round).
+ */
+function readHashing(path: string, size: number): { bytes: Buffer; hash: string } {
+  if (size < WHOLE_READ_LIMIT && buffer.length < size + 1) buffer = Buffer.allocUnsafe(Math.max(size + 1, buffer.length * 2));
+  const into = size < WHOLE_READ_LIMIT ? buffer.subarray(0, size + 1) : Buffer.allocUnsafe(size + 1);
+  const hash = streamHash64();
+  const fd = openSync(path, 'r');
+  let got = 0;
+  try {
+    for (let n = 1; n > 0 && got < into.length; got += n) {
+      n = readFully(fd, into.subarray(got, got + PIECE_BYTES), got);
+      hash.update(into.subarray(got, got + n));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return { bytes: into.subarray(0, got), hash: hash.digest() };
+}
 
 /** A file's bytes in memory of their own, one byte more asked for (see readWhole). */
 function readOwn(path: string, size: number): Buffer {

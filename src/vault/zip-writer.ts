@@ -1,19 +1,20 @@
+import { crc32 as simdCrc32 } from '@node-rs/crc32';
 import { ZipArchive } from 'archiver';
 import crc32 from 'crc-32';
-import zlib from 'node:zlib';
 import { createHash64 } from '../media/hash.js';
 import { SyncFileSink } from './sync-file-sink.js';
 
 /**
  * archiver (through compress-commons) computes each stored entry's CRC-32 with the crc-32
- * package, pure JavaScript at about 0.9 GB/s on this machine; zlib's native crc32 (Node 20.15+)
- * gives the same numbers at about 4 GB/s, and was a tenth of archive's time on the bench. The
- * package is shared, so archiver picks the native one up. unzip -t, 7z t and Python's zipfile
- * check every CRC in the tests: a wrong one cannot pass unnoticed.
+ * package, pure JavaScript at about 0.9 GB/s on this machine. @node-rs/crc32 gives the same
+ * numbers natively with the CPU's carry-less multiply, 8–15 GB/s here, where zlib's crc32 (used
+ * before) gave 1–4: on camera photos, where every byte is new, zlib's CRC was a tenth of the zip
+ * thread's time (docs/performance.md, fourteenth round). The package is shared, so archiver picks
+ * it up. unzip -t, 7z t and Python's zipfile check every CRC in the tests: a wrong one cannot
+ * pass unnoticed.
  */
-const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
 const jsCrc32 = crc32.buf;
-if (nativeCrc32) crc32.buf = (data, seed) => (data instanceof Uint8Array ? nativeCrc32(data, (seed ?? 0) >>> 0) | 0 : jsCrc32(data, seed));
+crc32.buf = (data, seed) => (data instanceof Uint8Array ? simdCrc32(data, (seed ?? 0) >>> 0) | 0 : jsCrc32(data, seed));
 
 export interface WrittenZip {
   bytes: number;
