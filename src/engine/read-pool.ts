@@ -2,7 +2,7 @@ import type { Inspection, InspectOptions } from '../media/inspect.js';
 import type { HeadFile, HeadResult } from '../core/heads.js';
 import type { EntriesCheck, WantedEntry } from '../vault/check-zip.js';
 import type { ReadResult, ReadTask, WorkerJob, WorkerReply } from './read-worker.js';
-import { THREADS, ThreadPool, workerUrl } from './thread-pool.js';
+import { ThreadPool, workerUrl } from './thread-pool.js';
 import type { ZipJob, ZipJobResult } from './zip-parts.js';
 
 /**
@@ -23,22 +23,9 @@ const BATCH = 32;
 export class ReadPool {
   private readonly pool: ThreadPool;
 
-  private readonly threads: number;
-
   /** `threads`: both cores by default; scan lends one to the heads while it walks on the other. */
-  constructor(private readonly options: InspectOptions, threads = THREADS) {
-    this.threads = threads;
+  constructor(private readonly options: InspectOptions, threads?: number) {
     this.pool = new ThreadPool(workerUrl('read-worker'), threads);
-  }
-
-  /**
-   * Files per message at scan: a scan batch shared out, one message per thread. The walk runs
-   * synchronously for a whole batch, so a thread that answered a small message waited for the
-   * walk's end before it was sent the next: with 32 files a message, the reader thread of scan
-   * idled a third of its time (docs/performance.md, fourteenth round).
-   */
-  private perThread(files: number): number {
-    return Math.max(1, Math.ceil(files / this.threads));
   }
 
   private submit<J extends WorkerJob>(job: J, urgent: boolean, thread?: number): Promise<WorkerReply<J>> {
@@ -48,9 +35,8 @@ export class ReadPool {
   /** Reads and inspects the heads of these files (a plain folder's, at scan), results in order. */
   async inspectAll(files: HeadFile[]): Promise<HeadResult[]> {
     const batches: Promise<HeadResult[]>[] = [];
-    const batch = this.perThread(files.length);
-    for (let i = 0; i < files.length; i += batch) {
-      const tasks = files.slice(i, i + batch).map(({ path, size, source }) => ({ path, size, source }));
+    for (let i = 0; i < files.length; i += BATCH) {
+      const tasks = files.slice(i, i + BATCH).map(({ path, size, source }) => ({ path, size, source }));
       batches.push(this.submit({ kind: 'inspect', tasks, options: this.options }, false));
     }
     return (await Promise.all(batches)).flat();
@@ -62,7 +48,7 @@ export class ReadPool {
    * order; a .dat that only its account's key could prove is left to be read again.
    */
   async inspectWhole(files: HeadFile[]): Promise<HeadResult[]> {
-    const read = await this.readAll(files.map(({ path, size, source }) => ({ path, size, source, known: false })), undefined, this.perThread(files.length));
+    const read = await this.readAll(files.map(({ path, size, source }) => ({ path, size, source, known: false })));
     return read.map((r): HeadResult => {
       if (!r.ok) return { unreadable: r.reason };
       const ins = { ext: r.ext as Inspection['ext'], decodedExt: r.decodedExt as Inspection['decodedExt'], exifDate: r.exifDate };
@@ -72,10 +58,10 @@ export class ReadPool {
   }
 
   /** Reads and hashes all tasks, results in order. */
-  async readAll(tasks: ReadTask[], onBatch?: (done: number, bytes: number) => void, batch = BATCH): Promise<ReadResult[]> {
+  async readAll(tasks: ReadTask[], onBatch?: (done: number, bytes: number) => void): Promise<ReadResult[]> {
     const batches: Promise<ReadResult[]>[] = [];
-    for (let i = 0; i < tasks.length; i += batch) {
-      const slice = tasks.slice(i, i + batch);
+    for (let i = 0; i < tasks.length; i += BATCH) {
+      const slice = tasks.slice(i, i + BATCH);
       batches.push(
         this.submit({ kind: 'hash', tasks: slice, options: this.options }, false).then((r) => {
           onBatch?.(slice.length, slice.reduce((n, t) => n + t.size, 0));
