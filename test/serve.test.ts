@@ -150,9 +150,9 @@ test('the restore box suggests a folder of this user on this machine, and that v
   process.env.HOME = home; // os.homedir() reads it: the example lands in a temporary folder
   try {
     const [hash] = (await browse.month({ month: '2024-05' }, 'date', 0, 1)).pictures.map((p) => p.hash);
-    for (const [lang, hint] of [['en', 'a full path, e.g. '], ['zh-CN', '完整路径，例如 ']] as const) {
+    for (const [lang, hint] of [['en', 'e.g. '], ['zh-CN', '例如 ']] as const) {
       const page = await (await get(`/picture/${hash}`, { 'accept-language': lang })).text();
-      const example = new RegExp(`placeholder="${hint}([^"]+)"`).exec(page)?.[1];
+      const example = new RegExp(`<small class="example">${hint}([^<]+)</small>`).exec(page)?.[1];
       assert.equal(example, path.join(home, 'Pictures', 'restored'), lang);
       assert.doesNotMatch(page, /C:\\Users/, 'no Windows example on Linux');
     }

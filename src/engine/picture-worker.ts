@@ -58,6 +58,27 @@ const piece = Buffer.allocUnsafe(128 << 10);
 const datPictures = new Map<string, ShownPicture>();
 const DAT_PICTURES_KEPT = 100_000;
 
+let loaded: Promise<typeof import('../media/perceptual.js')> | null = null;
+
+/**
+ * sharp, loaded on the first picture to look at (the identical and same-picture tiers never need
+ * it), with each decode in one libvips thread and no operation cache. The pool decodes in each of
+ * its threads at once, a picture each, so two decodes fill two cores; libvips' default where
+ * sharp is built with jemalloc (Windows, macOS) is a thread per core for each, four threads on
+ * two cores. Every picture is decoded once, so the cache only cost its bookkeeping (5 % of a
+ * decode, measured on bench/dedupe.ts's chat-sized pictures). Both settings are libvips' own,
+ * for the whole process: only dedupe's process runs this pool.
+ */
+function perceptual(): Promise<typeof import('../media/perceptual.js')> {
+  loaded ??= (async () => {
+    const { default: sharp } = await import('sharp');
+    sharp.concurrency(1);
+    sharp.cache(false);
+    return import('../media/perceptual.js');
+  })();
+  return loaded;
+}
+
 async function examine(task: PictureTask, wechatKey?: string): Promise<PictureResult> {
   let bytes: Buffer | null;
   try {
@@ -83,8 +104,7 @@ async function examine(task: PictureTask, wechatKey?: string): Promise<PictureRe
   const picture = await pictureBytes(bytes, task.dat, (n) => decoded.take(n), wechatKey);
   const ext = await shownType(picture, bytes, task.dat);
   // Awaited before the next file is read: sharp reads the kept buffer while it decodes.
-  // sharp is loaded on the first picture to look at: the identical and same-picture tiers never need it.
-  const looks = ext === null || ext === 'dat' || ext === 'bin' ? null : await (await import('../media/perceptual.js')).perceptualHash(picture);
+  const looks = ext === null || ext === 'dat' || ext === 'bin' ? null : await (await perceptual()).perceptualHash(picture);
   return { ok: true, hash, size: bytes.length, ext, picture: picture === bytes ? hash : hash64(picture), pictureSize: picture.length, looks };
 }
 

@@ -32,16 +32,6 @@ export interface PerceptualHash {
   flat: boolean;
 }
 
-/**
- * Each decode in one libvips thread, and no operation cache. dedupe decodes in both of its
- * threads at once, a picture each (engine/picture-pool.ts), so two decodes fill two cores; libvips'
- * default where sharp is built with jemalloc (Windows, macOS) is a thread per core for each, four
- * threads on two cores. Every picture is decoded once, so the cache only cost its bookkeeping
- * (5 % of a decode, measured on bench/dedupe.ts's chat-sized pictures).
- */
-sharp.concurrency(1);
-sharp.cache(false);
-
 const W = 72;
 const H = 64;
 /** pHash keeps K × K frequencies. */

@@ -75,7 +75,9 @@ export const web: Messages = {
   'web.restore': { en: 'Restore', zh: '恢复' },
   'web.restore.button': { en: 'Restore', zh: '恢复' },
   'web.restore.intoFolder': { en: 'into a folder', zh: '恢复到文件夹' },
-  'web.restore.folderHint': { en: 'a full path, e.g. {example}', zh: '完整路径，例如 {example}' },
+  // The example under the box, not inside it: a placeholder is cut off where the box is narrow (a phone).
+  'web.restore.folderHint': { en: 'a full path', zh: '完整路径' },
+  'web.restore.folderExample': { en: 'e.g. {example}', zh: '例如 {example}' },
   'web.restore.toPlaces': { en: 'to where they were on this device', zh: '恢复到本机原来的位置' },
   'web.restore.notHere': { en: 'This picture was never seen on this device ({device}): restore it into a folder.', zh: '这张图片不曾出现在本机（{device}）上：请恢复到文件夹。' },
   'web.folder.empty': { en: 'name the folder to restore into', zh: '请填写要恢复到的文件夹' },

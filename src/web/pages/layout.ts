@@ -82,7 +82,8 @@ export function restoreForm(v: View, hashes: string[], month: string | null, pla
   ${hashes.map((h) => html`<input type="hidden" name="hash" value="${h}">`)}
   <fieldset>
     <label><input type="radio" name="mode" value="folder" checked> ${t('web.restore.intoFolder')}</label>
-    <input type="text" name="folder" placeholder="${t('web.restore.folderHint', { example: exampleFolder() })}" autocomplete="off" spellcheck="false">
+    <input type="text" name="folder" placeholder="${t('web.restore.folderHint')}" autocomplete="off" spellcheck="false">
+    <small class="example">${t('web.restore.folderExample', { example: exampleFolder() })}</small>
     <label class="${placesHere ? '' : 'off'}"><input type="radio" name="mode" value="places" ${placesHere ? '' : 'disabled'}> ${t('web.restore.toPlaces')}</label>
   </fieldset>
   <button type="submit">${t('web.restore.button')}</button>
