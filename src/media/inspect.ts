@@ -94,16 +94,14 @@ export function headNeeded(first: Uint8Array): number {
 /**
  * A PNG's head is looked at up to its image data: pngExifBlock stops at the first IDAT chunk
  * (an eXIf after the image data is in the tail read with the head). When the first bytes reach
- * that chunk's header with no eXIf before it, no byte further in can change the answer; an eXIf
- * before it, or chunks running past the first bytes, get the whole head. Phone screenshots are
- * PNGs: their 64 KB heads were most of the bytes scan read (docs/performance.md, fourteenth round).
+ * that chunk's header, every chunk before it is in them and no byte further in can change the
+ * answer; chunks running past the first bytes get the whole head. Phone screenshots are PNGs:
+ * their 64 KB heads were most of the bytes scan read of them (docs/performance.md, fourteenth round).
  */
 function pngHeadNeeded(first: Uint8Array): number {
   const view = new DataView(first.buffer, first.byteOffset, first.byteLength);
   for (let at = 8; at + 8 <= first.length; at += 12 + view.getUint32(at)) {
-    const type = String.fromCharCode(first[at + 4], first[at + 5], first[at + 6], first[at + 7]);
-    if (type === 'eXIf') return HEAD_BYTES;
-    if (type === 'IDAT') return at + 8;
+    if (first[at + 4] === 0x49 && first[at + 5] === 0x44 && first[at + 6] === 0x41 && first[at + 7] === 0x54) return at + 8; // IDAT
   }
   return HEAD_BYTES;
 }
