@@ -49,6 +49,8 @@ export function carryImagesAndPlaces(db: Db, damage: (count: number) => string, 
     ).all() as { id: number; name: string; n: number }[];
     const mark = db.prepare('UPDATE main.archives SET damage = ?, damage_strength = ?, verified_at = NULL WHERE id = ?');
     for (const a of contradicted) mark.run(damage(a.n), strength, a.id);
+    // locations is a view (migrations/0013): SQLite counts no changes made through its triggers,
+    // so the places written are counted as they are returned.
     const places = db.prepare(
       `INSERT INTO main.locations (hash, size, device, source, kind, account, chat, root, path, path_key, mtime_ms, birthtime_ms,
                                    taken, month, date_rule, exif_date, archive_id, cleaned_at, restored_at, file_hash, recipe)
@@ -57,8 +59,9 @@ export function carryImagesAndPlaces(db: Db, damage: (count: number) => string, 
               l.file_hash, l.recipe
        FROM old.locations l JOIN old.archives oa ON oa.id = l.archive_id
        WHERE NOT EXISTS (SELECT 1 FROM main.locations m
-                         WHERE m.path_key = l.path_key AND m.path = l.path AND m.device = l.device AND m.hash = l.hash)`,
-    ).run().changes;
+                         WHERE m.path_key = l.path_key AND m.path = l.path AND m.device = l.device AND m.hash = l.hash)
+       RETURNING 1`,
+    ).pluck().all().length;
     return { images, places, contradicted: contradicted.map((a) => a.name) };
   } finally {
     db.exec('DROP TABLE temp.carried_images');
@@ -75,12 +78,14 @@ export function carryAudit(db: Db): { runs: number; places: number } {
     `INSERT INTO main.runs (id, command, device, started_at, finished_at, sources, selection, files, bytes, skipped, outcome)
      SELECT id, command, device, started_at, finished_at, sources, selection, files, bytes, skipped, outcome FROM old.runs ORDER BY id`,
   ).run().changes;
+  // Counted as returned: see carryImagesAndPlaces.
   const places = db.prepare(
     `UPDATE main.locations AS m SET cleaned_at = o.cleaned_at, restored_at = o.restored_at
      FROM old.locations AS o
      WHERE (o.cleaned_at IS NOT NULL OR o.restored_at IS NOT NULL) AND m.cleaned_at IS NULL AND m.restored_at IS NULL
-       AND m.path_key = o.path_key AND m.path = o.path AND m.device = o.device AND m.hash = o.hash AND m.mtime_ms = o.mtime_ms`,
-  ).run().changes;
+       AND m.path_key = o.path_key AND m.path = o.path AND m.device = o.device AND m.hash = o.hash AND m.mtime_ms = o.mtime_ms
+     RETURNING 1`,
+  ).pluck().all().length;
   return { runs, places };
 }
 

@@ -43,12 +43,33 @@ export const SELECT_LOCATIONS = `
   FROM locations l JOIN images i ON i.hash = l.hash JOIN archives a ON a.id = i.archive_id`;
 
 /**
+ * What a selection pins down that an index finds: its full hashes, its month. Only the places
+ * matching it are read; the predicate still decides. Restoring one picture from the web page read
+ * every place of the catalogue without it (a few seconds at 300 000 places).
+ */
+export interface Narrowing {
+  hashes?: string[];
+  month?: string;
+}
+
+/**
  * Locations in date order, filtered by a predicate (see core/selection), one row at a time: the
  * connection runs nothing else until the loop ends.
  */
-export function* iterateLocations(db: Db, keep: (row: LocationRow) => boolean): Generator<LocationRow> {
-  const stmt = db.prepare(`${SELECT_LOCATIONS} ORDER BY l.taken, l.path, l.device, l.hash`);
-  for (const row of stmt.iterate() as Iterable<LocationRow>) if (keep(row)) yield withRecipe(row);
+export function* iterateLocations(db: Db, keep: (row: LocationRow) => boolean, narrow: Narrowing = {}): Generator<LocationRow> {
+  const where: string[] = [];
+  const params: string[] = [];
+  if (narrow.hashes) {
+    where.push('l.hash IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(narrow.hashes));
+  }
+  if (narrow.month !== undefined) {
+    where.push('l.month = ?');
+    params.push(narrow.month);
+  }
+  const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+  const stmt = db.prepare(`${SELECT_LOCATIONS} ${filter} ORDER BY l.taken, l.path, l.device, l.hash`);
+  for (const row of stmt.iterate(...params) as Iterable<LocationRow>) if (keep(row)) yield withRecipe(row);
 }
 
 export const locationsOfHash = (db: Db, hash: string) =>

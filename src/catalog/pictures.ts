@@ -137,7 +137,7 @@ export function* vaultCopies(db: Db, exceptDevice: string | null): Generator<Vau
                  SUM(cleaned_at IS NULL OR COALESCE(restored_at > cleaned_at, 0)) AS present, MIN(path) AS path, MIN(root) AS root,
                  MIN(source) AS source, MIN(kind) AS kind, MIN(account) AS account, MIN(chat) AS chat, MIN(taken) AS taken,
                  MIN(month) AS month
-          FROM locations NOT INDEXED GROUP BY COALESCE(file_hash, hash), device HAVING device != ? OR present = 0) l
+          FROM locations GROUP BY COALESCE(file_hash, hash), device HAVING device != ? OR present = 0) l
     JOIN images i ON i.hash = l.hash JOIN archives a ON a.id = i.archive_id
     ORDER BY COALESCE(l.file_hash, l.hash), l.device`);
   yield* stmt.iterate(exceptDevice ?? '') as Iterable<VaultCopy>;

@@ -27,7 +27,8 @@ export function planRemovals(db: Db, runId: number, locationIds: Iterable<number
 /** These places were deleted by the run: marked cleaned, and removed in its list. */
 export function markRemoved(db: Db, runId: number, locationIds: readonly number[]): void {
   const now = new Date().toISOString();
-  const cleaned = db.prepare('UPDATE locations SET cleaned_at = ? WHERE id = ?');
+  // The place's own column, written in its table (locations is a view of it: migrations/0013).
+  const cleaned = db.prepare('UPDATE places SET cleaned_at = ? WHERE id = ?');
   const removed = db.prepare('UPDATE run_removals SET removed = 1 WHERE run_id = ? AND location_id = ?');
   db.transaction(() => {
     for (const id of locationIds) {

@@ -130,7 +130,8 @@ export function undoRuns(db: Db): Map<number, number> {
 
 /** Marks places cleaned or restored, in one transaction per batch. */
 export function markPlaces(db: Db, column: 'cleaned_at' | 'restored_at', ids: readonly number[]): void {
-  const stmt = db.prepare(`UPDATE locations SET ${column} = ? WHERE id = ?`);
+  // The place's own column, written in its table (locations is a view of it: migrations/0013).
+  const stmt = db.prepare(`UPDATE places SET ${column} = ? WHERE id = ?`);
   const now = new Date().toISOString();
   db.transaction(() => {
     for (const id of ids) stmt.run(now, id);

@@ -5,7 +5,7 @@ import type { DatFormat } from '../media/dat.js';
 import { lockHeld } from '../vault/lock.js';
 import { openVault, type Vault } from '../vault/vault.js';
 import { listRuns, type RunRow } from '../catalog/runs.js';
-import { compileSelection, type Selection } from './selection.js';
+import { compileSelection, narrowing, type Selection } from './selection.js';
 
 /** The read-only questions the catalogue answers (catalog months|list|show|devices). */
 async function withVault<T>(dir: string, fn: (vault: Vault) => T): Promise<T> {
@@ -31,7 +31,7 @@ export async function* catalogList(dir: string, selection: Selection): AsyncGene
   try {
     const sel = { ...selection };
     if (sel.hashes) sel.hashes = resolveHashes(vault.db, sel.hashes);
-    for (const row of iterateLocations(vault.db, compileSelection(sel))) yield catalogPlace(row);
+    for (const row of iterateLocations(vault.db, compileSelection(sel), narrowing(sel))) yield catalogPlace(row);
   } finally {
     await vault.close();
   }

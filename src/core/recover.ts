@@ -1,5 +1,6 @@
 import { archiveNames } from '../catalog/archives.js';
 import { recordArchive } from '../catalog/record.js';
+import { dropPlacesWithoutImage } from '../catalog/carry.js';
 import { addToStoppedArchive } from '../catalog/runs.js';
 import { listArchiveFiles, removePartials } from '../vault/archive-files.js';
 import type { checkZip } from '../vault/check-zip.js';
@@ -52,7 +53,7 @@ export async function recoverVault(vault: Vault): Promise<Recovery> {
       recovery.adopted.push(a.name);
       addToStoppedArchive(db, { files: manifest.locations.length, bytes: manifest.images.reduce((n, i) => n + i.size, 0) });
     }
-    recovery.lostPlaces = db.prepare('DELETE FROM locations WHERE hash NOT IN (SELECT hash FROM images)').run().changes;
+    recovery.lostPlaces = dropPlacesWithoutImage(db).length;
     db.exec('COMMIT');
   } catch (err) {
     db.exec('ROLLBACK');

@@ -3,7 +3,7 @@ import { groupBy } from '../engine/group.js';
 import { mapLimit } from '../engine/pool.js';
 import os from 'node:os';
 import path from 'node:path';
-import { iterateLocations, type LocationRow } from '../catalog/locations.js';
+import { iterateLocations, type LocationRow, type Narrowing } from '../catalog/locations.js';
 import { resolveHashes } from '../catalog/images.js';
 import { iterateRemovals } from '../catalog/removals.js';
 import { archivedSources, markPlaces, recordRun, runById } from '../catalog/runs.js';
@@ -15,7 +15,7 @@ import type { Db } from '../catalog/db.js';
 import { ZipReader } from '../vault/zip-reader.js';
 import { silentProgress, type Progress } from './progress.js';
 import { folderHolding, originalTarget, targetUnder, withHashSuffix, withPictureExtension } from './restore-target.js';
-import { compileSelection, type Selection } from './selection.js';
+import { compileSelection, narrowing, type Selection } from './selection.js';
 import type { WriteJob, WriteOutcome, WriteReply } from '../engine/restore-worker.js';
 import { AccountXorKeys } from '../media/account-keys.js';
 import type { PlaceFile } from '../media/picture-identity.js';
@@ -113,7 +113,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
     const sel = { ...options.selection };
     if (sel.hashes) sel.hashes = resolveHashes(vault.db, sel.hashes);
     const keep = compileSelection(sel);
-    const places = placesToRestore(vault.db, options.run);
+    const places = placesToRestore(vault.db, options.run, narrowing(sel));
     // A .dat stored raw is decoded by the writer when asked; a .dat stored as its picture is
     // written as that picture when asked, and otherwise rebuilt (SPEC "Picture identity").
     const decoding = (row: LocationRow) => options.decode === true && row.ext === 'dat';
@@ -283,8 +283,8 @@ function recordRestore(
  * The places a restore chooses from: every catalogued place, or with `--run` those one clean or
  * dedupe run removed. A run that is not in the log, or removed nothing, is bad input.
  */
-function placesToRestore(db: Db, run: number | undefined): (keep: (row: LocationRow) => boolean) => Iterable<LocationRow> {
-  if (run === undefined) return (keep) => iterateLocations(db, keep);
+function placesToRestore(db: Db, run: number | undefined, narrow: Narrowing): (keep: (row: LocationRow) => boolean) => Iterable<LocationRow> {
+  if (run === undefined) return (keep) => iterateLocations(db, keep, narrow);
   const found = runById(db, run);
   if (!found) throw usageError('run.unknown', { run });
   if (found.command !== 'clean' && found.command !== 'dedupe') throw usageError('run.notRemoval', { run, command: found.command });

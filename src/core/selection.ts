@@ -1,5 +1,6 @@
 import { minimatch } from 'minimatch';
 import type { ImageKind, SourceKind } from '../sources/types.js';
+import type { Narrowing } from '../catalog/locations.js';
 
 /**
  * What a command selects (SPEC "Selection"). Dates are compared as local "YYYY-MM-DD" strings:
@@ -78,3 +79,12 @@ export const selectsByDate = (sel: Selection) => sel.before !== undefined || sel
 
 /** True when the selection needs an item's hash, so the files must be read before choosing. */
 export const needsHash = (sel: Selection) => sel.hashes !== undefined && sel.hashes.length > 0;
+
+/**
+ * What of a selection the catalogue can look up by index (catalog/locations.ts): its hashes once
+ * resolved to full ones (a prefix is not), its month.
+ */
+export function narrowing(sel: Selection): Narrowing {
+  const full = sel.hashes?.every((h) => h.length === 16) ? sel.hashes : undefined;
+  return { ...(full && { hashes: full }), ...(sel.month !== undefined && { month: sel.month }) };
+}

@@ -32,8 +32,9 @@ async function archivedDats() {
 function damageRecipe(vault: string, file: string, field: string, value: unknown): void {
   const db = new Database(path.join(vault, 'picvault.db'));
   try {
-    const changed = db.prepare(`UPDATE locations SET recipe = json_set(recipe, '$.${field}', json(?)) WHERE path = ?`).run(JSON.stringify(value), file).changes;
-    assert.equal(changed, 1);
+    // locations is a view (migrations/0013), through which SQLite counts no changes: counted as returned.
+    const changed = db.prepare(`UPDATE locations SET recipe = json_set(recipe, '$.${field}', json(?)) WHERE path = ? RETURNING id`).all(JSON.stringify(value), file);
+    assert.equal(changed.length, 1);
   } finally {
     db.close();
   }
