@@ -12,8 +12,10 @@ import { silentProgress, type Progress } from './progress.js';
 import { recoverVault, type Recovery } from './recover.js';
 import { checkSources, scanEach, type ScannedFile, type Skipped } from './scan.js';
 import { GroupSpool } from '../engine/group-spool.js';
-import type { HeadFile } from './heads.js';
-import { compileSelection, needsHash, type Selection } from './selection.js';
+import type { HeadResult } from './heads.js';
+import type { FoundFile } from '../sources/types.js';
+import type { ReadResult } from '../engine/read-worker.js';
+import { compileSelection, needsHash, selectsByDate, type Selection } from './selection.js';
 import { AccountXorKeys } from '../media/account-keys.js';
 import { checkDeviceName } from './device-name.js';
 
@@ -181,17 +183,31 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
     // Files are spooled by month as they are found (see GroupSpool); a file catalogued before from
     // this device with the same size and time is counted, never read again.
     const known = vault ? knownFile(vault.db, device) : () => undefined;
+    const isUnchanged = (f: FoundFile) => {
+      const k = known(f.path);
+      return k !== undefined && k.size === f.size && sameFileTime(k.mtimeMs, f.mtimeMs);
+    };
     let selected = 0;
     let unchanged = 0;
     let toReadBytes = 0;
-    // A plain folder's files are dated by their EXIF: their heads are read in the reader threads,
-    // idle until the first month is hashed, while this thread walks on.
-    const inspectHeads = (files: HeadFile[]) => pool.inspectAll(files);
+    // A plain folder's files are dated by their EXIF, read in the reader threads (idle until the
+    // first month is hashed) while this thread walks on. Those the run reads whole anyway are
+    // read whole there and hashed from the same bytes; the others (catalogued and unchanged,
+    // left out, or perhaps outside a date selection) by their heads only.
+    const unchangedAtScan = new Set<string>();
+    const byDate = selectsByDate(selection);
+    const readsWhole = (f: FoundFile) => {
+      if (byDate || (options.only && !options.only(f.path))) return false;
+      if (!isUnchanged(f)) return true;
+      unchangedAtScan.add(f.path);
+      return false;
+    };
+    const inspectHeads = scanInspector(pool, readsWhole);
     const scanned = await scanEach({ sources: options.sources, exclude: [options.vault], selection, progress, wechatKey: options.wechatKey, inspectHeads }, (f) => {
       if (options.only && !options.only(f.path)) return;
       selected++;
-      const k = known(f.path);
-      if (k && k.size === f.size && sameFileTime(k.mtimeMs, f.mtimeMs)) unchanged++;
+      // A file read whole at scan was found changed there: not looked up again.
+      if (unchangedAtScan.delete(f.path) || (!f.hashedAtScan && isUnchanged(f))) unchanged++;
       else {
         spool.add(f);
         toReadBytes += f.size;
@@ -282,6 +298,25 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
 }
 
 /**
+ * Where archive inspects a plain folder's files at scan. The files it will read anyway are read
+ * whole in the reader threads and hashed, their type and date from the same bytes: one open and
+ * read a file, where a head at scan and the whole file at hashing cost a second of each
+ * (docs/performance.md, fourteenth round). The others' heads only. Results in the files' order.
+ */
+function scanInspector(pool: ReadPool, readsWhole: (f: FoundFile) => boolean): (files: FoundFile[]) => Promise<HeadResult[]> {
+  return async (files) => {
+    const whole = files.map(readsWhole);
+    const [read, heads] = await Promise.all([
+      pool.inspectWhole(files.filter((_, i) => whole[i])),
+      whole.every(Boolean) ? [] : pool.inspectAll(files.filter((_, i) => !whole[i])),
+    ]);
+    let r = 0;
+    let h = 0;
+    return whole.map((w) => (w ? read[r++] : heads[h++]));
+  };
+}
+
+/**
  * Reads each new or changed file once, in the reader threads: the same bytes give its type (chat
  * layouts were not read at scan), its EXIF date, its hash and, for a WeChat .dat, the picture it
  * hides when proven. A file whose size moved while reading is changing under us: skipped and
@@ -298,7 +333,12 @@ async function readAll(
   const task = (f: ScannedFile) => ({
     path: f.path, size: f.size, source: f.source, known: f.ext !== null, dat: f.ext === 'dat', accountXorKey: keys.get(f.account),
   });
-  const results = await pool.readAll(files.map(task), (n, bytes) => progress.advance(n, bytes));
+  // A plain-folder file read whole at scan is not read again (see scanInspector).
+  const atScan = files.filter((f) => f.hashedAtScan);
+  const read = await pool.readAll(files.filter((f) => !f.hashedAtScan).map(task), (n, bytes) => progress.advance(n, bytes));
+  if (atScan.length > 0) progress.advance(atScan.length, atScan.reduce((n, f) => n + f.size, 0));
+  let next = 0;
+  const results = files.map(({ hashedAtScan: at, ext, decodedExt, exifDate }): ReadResult => (at ? { ok: true, ...at, ext, decodedExt, exifDate } : read[next++]));
   files.forEach((f, i) => {
     const got = results[i];
     if (got.ok && got.tailKey !== undefined && f.account) keys.learn(f.account, got.tailKey);

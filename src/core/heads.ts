@@ -1,4 +1,5 @@
 import { HEAD_BUFFER_BYTES, inspectFile, type Inspection, type InspectOptions } from '../media/inspect.js';
+import type { DatPicture } from '../media/picture-identity.js';
 import type { FoundFile } from '../sources/types.js';
 
 /**
@@ -9,8 +10,20 @@ import type { FoundFile } from '../sources/types.js';
  */
 export type HeadFile = Pick<FoundFile, 'path' | 'size' | 'source'>;
 
-/** A file's head inspected, or why it could not be read (an errno code, which crosses threads). */
-export type HeadResult = Inspection | { unreadable: string };
+/**
+ * What archive learned of a plain-folder file it read whole at scan (see ReadPool.inspectWhole):
+ * the hash from the same bytes as its type and date, and a .dat's picture, so the file is not
+ * read again to be hashed.
+ */
+export interface HashedAtScan {
+  hash: string;
+  size: number;
+  picture?: DatPicture;
+}
+
+/** A file's head (or all of it) inspected, or why it could not be read (an errno code, which crosses threads). */
+export type HeadResult = HeadInspection | { unreadable: string };
+export type HeadInspection = Inspection & { hashedAtScan?: HashedAtScan };
 
 export type HeadInspector = (files: HeadFile[]) => Promise<HeadResult[]>;
 

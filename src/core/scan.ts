@@ -2,11 +2,10 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { usageError } from '../errors.js';
 import { dateOf, type Dating } from '../media/dating.js';
-import type { Inspection } from '../media/inspect.js';
 import type { ImageExt } from '../media/sniff.js';
 import { listFiles } from '../sources/list.js';
 import type { EveryField, FoundFile } from '../sources/types.js';
-import { headsHere, reasonOf, type HeadFile, type HeadInspector, type HeadResult } from './heads.js';
+import { headsHere, reasonOf, type HashedAtScan, type HeadFile, type HeadInspection, type HeadResult } from './heads.js';
 import { ReadPool } from '../engine/read-pool.js';
 import { silentProgress, type Progress } from './progress.js';
 import { compileSelection, type Selection } from './selection.js';
@@ -15,6 +14,8 @@ export interface ScannedFile extends FoundFile, Dating {
   /** Known once the file's bytes were read: plain folders at scan, chat layouts at archive. */
   ext: ImageExt | null;
   decodedExt: ImageExt | null;
+  /** Archive's plain-folder files, read whole at scan: their hash, so they are not read twice. */
+  hashedAtScan: HashedAtScan | undefined;
 }
 
 export interface Skipped {
@@ -38,8 +39,11 @@ export interface ScanOptions {
    * pictures from other files. A file read and found not an image goes to `notImages`.
    */
   readHead?: (file: FoundFile) => boolean;
-  /** Where those heads are read: here by default; archive lends its reader threads. */
-  inspectHeads?: HeadInspector;
+  /**
+   * Where those heads are read: here by default; archive lends its reader threads, and reads the
+   * files it will store whole there (HashedAtScan).
+   */
+  inspectHeads?: (files: FoundFile[]) => Promise<HeadResult[]>;
 }
 
 export interface ScanResult {
@@ -62,14 +66,14 @@ export async function checkSources(sources: string[]): Promise<string[]> {
   return out;
 }
 
-const NOT_READ: Inspection = { ext: null, decodedExt: null, exifDate: null };
+const NOT_READ: HeadInspection = { ext: null, decodedExt: null, exifDate: null };
 
 /**
  * A found file with what its bytes and date say. Its fields are listed, not spread: every file
  * then has one object shape, which V8 handles fast all the way down the pipeline, and the spreads
  * cost about 10 µs a file in the walk (docs/performance.md).
  */
-function scannedFile(f: FoundFile, ins: Inspection, d: Dating): ScannedFile {
+function scannedFile(f: FoundFile, ins: HeadInspection, d: Dating): ScannedFile {
   return {
     path: f.path,
     root: f.root,
@@ -87,6 +91,7 @@ function scannedFile(f: FoundFile, ins: Inspection, d: Dating): ScannedFile {
     month: d.month,
     dateRule: d.dateRule,
     exifDate: d.exifDate,
+    hashedAtScan: ins.hashedAtScan,
   } satisfies EveryField<ScannedFile>;
 }
 

@@ -74,6 +74,9 @@ export function compileSelection(sel: Selection): (item: Selectable) => boolean 
   };
 }
 
+/** True when the selection picks by date: a file's date must be known before it is chosen. */
+export const selectsByDate = (sel: Selection) => sel.before !== undefined || sel.since !== undefined || sel.month !== undefined;
+
 /** True when the selection needs an item's hash, so the files must be read before choosing. */
 export const needsHash = (sel: Selection) => sel.hashes !== undefined && sel.hashes.length > 0;
 

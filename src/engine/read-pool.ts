@@ -1,4 +1,4 @@
-import type { InspectOptions } from '../media/inspect.js';
+import type { Inspection, InspectOptions } from '../media/inspect.js';
 import type { HeadFile, HeadResult } from '../core/heads.js';
 import type { EntriesCheck, WantedEntry } from '../vault/check-zip.js';
 import type { ReadResult, ReadTask, WorkerJob, WorkerReply } from './read-worker.js';
@@ -40,6 +40,21 @@ export class ReadPool {
       batches.push(this.submit({ kind: 'inspect', tasks, options: this.options }, false));
     }
     return (await Promise.all(batches)).flat();
+  }
+
+  /**
+   * Reads these files whole (a plain folder's, at archive's scan) for their type and EXIF date,
+   * and hashes the same bytes: archive then needs no second read of them to hash them. Results in
+   * order; a .dat that only its account's key could prove is left to be read again.
+   */
+  async inspectWhole(files: HeadFile[]): Promise<HeadResult[]> {
+    const read = await this.readAll(files.map(({ path, size, source }) => ({ path, size, source, known: false })));
+    return read.map((r): HeadResult => {
+      if (!r.ok) return { unreadable: r.reason };
+      const ins = { ext: r.ext as Inspection['ext'], decodedExt: r.decodedExt as Inspection['decodedExt'], exifDate: r.exifDate };
+      if (!ins.ext || r.needsAccountKey) return ins;
+      return { ...ins, hashedAtScan: { hash: r.hash, size: r.size, ...(r.picture && { picture: r.picture }) } };
+    });
   }
 
   /** Reads and hashes all tasks, results in order. */

@@ -73,19 +73,35 @@ const SOS = 0xda;
  * How many leading bytes inspectBytes can look at, judged from the first ones: HEAD_BYTES unless
  * they tell less. A GIF's answer is its type. A JPEG's EXIF block is an APP1 segment before its image data, and exifr stops at
  * the start of scan (SOS): when the segments up to SOS lie within `first`, no byte after them can
- * change the answer. The walk follows exactly the segments exifr skips by length; any other
+ * change the answer (a PNG's, up to its image data: pngHeadNeeded). The walk follows exactly the segments exifr skips by length; any other
  * structure (fill bytes, other markers) gets the whole head. Keep in step with inspectBytes: a
  * type whose answer can come from further in must not be cut short here.
  */
 export function headNeeded(first: Uint8Array): number {
   // GIF holds no EXIF block exifr reads: its type is all there is to tell.
   if (first.length >= 3 && first[0] === 0x47 && first[1] === 0x49 && first[2] === 0x46) return 3;
+  if (first.length >= 8 && first[0] === 0x89 && first[1] === 0x50 && first[2] === 0x4e && first[3] === 0x47) return pngHeadNeeded(first);
   if (first.length < 4 || first[0] !== 0xff || first[1] !== 0xd8) return HEAD_BYTES;
   for (let at = 2; at + 4 <= first.length; ) {
     if (first[at] !== 0xff) return HEAD_BYTES;
     if (first[at + 1] === SOS) return at;
     if (!SKIPPED_BY_LENGTH.has(first[at + 1])) return HEAD_BYTES;
     at += 2 + ((first[at + 2] << 8) | first[at + 3]);
+  }
+  return HEAD_BYTES;
+}
+
+/**
+ * A PNG's head is looked at up to its image data: pngExifBlock stops at the first IDAT chunk
+ * (an eXIf after the image data is in the tail read with the head). When the first bytes reach
+ * that chunk's header, every chunk before it is in them and no byte further in can change the
+ * answer; chunks running past the first bytes get the whole head. Phone screenshots are PNGs:
+ * their 64 KB heads were most of the bytes scan read of them (docs/performance.md, fourteenth round).
+ */
+function pngHeadNeeded(first: Uint8Array): number {
+  const view = new DataView(first.buffer, first.byteOffset, first.byteLength);
+  for (let at = 8; at + 8 <= first.length; at += 12 + view.getUint32(at)) {
+    if (first[at + 4] === 0x49 && first[at + 5] === 0x44 && first[at + 6] === 0x41 && first[at + 7] === 0x54) return at + 8; // IDAT
   }
   return HEAD_BYTES;
 }

@@ -7,10 +7,8 @@ import { encodeDat3, encodeDatV4, V4_HEADER } from '../../src/media/dat.js';
 import { BIN, userEnv } from '../helpers/cli.js';
 import { corpusColor, put } from '../helpers/duplicates.js';
 import { sampleImage } from '../helpers/images.js';
+import { bytesReadPerFile, straceWorks } from '../helpers/strace.js';
 import { tempDir } from '../helpers/tmp.js';
-
-/** Whether strace can trace a child here (a container may forbid ptrace). */
-const straceWorks = () => process.platform === 'linux' && spawnSync('strace', ['-f', '-o', '/dev/null', 'true']).status === 0;
 
 /** A WeChat 3.x image folder of a chat, in plain ASCII so strace prints its paths as they are. */
 const wechat3 = (root: string, chat: string, name: string) => path.join(root, 'WeChat Files', 'wxid_a', 'FileStorage', 'MsgAttach', chat.padEnd(32, '0'), 'Image', '2024-05', `${name}.dat`);
@@ -49,18 +47,7 @@ test('dedupe reads whole only the files that can have a copy: a .dat of a size n
     [['same-picture', [files.jpeg, files.v4].sort()], ['same-picture', [files.sticker, files.stickerDat].sort()]].sort(),
   );
 
-  // Bytes read per file, by the threads too: a call another thread interrupts is printed in two
-  // lines, its file on the first and its count on the second.
-  const read = new Map<string, number>();
-  const pending = new Map<string, string>();
-  for (const line of (await readFile(trace, 'utf8')).split('\n')) {
-    const [pid] = line.split(' ', 1);
-    const call = /\b(?:pread64|read)\(\d+<([^>]+)>/.exec(line);
-    if (call && line.endsWith('<unfinished ...>')) pending.set(pid, call[1]);
-    const file = call?.[1] ?? (/<\.\.\. (?:pread64|read) resumed>/.test(line) ? pending.get(pid) : undefined);
-    const got = / = (\d+)$/.exec(line);
-    if (file && got) read.set(file, (read.get(file) ?? 0) + Number(got[1]));
-  }
+  const read = bytesReadPerFile((await readFile(trace, 'utf8')).split('\n'));
   const size = async (file: string) => (await readFile(file)).length;
   // Read whole once; the 4.x file, whose size no other copy has, after its first bytes told its picture's size.
   for (const file of [files.jpeg, files.v4, files.sticker, files.stickerDat]) {
