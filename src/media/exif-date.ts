@@ -1,3 +1,5 @@
+import { fastDateTimeOriginal } from './exif-fast.js';
+
 /** EXIF's "YYYY:MM:DD HH:MM:SS" as "YYYY-MM-DD HH:MM:SS", or null when it is not a real date. */
 export function normaliseExifStamp(raw: unknown): string | null {
   if (typeof raw !== 'string') return null;
@@ -39,6 +41,11 @@ const EXIFR_RAW_OPTIONS = { translateKeys: false, translateValues: false, revive
  * written as a TIFF of its own).
  */
 export async function readExifDate(input: Uint8Array | string, options: { ifd0AsExif?: boolean } = {}): Promise<string | null> {
+  // The usual place, read directly; exifr for everything else (see exif-fast.ts).
+  if (typeof input !== 'string' && !options.ifd0AsExif) {
+    const found = fastDateTimeOriginal(input);
+    if (found !== undefined) return normaliseExifStamp(found);
+  }
   try {
     // Loaded on first use, like file-type (see sniff.ts): only images with an EXIF block need it.
     const { default: exifr } = await import('exifr');
