@@ -115,7 +115,10 @@ const imageReader = (aesKeys: Buffer[]): ImageReader => async (sources, hash, si
     let readHash: string | null = null;
     try {
       // One byte more than the file: a file that grew shows as a different size.
-      if (source.recipe) bytes = source.size < WHOLE_READ_LIMIT ? readWhole(source.path, source.size) : readOwn(source.path, source.size);
+      if (source.recipe) {
+        const into = readTarget(source.size);
+        bytes = into.subarray(0, readInto(source.path, into));
+      }
       else ({ bytes, hash: readHash } = readHashing(source.path, source.size));
     } catch {
       continue;
@@ -135,14 +138,13 @@ const imageReader = (aesKeys: Buffer[]): ImageReader => async (sources, hash, si
 const PIECE_BYTES = 256 * 1024;
 
 /**
- * A file's bytes as readWhole and readOwn give them, and their xxh64, each piece hashed as soon as
+ * A file's bytes, read into readTarget, and their xxh64, each piece hashed as soon as
  * it is read, while it is still in the core's cache: read whole and then hashed, a camera photo
  * (3.6 MB) passed through memory twice, in the thread whose time is mostly moving bytes
  * (docs/performance.md, fourteenth round).
  */
 function readHashing(path: string, size: number): { bytes: Buffer; hash: string } {
-  if (size < WHOLE_READ_LIMIT && buffer.length < size + 1) buffer = Buffer.allocUnsafe(Math.max(size + 1, buffer.length * 2));
-  const into = size < WHOLE_READ_LIMIT ? buffer.subarray(0, size + 1) : Buffer.allocUnsafe(size + 1);
+  const into = readTarget(size);
   const hash = streamHash64();
   const fd = openSync(path, 'r');
   let got = 0;
@@ -157,10 +159,14 @@ function readHashing(path: string, size: number): { bytes: Buffer; hash: string 
   return { bytes: into.subarray(0, got), hash: hash.digest() };
 }
 
-/** A file's bytes in memory of their own, one byte more asked for (see readWhole). */
-function readOwn(path: string, size: number): Buffer {
-  const own = Buffer.allocUnsafe(size + 1);
-  return own.subarray(0, readInto(path, own));
+/**
+ * Where an image to store is read: the thread's kept buffer, or past WHOLE_READ_LIMIT memory of
+ * its own; one byte more than the file (see readWhole).
+ */
+function readTarget(size: number): Buffer {
+  if (size >= WHOLE_READ_LIMIT) return Buffer.allocUnsafe(size + 1);
+  if (buffer.length < size + 1) buffer = Buffer.allocUnsafe(Math.max(size + 1, buffer.length * 2));
+  return buffer.subarray(0, size + 1);
 }
 
 /** Reads a file from its start until its end or `into` is full; the bytes read. */
