@@ -104,7 +104,7 @@ test('SIGKILL in a clean: the log says interrupted with counts unknown; undoing 
 });
 
 test('a killed clean is shown killed (not running) once no run holds the lock, and the next run writes it so', { timeout: 300_000 }, async () => {
-  const { src, vault, original } = await archivedTree(24);
+  const { src, vault, original } = await archivedTree(120);
   const watched = path.join(src, [...original.keys()].sort()[5]);
   await runKilledWhenGone(cleanArgs(src, vault, 'k'), watched, binEnv);
   const gone = minus(original, await snapshot(src));
