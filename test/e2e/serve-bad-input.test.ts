@@ -39,6 +39,30 @@ test('serve refuses bad input with one clear line and its exit code, and leaves 
   assert.deepEqual(await readdir(root).then((n) => n.sort()), ['cache-src', 'vault'], 'no cache folder made by a failed start');
 });
 
+test('serve stopped by Ctrl-C, a kill (SIGTERM) or a closed terminal (SIGHUP) exits 0 and leaves the vault as it found it', { skip: process.platform === 'win32' && 'POSIX signals' }, async () => {
+  const root = await tempDir();
+  const src = path.join(root, 'src');
+  await buildTree(src, 2, ['2024-01']);
+  const vault = path.join(root, 'vault');
+  assert.equal((await picvault(['archive', src, '--to', vault])).code, 0);
+  const before = (await readdir(vault)).sort();
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const s = await spawnServe(vault, path.join(root, 'cache'));
+    let code: number | null;
+    try {
+      // The overview read first: the catalogue is open (its -wal and -shm exist) when the signal lands.
+      const login = await fetch(s.url, { redirect: 'manual' });
+      const cookie = login.headers.get('set-cookie')!.split(';')[0];
+      assert.equal((await fetch(new URL('/', s.url), { headers: { cookie } })).status, 200);
+    } finally {
+      code = await stopServe(s, signal);
+    }
+    assert.equal(code, 0, `${signal}: ${s.out()}`);
+    assert.doesNotMatch(s.out(), /\n\s+at /, 'no stack trace');
+    assert.deepEqual((await readdir(vault)).sort(), before, `${signal}: no -wal or -shm left beside the catalogue`);
+  }
+});
+
 // xdg-open with no browser to hand the address to exits 3 ("no method available"): BROWSER=false
 // is such a machine, whatever this one has installed.
 test('serve --open with no browser says the page could not be opened and to open the printed address', { skip: (process.platform !== 'linux' || !hasXdgOpen()) && 'needs xdg-open (Linux)' }, async () => {

@@ -111,9 +111,9 @@ export async function spawnServe(vault: string, cache: string, as: { uid?: numbe
   return { child, url, out: () => out };
 }
 
-/** Stops a serve with Ctrl-C (SIGINT); resolves with its exit code. */
-export async function stopServe(s: Serving): Promise<number | null> {
+/** Stops a serve with Ctrl-C (SIGINT unless said); resolves with its exit code. */
+export async function stopServe(s: Serving, signal: NodeJS.Signals = 'SIGINT'): Promise<number | null> {
   if (s.child.exitCode !== null) return s.child.exitCode;
-  s.child.kill('SIGINT');
+  s.child.kill(signal);
   return new Promise((resolve) => s.child.once('exit', resolve));
 }
